@@ -1,0 +1,156 @@
+"""Relais Entreprises: the application factory."""
+
+import logging
+import os
+
+from flask import Flask, render_template
+from flask_login import current_user
+
+from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
+from config import CONFIGS
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    config_name = config_name or os.environ.get("RELAIS_ENV", "development")
+    config_class = CONFIGS[config_name]
+    if hasattr(config_class, "check"):
+        config_class.check()
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config.update(overrides or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_handlers(app)
+    _register_security_headers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model registered before use)
+    from app.auth import sessions
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    sessions.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Each package's __init__ holds its blueprint; importing views attaches the routes.
+    from app.activity import views as activity_views
+    from app.auth import views as auth_views
+    from app.employers import views as employers_views
+    from app.main import views as main_views
+
+    for views in (main_views, auth_views, employers_views, activity_views):
+        app.register_blueprint(views.bp)
+
+
+NAVIGATION = [
+    ("main.dashboard", "Tableau de bord"),
+    ("employers.index", "Entreprises"),
+    ("main.needs", "Besoins"),
+    ("main.leads", "Signalements"),
+    ("main.plans", "Plans"),
+    ("main.events", "Événements"),
+    ("activity.follow_ups", "Relances"),
+    ("auth.admin_users", "Administration"),
+]
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.auth.access import is_allowed
+    from app.timeutils import to_paris
+
+    @app.context_processor
+    def navigation():
+        def allowed(endpoint: str) -> bool:
+            return current_user.is_authenticated and is_allowed(endpoint, current_user.role)
+
+        def navigation_items():
+            return [(endpoint, label) for endpoint, label in NAVIGATION if allowed(endpoint)]
+
+        return {"navigation_items": navigation_items, "is_allowed": allowed}
+
+    @app.template_filter("date_fr")
+    def date_fr(value):
+        if value is None:
+            return "—"
+        if hasattr(value, "tzinfo"):
+            value = to_paris(value)
+        return value.strftime("%d/%m/%Y")
+
+    @app.template_filter("datetime_fr")
+    def datetime_fr(value):
+        return "—" if value is None else to_paris(value).strftime("%d/%m/%Y à %H:%M")
+
+
+ERROR_PAGES = {
+    400: ("Requête invalide", "La demande n'a pas pu être traitée. Vérifiez les informations saisies."),
+    403: ("Accès refusé", "Vous n'avez pas les droits pour accéder à cette page."),
+    404: ("Page introuvable", "La page que vous cherchez n'existe pas ou vous n'y avez pas accès."),
+    405: ("Méthode non autorisée", "Cette action n'est pas possible de cette manière."),
+    429: ("Trop de requêtes", "Vous avez fait trop de demandes en peu de temps. Patientez un instant."),
+    500: ("Erreur du service", "Une erreur inattendue s'est produite. L'équipe a été prévenue ; réessayez plus tard."),
+}
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def handler(code: int):
+        title, message = ERROR_PAGES[code]
+
+        def render(error):
+            if code == 500:
+                db.session.rollback()
+            return render_template("errors/error.html", code=code, title=title, message=message), code
+
+        return render
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, handler(code))
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["HSTS_ENABLED"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response

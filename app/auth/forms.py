@@ -1,0 +1,48 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from app.auth.enums import Role
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED), Length(max=128)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)])
+    new_password = PasswordField(
+        "Nouveau mot de passe",
+        validators=[DataRequired(REQUIRED), Length(min=12, max=128, message="Entre 12 et 128 caractères.")],
+    )
+    confirm_password = PasswordField(
+        "Confirmation",
+        validators=[DataRequired(REQUIRED), EqualTo("new_password", message="Les deux mots de passe diffèrent.")],
+    )
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "Adresse e-mail",
+        validators=[
+            DataRequired(REQUIRED),
+            Email("Adresse e-mail invalide.", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    full_name = StringField("Nom complet", validators=[DataRequired(REQUIRED), Length(max=160)])
+    role = SelectField("Rôle", choices=Role.choices(), validators=[DataRequired(REQUIRED)])
+    operator_id = SelectField("Opérateur", coerce=lambda v: int(v) if v else None, validate_choice=True)
+    basin_ids = SelectMultipleField("Bassins d'emploi", coerce=int)
+    is_active = BooleanField("Compte actif", default=True)
+    password = PasswordField(
+        "Mot de passe initial",
+        validators=[Optional(), Length(min=12, max=128, message="Entre 12 et 128 caractères.")],
+    )
+
+    def set_choices(self, operators, basins) -> None:
+        self.operator_id.choices = [("", "— Aucun —")] + [(o.id, o.name) for o in operators]
+        self.basin_ids.choices = [(b.id, f"{b.name} ({b.code})") for b in basins]

@@ -1,0 +1,78 @@
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.enums import Role
+from app.enums import enum_column_type
+from app.extensions import db
+from app.referential.models import Basin, Operator
+from app.timeutils import UTCDateTime, utcnow
+
+user_basins = sa.Table(
+    "user_basins",
+    db.Model.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("basin_id", sa.ForeignKey("basins.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __audited__ = True
+    __audit_exclude__ = {"password_hash", "session_token", "last_login_at"}
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(160))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column_type(Role, "role"), index=True)
+    operator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="RESTRICT"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Rotated on logout, password change and deactivation: every cookie that carries
+    # the old token stops working (Flask sessions are client-side).
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    operator: Mapped[Operator | None] = relationship()
+    basins: Mapped[list[Basin]] = relationship(secondary=user_basins, order_by=Basin.name)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def basin_ids(self) -> set[int]:
+        return {basin.id for basin in self.basins}
+
+    @property
+    def sees_all_basins(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, kept in the database so that every worker counts the same."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_attempted_at", "email", "attempted_at"),
+        sa.Index("ix_login_attempts_ip_address_attempted_at", "ip_address", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    ip_address: Mapped[str] = mapped_column(sa.String(45))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,179 @@
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import bp
+from app.auth.enums import Role
+from app.auth.forms import ChangePasswordForm, LoginForm, UserForm
+from app.auth.models import User
+from app.auth.services import (
+    AuthError,
+    LoginRefused,
+    authenticate,
+    change_password,
+    create_user,
+    deactivate_user,
+    end_all_sessions,
+    update_user,
+)
+from app.auth.sessions import log_security_event, start_session
+from app.extensions import db, limiter
+from app.pagination import paginate
+from app.referential.models import Basin, Operator
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: no open redirect through ?next=."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except LoginRefused as refusal:
+            db.session.commit()  # keep the failed attempt: it counts for the throttle
+            log_security_event("login_failed", email=form.email.data.strip().lower()[:254], reason=refusal.reason)
+            flash(str(refusal), "error")
+            return render_template("auth/login.html", form=form), 429 if refusal.reason == "throttled" else 401
+        db.session.commit()
+        start_session()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/deconnexion", methods=["POST"])
+def logout():
+    end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash("Vous êtes déconnecté.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"], endpoint="change_password")
+def change_password_page():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current_password.data, form.new_password.data)
+        except AuthError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            # This session continues with the new token; every other one has ended.
+            start_session()
+            login_user(user)
+            flash("Mot de passe modifié. Vos autres sessions ont été fermées.", "success")
+            return redirect(url_for("main.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    operators = db.session.scalars(sa.select(Operator).order_by(Operator.name)).all()
+    basins = db.session.scalars(sa.select(Basin).order_by(Basin.name)).all()
+    form.set_choices(operators, basins)
+    if user is not None and request.method == "GET":
+        form.role.data = user.role.value
+        form.basin_ids.data = [b.id for b in user.basins]
+    return form
+
+
+def _selected_scope(form: UserForm) -> tuple[Role, Operator | None, list[Basin]]:
+    operator = db.session.get(Operator, form.operator_id.data) if form.operator_id.data else None
+    basins = db.session.scalars(sa.select(Basin).where(Basin.id.in_(form.basin_ids.data or []))).all()
+    return Role(form.role.data), operator, list(basins)
+
+
+@bp.route("/administration/utilisateurs")
+def admin_users():
+    query = sa.select(User).options(sa.orm.selectinload(User.basins), sa.orm.joinedload(User.operator))
+    search = request.args.get("q", "").strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(User.email.like(pattern), sa.func.lower(User.full_name).like(pattern)))
+    page = paginate(query.order_by(User.full_name, User.id), request.args.get("page", type=int))
+    return render_template("auth/admin_users.html", page=page, search=search)
+
+
+@bp.route("/administration/utilisateurs/nouveau", methods=["GET", "POST"])
+def admin_user_new():
+    form = _user_form()
+    if form.validate_on_submit():
+        role, operator, basins = _selected_scope(form)
+        try:
+            if not form.password.data:
+                raise AuthError("Indiquez un mot de passe initial (12 caractères au moins).")
+            create_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                role=role,
+                operator=operator,
+                basins=basins,
+            )
+        except AuthError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Compte créé.", "success")
+            return redirect(url_for("auth.admin_users"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/admin_user_form.html", form=form, user=None), status
+
+
+@bp.route("/administration/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+def admin_user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = _user_form(user)
+    del form.password
+    if form.validate_on_submit():
+        role, operator, basins = _selected_scope(form)
+        try:
+            if form.email.data.strip().lower() != user.email:
+                raise AuthError("L'adresse e-mail d'un compte ne se modifie pas : créez un autre compte.")
+            update_user(
+                user,
+                full_name=form.full_name.data,
+                role=role,
+                operator=operator,
+                basins=basins,
+                is_active=form.is_active.data,
+            )
+        except AuthError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Compte modifié.", "success")
+            return redirect(url_for("auth.admin_users"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/admin_user_form.html", form=form, user=user), status
+
+
+@bp.route("/administration/utilisateurs/<int:user_id>/desactiver", methods=["POST"])
+def admin_user_deactivate(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id:
+        flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
+        return redirect(url_for("auth.admin_users"))
+    deactivate_user(user)
+    db.session.commit()
+    flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.", "success")
+    return redirect(url_for("auth.admin_users"))

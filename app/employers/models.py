@@ -1,0 +1,125 @@
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.employers.enums import EmployerSource
+from app.enums import enum_column_type
+from app.extensions import db
+from app.referential.enums import HeadcountBand
+from app.referential.models import Basin, NafCode
+from app.text import normalize_for_search
+from app.timeutils import UTCDateTime, utcnow
+
+# Portable digit check: ltrim(x, '0123456789') exists on SQLite and PostgreSQL.
+SIRET_FORMAT_CHECK = "length(siret) = 14 AND ltrim(siret, '0123456789') = ''"
+SIREN_FORMAT_CHECK = "length(siren) = 9 AND ltrim(siren, '0123456789') = ''"
+
+
+employer_tags = sa.Table(
+    "employer_tags",
+    db.Model.metadata,
+    sa.Column("employer_id", sa.ForeignKey("employers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    """A signal set on employers by the Region or partners (growing, restructuring…)."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(120))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Employer(db.Model):
+    """One establishment, identified by its SIRET when it has one."""
+
+    __tablename__ = "employers"
+    __audited__ = True
+    __audit_exclude__ = {"search_name", "version"}
+    __table_args__ = (
+        sa.CheckConstraint(SIRET_FORMAT_CHECK, name="siret_format"),
+        sa.CheckConstraint(SIREN_FORMAT_CHECK, name="siren_format"),
+        sa.CheckConstraint("siret IS NULL OR substr(siret, 1, 9) = siren", name="siren_matches_siret"),
+        sa.Index("ix_employers_basin_id_search_name", "basin_id", "search_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    siret: Mapped[str | None] = mapped_column(sa.String(14), unique=True)
+    siren: Mapped[str | None] = mapped_column(sa.String(9), index=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    enseigne: Mapped[str | None] = mapped_column(sa.String(255))
+    search_name: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
+    naf_code: Mapped[str | None] = mapped_column(sa.ForeignKey("naf_codes.code", ondelete="RESTRICT"), index=True)
+    headcount_band: Mapped[HeadcountBand | None] = mapped_column(enum_column_type(HeadcountBand, "headcount_band"))
+    street: Mapped[str | None] = mapped_column(sa.String(255))
+    postcode: Mapped[str | None] = mapped_column(sa.String(5))
+    commune_insee: Mapped[str | None] = mapped_column(sa.String(5), index=True)
+    commune_name: Mapped[str | None] = mapped_column(sa.String(120))
+    basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
+    created_on: Mapped[date | None]  # the establishment's creation date (SIRENE)
+    source: Mapped[EmployerSource] = mapped_column(
+        enum_column_type(EmployerSource, "source"), default=EmployerSource.MANUAL
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: an UPDATE that carries a stale version changes no row.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    basin: Mapped[Basin] = relationship()
+    naf: Mapped[NafCode | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=employer_tags, order_by=Tag.label)
+    contacts: Mapped[list["EmployerContact"]] = relationship(
+        back_populates="employer", cascade="all, delete-orphan", order_by="EmployerContact.last_name"
+    )
+
+    @property
+    def display_name(self) -> str:
+        if self.enseigne and self.enseigne.casefold() != self.name.casefold():
+            return f"{self.name} ({self.enseigne})"
+        return self.name
+
+    def refresh_search_name(self) -> None:
+        self.search_name = normalize_for_search(" ".join(filter(None, [self.name, self.enseigne, self.commune_name])))
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+@sa.event.listens_for(Employer, "before_insert")
+@sa.event.listens_for(Employer, "before_update")
+def _keep_search_name_current(mapper, connection, employer: Employer) -> None:
+    employer.refresh_search_name()
+
+
+class EmployerContact(db.Model):
+    """A person at the employer: personal data, purged 3 years after the last contact."""
+
+    __tablename__ = "employer_contacts"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True)
+    first_name: Mapped[str | None] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    job_title: Mapped[str | None] = mapped_column(sa.String(160))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    is_opposed_to_contact: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    last_contacted_on: Mapped[date | None] = mapped_column(index=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    employer: Mapped[Employer] = relationship(back_populates="contacts")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(filter(None, [self.first_name, self.last_name]))

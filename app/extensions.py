@@ -1,0 +1,58 @@
+"""Flask extensions, created once and configured by create_app()."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints let Alembic's batch mode rebuild SQLite tables and let
+# migrations drop a constraint by name on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# join_transaction_mode only matters when a session is bound to a connection that is
+# already in a transaction: the tests do that to roll every test back.
+db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint"})
+# Batch mode: SQLite cannot ALTER most things, Alembic rebuilds the table instead.
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def configure_sqlite(engine) -> None:
+    """SQLite as a real transactional database (see docs/ARCHITECTURE.md).
+
+    pysqlite opens transactions on its own, which breaks SAVEPOINTs; the documented
+    recipe turns that off and emits BEGIN ourselves. Foreign keys are off by default
+    in SQLite, and WAL lets readers work while one writer writes.
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,56 @@
+from app.enums import LabelledEnum
+
+
+class NeedStatus(LabelledEnum):
+    IDENTIFIED = ("identified", "Identifié")
+    QUALIFIED = ("qualified", "Qualifié")
+    SOURCING = ("sourcing", "En recherche de candidats")
+    CANDIDATES_PRESENTED = ("candidates_presented", "Candidats présentés")
+    FILLED = ("filled", "Pourvu")
+    NOT_FILLED = ("not_filled", "Non pourvu")
+    CANCELLED = ("cancelled", "Annulé")
+
+    @property
+    def is_open(self) -> bool:
+        return self not in CLOSED_STATUSES
+
+
+CLOSED_STATUSES = frozenset({NeedStatus.FILLED, NeedStatus.NOT_FILLED, NeedStatus.CANCELLED})
+OPEN_STATUSES = frozenset(NeedStatus) - CLOSED_STATUSES
+
+
+class ContractType(LabelledEnum):
+    CDI = ("cdi", "CDI")
+    CDD = ("cdd", "CDD")
+    TEMPORARY = ("interim", "Intérim")
+    APPRENTICESHIP = ("alternance", "Alternance")
+    SEASONAL = ("saisonnier", "Saisonnier")
+
+
+class WorkingTime(LabelledEnum):
+    FULL_TIME = ("full_time", "Temps plein")
+    PART_TIME = ("part_time", "Temps partiel")
+
+
+class TargetPublic(LabelledEnum):
+    YOUTH = ("youth", "Jeunes (moins de 26 ans)")
+    DISABLED = ("disabled", "Personnes en situation de handicap")
+    RSA = ("rsa", "Allocataires du RSA")
+    SENIORS = ("seniors", "Seniors")
+    EXECUTIVES = ("executives", "Cadres")
+    ALL = ("all", "Tout public")
+
+
+class QualificationLevel(LabelledEnum):
+    NONE = ("none", "Sans qualification")
+    CAP_BEP = ("cap_bep", "CAP, BEP")
+    BAC = ("bac", "Bac")
+    BAC_2 = ("bac_2", "Bac +2")
+    BAC_3_PLUS = ("bac_3_plus", "Bac +3 et plus")
+
+
+class NeedOrigin(LabelledEnum):
+    CONTACT = ("contact", "Échange avec l'employeur")
+    LEAD = ("lead", "Signalement")
+    EVENT = ("event", "Événement")
+    PLAN = ("plan", "Plan de prospection")

@@ -1,0 +1,83 @@
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.employers.models import Employer
+from app.enums import enum_column_type
+from app.extensions import db
+from app.needs.enums import (
+    ContractType,
+    NeedOrigin,
+    NeedStatus,
+    QualificationLevel,
+    TargetPublic,
+    WorkingTime,
+)
+from app.referential.models import RomeCode
+from app.timeutils import UTCDateTime, utcnow
+
+
+class RecruitmentNeed(db.Model):
+    """A hiring need of an employer, followed from identification to hire."""
+
+    __tablename__ = "recruitment_needs"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("positions >= 1", name="positions_positive"),
+        sa.CheckConstraint("positions_filled >= 0 AND positions_filled <= positions", name="positions_filled_range"),
+        sa.Index("ix_recruitment_needs_employer_id_status", "employer_id", "status"),
+        sa.Index("ix_recruitment_needs_status_identified_on", "status", "identified_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"))
+    rome_code: Mapped[str | None] = mapped_column(sa.ForeignKey("rome_codes.code", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    positions: Mapped[int] = mapped_column(default=1)
+    positions_filled: Mapped[int] = mapped_column(default=0, server_default="0")
+    contract: Mapped[ContractType] = mapped_column(enum_column_type(ContractType, "contract"))
+    working_time: Mapped[WorkingTime | None] = mapped_column(enum_column_type(WorkingTime, "working_time"))
+    start_on: Mapped[date | None]
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    target_public: Mapped[TargetPublic] = mapped_column(
+        enum_column_type(TargetPublic, "target_public"), default=TargetPublic.ALL
+    )
+    qualification_level: Mapped[QualificationLevel | None] = mapped_column(
+        enum_column_type(QualificationLevel, "qualification_level")
+    )
+    origin: Mapped[NeedOrigin] = mapped_column(enum_column_type(NeedOrigin, "origin"), default=NeedOrigin.CONTACT)
+    status: Mapped[NeedStatus] = mapped_column(enum_column_type(NeedStatus, "status"), default=NeedStatus.IDENTIFIED)
+    identified_on: Mapped[date]
+    closed_on: Mapped[date | None]
+    closed_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    employer: Mapped[Employer] = relationship()
+    rome: Mapped[RomeCode | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    status_changes: Mapped[list["NeedStatusChange"]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", order_by="NeedStatusChange.changed_at"
+    )
+
+
+class NeedStatusChange(db.Model):
+    """Every stage change, dated: time to fill and time per stage are computed from these."""
+
+    __tablename__ = "need_status_changes"
+    __table_args__ = (sa.Index("ix_need_status_changes_need_id_changed_at", "need_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(sa.ForeignKey("recruitment_needs.id", ondelete="CASCADE"))
+    from_status: Mapped[NeedStatus | None] = mapped_column(enum_column_type(NeedStatus, "from_status"))
+    to_status: Mapped[NeedStatus] = mapped_column(enum_column_type(NeedStatus, "to_status"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    need: Mapped[RecruitmentNeed] = relationship(back_populates="status_changes")

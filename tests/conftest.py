@@ -1,0 +1,152 @@
+"""Test harness: one database per run, built by the migrations; one rolled-back transaction per test.
+
+DATABASE_URL picks the server: unset, a throwaway SQLite file; a PostgreSQL URL, a
+throwaway database created next to it and dropped at the end.
+"""
+
+import contextvars
+import os
+import re
+import secrets
+import uuid
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
+
+from app import create_app
+from app.extensions import db
+
+TEST_PASSWORD = "Mot-de-passe-de-test-1"
+
+
+def _throwaway_postgres(base_url: str):
+    url = sa.engine.make_url(base_url)
+    name = f"relais_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base_url = os.environ.get("DATABASE_URL", "")
+    if base_url.startswith("postgresql"):
+        url, drop = _throwaway_postgres(base_url)
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an empty context: its own app context, session and ``g``,
+    as in production, instead of borrowing the test's."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    engine_options = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        # The browser tests serve the app from another thread on the same connection.
+        engine_options["connect_args"] = {"check_same_thread": False}
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+        from seeds.reference import load_reference
+
+        load_reference()
+        db.session.commit()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db_connection(app):
+    """Every test inside one transaction, rolled back at the end; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    engines = db._app_engines[app]
+    engine = engines[None]
+    engines[None] = connection
+    context = app.app_context()
+    context.push()
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        context.pop()
+        engines[None] = engine
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, app) -> str:
+    """The token Flask-WTF would put in this client's forms."""
+    with client.session_transaction() as session:
+        raw = session.setdefault("csrf_token", secrets.token_hex(20))
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture
+def post(client, app):
+    """POST a form with a valid CSRF token."""
+
+    def _post(url: str, data: dict | None = None, **kwargs):
+        return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, app)}, **kwargs)
+
+    return _post
+
+
+@pytest.fixture
+def login(client, post):
+    def _login(user, password: str = TEST_PASSWORD):
+        response = post("/connexion", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return _login
+
+
+@pytest.fixture
+def travel():
+    """Freeze time at a given instant; returns the traveller to move it."""
+    travellers = []
+
+    def _travel(destination, tick: bool = False):
+        traveller = time_machine.travel(destination, tick=tick)
+        travellers.append(traveller)
+        return traveller.start()
+
+    yield _travel
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
+def extract(pattern: str, html: str) -> str:
+    match = re.search(pattern, html)
+    assert match, f"{pattern!r} not found"
+    return match.group(1)
