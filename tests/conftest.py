@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 TEST_PASSWORD = "Mot-de-passe-de-test-1"
 
@@ -97,6 +97,12 @@ def db_connection(app):
         if transaction.is_active:
             transaction.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Flask-Limiter's counters outlive the rolled-back transaction: start each test at zero."""
+    limiter.reset()
 
 
 @pytest.fixture

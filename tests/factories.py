@@ -50,6 +50,13 @@ class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "flush"
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Post-generation hooks (basins…) run after the first flush: flush them too,
+        # so that requests, which use their own session, see them.
+        if create:
+            db.session.flush()
+
 
 class BasinFactory(BaseFactory):
     class Meta:

@@ -57,8 +57,9 @@ def _audited_columns(obj):
 
 
 def _entity_id(obj) -> str:
-    identity = sa.inspect(obj).identity
-    return ":".join(str(part) for part in identity) if identity else ""
+    # Read the key from the instance: a row inserted in this flush has no identity key yet.
+    state = sa.inspect(obj)
+    return ":".join(str(part) for part in state.mapper.primary_key_from_instance(obj))
 
 
 def _changes(obj, action: str) -> dict:

@@ -1,0 +1,74 @@
+import pytest
+import sqlalchemy as sa
+from stdnum.fr import siret
+
+from app.auth.enums import Role
+from app.auth.models import User
+from app.employers.models import Employer
+from app.extensions import db
+from app.referential.enums import HeadcountBand, NafLevel
+from app.referential.models import Basin, NafCode, Operator, RomeCode
+from seeds.demo import EMPLOYERS_PER_BASIN, build_demo
+from seeds.reference import load_reference
+
+
+def _count(model, *where):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_reference_data_is_complete():
+    basins = {basin.code: basin for basin in db.session.scalars(sa.select(Basin))}
+    assert set(basins) >= {"5219", "5211", "2702"}
+    assert "Saint-Nazaire" in {commune.name for commune in basins["5219"].communes}
+    assert "Laval" in {commune.name for commune in basins["5211"].communes}
+    assert "Auxerre" in {commune.name for commune in basins["2702"].communes}
+    assert _count(NafCode, NafCode.level == NafLevel.SECTION) == 21
+    assert _count(NafCode, NafCode.level == NafLevel.DIVISION) == 88
+    assert _count(RomeCode, sa.func.length(RomeCode.code) == 1) == 14
+    assert _count(RomeCode, RomeCode.is_in_shortage.is_(True)) > 20
+    for basin in basins.values():
+        kinds = {
+            operator.kind.value for operator in db.session.scalars(sa.select(Operator)) if basin in operator.basins
+        }
+        assert kinds == {"france_travail", "mission_locale", "cap_emploi", "apec"}, basin.name
+
+
+def test_reference_seed_is_idempotent():
+    assert set(load_reference().values()) == {0}
+
+
+def test_reference_seed_keeps_an_admins_commune_edits():
+    basin = db.session.scalar(sa.select(Basin).where(Basin.code == "5219"))
+    removed = basin.communes.pop()
+    db.session.flush()
+    load_reference()
+    assert removed.insee_code not in {commune.insee_code for commune in basin.communes}
+
+
+def test_demo_data_is_realistic_and_loaded_once():
+    counts = build_demo()
+    assert counts["entreprises"] == 3 * EMPLOYERS_PER_BASIN
+    employers = db.session.scalars(sa.select(Employer)).all()
+    assert all(siret.is_valid(employer.siret) for employer in employers)
+    small = {HeadcountBand.NN, HeadcountBand.B00, HeadcountBand.B01, HeadcountBand.B02, HeadcountBand.B03}
+    assert sum(employer.headcount_band in small for employer in employers) > 0.6 * len(employers)
+    for role in Role:
+        assert _count(User, User.role == role) >= 1
+    assert build_demo() == {}
+
+
+def test_demo_seed_is_refused_in_production(app):
+    app.config["DEMO_SEED_ALLOWED"] = False
+    try:
+        result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    finally:
+        app.config["DEMO_SEED_ALLOWED"] = True
+    assert result.exit_code != 0
+    assert "interdites en production" in result.output
+
+
+@pytest.mark.parametrize("command", ["reference"])
+def test_seed_command_reports_what_it_did(app, command):
+    result = app.test_cli_runner().invoke(args=["seed", command])
+    assert result.exit_code == 0
+    assert "bassins : 0" in result.output
