@@ -18,6 +18,9 @@ $(VENDOR)/.installed: package.json
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)
 	cp -r node_modules/@gouvfr/dsfr/dist/. $(VENDOR)/
+	rm -rf app/static/vendor/chartjs
+	mkdir -p app/static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chartjs/
 	touch $@
 
 assets: $(VENDOR)/.installed

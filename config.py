@@ -48,6 +48,20 @@ class Config:
     TIMEZONE = "Europe/Paris"
     ITEMS_PER_PAGE = 25
 
+    # E-mail (app/notifications/mail.py): "smtp" in production, "file" writes each message
+    # under instance/outbox/ where admins read it (development and tests).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Relais Entreprises <ne-pas-repondre@relais-entreprises.fr>")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")  # starttls | ssl | none
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "30"))
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", "")  # empty: <instance>/outbox
+    # Links in e-mails point here (no request to take the host from in the scheduler).
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
+
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
@@ -67,6 +81,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     HSTS_ENABLED = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     DEMO_SEED_ALLOWED = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
 

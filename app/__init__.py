@@ -2,8 +2,9 @@
 
 import logging
 import os
+from urllib.parse import urlencode
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 
 from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
@@ -52,22 +53,49 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Each package's __init__ holds its blueprint; importing views attaches the routes.
     from app.activity import views as activity_views
+    from app.assignments import views as assignments_views
     from app.auth import views as auth_views
+    from app.dashboard import views as dashboard_views
     from app.employers import views as employers_views
+    from app.events import views as events_views
+    from app.leads import views as leads_views
     from app.main import views as main_views
+    from app.needs import views as needs_views
+    from app.notifications import inbox_views  # noqa: F401  (adds the inbox's routes to the blueprint)
+    from app.notifications import views as notifications_views
+    from app.plans import views as plans_views
 
-    for views in (main_views, auth_views, employers_views, activity_views):
+    for views in (
+        main_views,
+        auth_views,
+        employers_views,
+        activity_views,
+        needs_views,
+        dashboard_views,
+        assignments_views,
+        leads_views,
+        notifications_views,
+        plans_views,
+        events_views,
+    ):
         app.register_blueprint(views.bp)
 
 
 NAVIGATION = [
-    ("main.dashboard", "Tableau de bord"),
+    ("dashboard.index", "Tableau de bord"),
     ("employers.index", "Entreprises"),
-    ("main.needs", "Besoins"),
-    ("main.leads", "Signalements"),
-    ("main.plans", "Plans"),
-    ("main.events", "Événements"),
+    ("needs.board", "Besoins"),
+    ("leads.index", "Signalements"),
+    ("assignments.queue", "Affectations"),
+    ("assignments.task_forces", "Task forces"),
+    ("plans.index", "Plans"),
+    ("events.index", "Événements"),
     ("activity.follow_ups", "Relances"),
+    ("activity.portfolio", "Portefeuille"),
+    ("notifications.digest", "Point du jour"),
+    ("notifications.index", "Notifications"),
+    ("notifications.monthly_reports", "Rapports mensuels"),
+    ("notifications.admin_jobs", "Tâches planifiées"),
     ("auth.admin_users", "Administration"),
 ]
 
@@ -85,6 +113,13 @@ def _register_template_helpers(app: Flask) -> None:
             return [(endpoint, label) for endpoint, label in NAVIGATION if allowed(endpoint)]
 
         return {"navigation_items": navigation_items, "is_allowed": allowed}
+
+    @app.template_global()
+    def page_url(number: int) -> str:
+        """This page at another page number, every filter of the query string kept."""
+        args = request.args.copy()
+        args["page"] = str(number)
+        return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(list(args.items(multi=True)))
 
     @app.template_filter("date_fr")
     def date_fr(value):

@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.audit.services import acting_as
+from app.employers.cli import import_sirene_command
 from app.extensions import db
 
 seed_cli = AppGroup("seed", help="Charger les données de référence ou de démonstration.")
@@ -41,4 +42,8 @@ def seed_demo() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.scheduler import scheduler_cli
+
     app.cli.add_command(seed_cli)
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(import_sirene_command)

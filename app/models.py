@@ -1,13 +1,17 @@
 """Imports every model so that the metadata is complete (Alembic, create_app)."""
 
 from app.activity.models import FollowUp, Interaction
-from app.assignments.models import Assignment
+from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.audit import services as _audit_listeners  # noqa: F401  (registers the trail)
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
+from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
 from app.employers.models import Employer, EmployerContact, Tag
-from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.notifications.models import Notification
+from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
+from app.leads.models import Lead, SpotterOrganisation
+from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.notifications.models import JobRun, MonthlyReport, Notification, OutboxEmail, SchedulerLock, SentItem
+from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, BasinCommune, NafCode, Operator, RomeCode
 
 __all__ = [
@@ -15,17 +19,36 @@ __all__ = [
     "AuditEvent",
     "Basin",
     "BasinCommune",
+    "CalendarFeed",
     "Employer",
     "EmployerContact",
+    "Event",
+    "EventParticipant",
+    "EventParticipantNeed",
     "FollowUp",
+    "HandoverRequest",
     "Interaction",
+    "JobRun",
+    "Lead",
     "LoginAttempt",
+    "MonthlyReport",
     "NafCode",
+    "NeedService",
     "NeedStatusChange",
     "Notification",
     "Operator",
+    "OutboxEmail",
+    "PlanEmployer",
+    "PlanSegment",
+    "PlanTarget",
+    "ProspectionPlan",
     "RecruitmentNeed",
     "RomeCode",
+    "SchedulerLock",
+    "SentItem",
+    "SpotterOrganisation",
     "Tag",
+    "TaskForce",
+    "TaskForceMember",
     "User",
 ]

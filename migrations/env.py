@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from app.schema import include_object
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -46,19 +48,6 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
-
-
-# Indexes that exist on purpose only in some databases, so are not declared in the
-# models: autogenerate must not propose to drop them. Keep this list short and named.
-DATABASE_SPECIFIC_INDEXES = {
-    # GIN trigram index for typo-tolerant employer search, PostgreSQL only
-    # (migrations/versions/20261122_0300_employers_search.py).
-    "ix_employers_search_name_trgm",
-}
-
-
-def include_object(object_, name, type_, reflected, compare_to):
-    return not (type_ == "index" and reflected and name in DATABASE_SPECIFIC_INDEXES)
 
 
 def get_metadata():
@@ -106,6 +95,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    # Leaves out the indexes that exist in one database only (see app/schema.py).
     conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

@@ -12,13 +12,19 @@ from stdnum import luhn
 
 from app.activity.enums import Channel, FollowUpStatus
 from app.activity.models import FollowUp, Interaction
+from app.assignments.demo import build_demo_task_forces
 from app.assignments.models import Assignment
 from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.services import hash_password
+from app.employers.demo import build_demo_employers
 from app.employers.enums import EmployerSource
 from app.employers.models import Employer, EmployerContact
 from app.extensions import db
+from app.leads.demo import build_demo_leads
+from app.needs.demo import build_demo_needs
+from app.notifications.demo import build_demo_reminders
+from app.plans.demo import build_demo_plans
 from app.referential.enums import HeadcountBand, OperatorKind
 from app.referential.models import Basin, Operator
 from app.timeutils import today_paris, utcnow
@@ -374,4 +380,10 @@ def build_demo(seed: int = 2026) -> dict[str, int]:
                 )
                 counts["relances"] += 1
     db.session.flush()
+    counts["besoins"] = build_demo_needs(rng)
+    counts.update(build_demo_plans(rng))
+    counts["membres de task force"] = build_demo_task_forces(rng)
+    counts["signalements"] = build_demo_leads(rng)
+    counts["rapports mensuels"] = build_demo_reminders()
+    counts.update(build_demo_employers(rng))
     return counts

@@ -13,3 +13,196 @@ SAMPLES = {
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},
 }
+
+
+def _sample_need(world):
+    from tests.factories import RecruitmentNeedFactory
+
+    return RecruitmentNeedFactory(employer=world["employer"])
+
+
+def _sample_need_service(world):
+    from tests.factories import NeedServiceFactory
+
+    service = NeedServiceFactory(need=_sample_need(world))
+    return {"need_id": service.need_id, "service_id": service.id}
+
+
+SAMPLES.update(
+    {
+        "needs.detail": lambda world: {"need_id": _sample_need(world).id},
+        "needs.move": lambda world: {"need_id": _sample_need(world).id},
+        "needs.close": lambda world: {"need_id": _sample_need(world).id},
+        "needs.reopen": lambda world: {"need_id": _sample_need(world).id},
+        "needs.satisfaction": lambda world: {"need_id": _sample_need(world).id},
+        "needs.add_need_service": lambda world: {"need_id": _sample_need(world).id},
+        "needs.update_need_service": _sample_need_service,
+        "needs.edit": lambda world: {"need_id": _sample_need(world).id},
+        "needs.new": lambda world: {"siret": world["employer"].siret},
+        "needs.export": lambda world: {"fmt": "csv"},
+        "dashboard.export": lambda world: {"fmt": "xlsx"},
+    }
+)
+
+
+def _task_force_member(world):
+    from tests.factories import TaskForceMemberFactory, UserFactory
+
+    return TaskForceMemberFactory(user=UserFactory(basins=[world["basin"]]))
+
+
+def _pending_handover(world):
+    from tests.factories import AssignmentFactory, HandoverRequestFactory, UserFactory
+
+    assignment = AssignmentFactory(adviser=UserFactory(basins=[world["basin"]]))
+    return HandoverRequestFactory(assignment=assignment)
+
+
+def _spotter_lead(world):
+    from app.auth.enums import Role
+    from tests.factories import LeadFactory
+
+    return LeadFactory(basin=world["basin"], spotter=world["users"][Role.SPOTTER])
+
+
+def _organisation(world):
+    from tests.factories import SpotterOrganisationFactory
+
+    return SpotterOrganisationFactory(basin=world["basin"])
+
+
+def _task_force(world):
+    from tests.factories import task_force_for
+
+    return task_force_for(world["basin"])
+
+
+SAMPLES.update(
+    {
+        "assignments.task_force": lambda world: {"task_force_id": _task_force(world).id},
+        "assignments.member_add": lambda world: {"task_force_id": _task_force(world).id},
+        "assignments.member_update": lambda world: {"member_id": _task_force_member(world).id},
+        "assignments.member_remove": lambda world: {"member_id": _task_force_member(world).id},
+        "assignments.handover_request": lambda world: {"employer_id": world["employer"].id},
+        "assignments.handover_decide": lambda world: {"request_id": _pending_handover(world).id},
+        "leads.detail": lambda world: {"lead_id": _spotter_lead(world).id},
+        "leads.accept": lambda world: {"lead_id": _spotter_lead(world).id},
+        "leads.reject": lambda world: {"lead_id": _spotter_lead(world).id},
+        "leads.merge": lambda world: {"lead_id": _spotter_lead(world).id},
+        "leads.organisation_attach": lambda world: {"organisation_id": _organisation(world).id},
+    }
+)
+
+
+def _sample_contact(world):
+    from tests.factories import EmployerContactFactory
+
+    return {"siret": world["employer"].siret, "contact_id": EmployerContactFactory(employer=world["employer"]).id}
+
+
+SAMPLES.update(
+    {
+        "employers.edit": lambda world: {"siret": world["employer"].siret},
+        "employers.contact_new": lambda world: {"siret": world["employer"].siret},
+        "employers.contact_edit": _sample_contact,
+        "employers.contact_opposition": _sample_contact,
+        "activity.log_contact": lambda world: {"siret": world["employer"].siret},
+    }
+)
+
+
+def _sample_monthly_report(world):
+    from app.auth.enums import Role
+    from tests.factories import MonthlyReportFactory
+
+    return {"report_id": MonthlyReportFactory(manager=world["users"][Role.MANAGER]).id}
+
+
+def _sample_outbox_email(world):
+    from tests.factories import OutboxEmailFactory
+
+    return {"email_id": OutboxEmailFactory().id}
+
+
+SAMPLES.update(
+    {
+        "notifications.monthly_report": _sample_monthly_report,
+        "notifications.admin_job_run": lambda world: {"job_id": "morning_digest"},
+        "notifications.admin_outbox_email": _sample_outbox_email,
+    }
+)
+
+
+def _sample_plan(world):
+    from tests.factories import ProspectionPlanFactory
+
+    return {"plan_id": ProspectionPlanFactory(basin=world["basin"]).id}
+
+
+def _sample_plan_target(world):
+    from app.extensions import db
+    from app.plans.enums import PlanIndicator
+    from app.plans.models import PlanTarget
+    from tests.factories import ProspectionPlanFactory
+
+    plan = ProspectionPlanFactory(basin=world["basin"])
+    plan.targets.append(PlanTarget(indicator=PlanIndicator.VISITS, target_value=10))
+    db.session.flush()
+    return {"plan_id": plan.id, "target_id": plan.targets[0].id}
+
+
+def _sample_plan_entry(world):
+    from tests.factories import PlanEmployerFactory, ProspectionPlanFactory
+
+    entry = PlanEmployerFactory(plan=ProspectionPlanFactory(basin=world["basin"]), employer=world["employer"])
+    return {"plan_id": entry.plan_id, "entry_id": entry.id}
+
+
+def _sample_event(world):
+    from tests.factories import EventFactory
+
+    return {"event_id": EventFactory(basin=world["basin"]).id}
+
+
+def _sample_event_participant(world):
+    from tests.factories import EventFactory, EventParticipantFactory
+
+    participant = EventParticipantFactory(event=EventFactory(basin=world["basin"]), employer=world["employer"])
+    return {"event_id": participant.event_id, "participant_id": participant.id}
+
+
+def _sample_feed(world):
+    from flask import current_app
+
+    from app.events.services import feed_token
+
+    return {"token": feed_token(current_app.secret_key, world["basin"])}
+
+
+SAMPLES.update(
+    {
+        "plans.detail": _sample_plan,
+        "plans.edit": _sample_plan,
+        "plans.targets": _sample_plan,
+        "plans.drill": lambda world: {**_sample_plan(world), "indicator": "visits"},
+        "plans.add_target": _sample_plan,
+        "plans.delete_target": _sample_plan_target,
+        "plans.build": _sample_plan,
+        "plans.add_target_employer": _sample_plan,
+        "plans.remove_target_employer": _sample_plan_entry,
+        "plans.assign": _sample_plan_entry,
+        "plans.share": _sample_plan,
+        "plans.duplicate": _sample_plan,
+        "events.detail": _sample_event,
+        "events.edit": _sample_event,
+        "events.results": _sample_event,
+        "events.results_csv": _sample_event,
+        "events.event_ics": _sample_event,
+        "events.add_employer": _sample_event,
+        "events.record": _sample_event,
+        "events.participant": _sample_event_participant,
+        "events.remove_employer": _sample_event_participant,
+        "events.rotate": lambda world: {"basin_id": world["basin"].id},
+        "events.feed": _sample_feed,
+    }
+)

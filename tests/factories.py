@@ -9,14 +9,20 @@ from stdnum import luhn
 
 from app.activity.enums import Channel, FollowUpStatus
 from app.activity.models import FollowUp, Interaction
-from app.assignments.models import Assignment
+from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.services import hash_password
 from app.employers.models import Employer, EmployerContact
+from app.events.enums import EventKind
+from app.events.models import Event, EventParticipant
 from app.extensions import db
-from app.needs.enums import ContractType, NeedStatus
-from app.needs.models import RecruitmentNeed
+from app.leads.enums import LeadSource, LeadStatus, SpotterKind, Urgency
+from app.leads.models import Lead, SpotterOrganisation
+from app.needs.enums import ContractType, NeedStatus, ServiceKind, ServiceStatus
+from app.needs.models import NeedService, RecruitmentNeed
+from app.notifications.models import MonthlyReport, OutboxEmail
+from app.plans.models import PlanEmployer, ProspectionPlan
 from app.referential.enums import HeadcountBand, OperatorKind
 from app.referential.models import Basin, BasinCommune, Operator
 from app.timeutils import today_paris, utcnow
@@ -184,3 +190,159 @@ class RecruitmentNeedFactory(BaseFactory):
     contract = ContractType.CDI
     status = NeedStatus.IDENTIFIED
     identified_on = factory.LazyFunction(today_paris)
+
+
+class ProspectionPlanFactory(BaseFactory):
+    class Meta:
+        model = ProspectionPlan
+
+    basin = factory.LazyFunction(seeded_basin)
+    title = factory.Sequence(lambda n: f"Plan de prospection {n}")
+    starts_on = factory.LazyFunction(lambda: today_paris().replace(day=1))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=89))
+    target_list_size = 100
+
+
+class PlanEmployerFactory(BaseFactory):
+    class Meta:
+        model = PlanEmployer
+
+    plan = factory.SubFactory(ProspectionPlanFactory)
+    employer = factory.SubFactory(EmployerFactory)
+    score = 1
+    score_details = factory.LazyFunction(lambda: [["Jamais contactée", 1]])
+
+
+class EventFactory(BaseFactory):
+    class Meta:
+        model = Event
+
+    basin = factory.LazyFunction(seeded_basin)
+    kind = EventKind.JOB_DATING
+    title = factory.Sequence(lambda n: f"Job dating {n}")
+    starts_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    place = "Salle des fêtes, Saint-Nazaire"
+    capacity = 50
+
+
+class EventParticipantFactory(BaseFactory):
+    class Meta:
+        model = EventParticipant
+
+    event = factory.SubFactory(EventFactory)
+    employer = factory.SubFactory(EmployerFactory)
+    positions_offered = 2
+
+
+class NeedServiceFactory(BaseFactory):
+    class Meta:
+        model = NeedService
+
+    need = factory.SubFactory(RecruitmentNeedFactory)
+    kind = ServiceKind.IMMERSION
+    status = ServiceStatus.PROPOSED
+
+
+def task_force_for(basin: Basin) -> TaskForce:
+    """The basin's task force (one per basin), created on first use."""
+    task_force = db.session.scalar(sa.select(TaskForce).where(TaskForce.basin_id == basin.id))
+    if task_force is None:
+        task_force = TaskForce(basin=basin, name=f"Task force {basin.name}")
+        db.session.add(task_force)
+        db.session.flush()
+    return task_force
+
+
+class TaskForceMemberFactory(BaseFactory):
+    class Meta:
+        model = TaskForceMember
+
+    user = factory.SubFactory(UserFactory)
+    task_force = factory.LazyAttribute(lambda o: task_force_for(o.user.basins[0]))
+    capacity = 10
+
+
+class HandoverRequestFactory(BaseFactory):
+    class Meta:
+        model = HandoverRequest
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    employer = factory.LazyAttribute(lambda o: o.assignment.employer)
+    requested_by = factory.LazyAttribute(lambda o: o.assignment.adviser)
+    reason = "Changement de portefeuille"
+
+
+class SpotterOrganisationFactory(BaseFactory):
+    class Meta:
+        model = SpotterOrganisation
+
+    basin = factory.LazyFunction(seeded_basin)
+    name = factory.Sequence(lambda n: f"CCI test {n}")
+    kind = SpotterKind.CCI
+
+
+class LeadFactory(BaseFactory):
+    class Meta:
+        model = Lead
+
+    basin = factory.LazyFunction(seeded_basin)
+    source = LeadSource.SPOTTER
+    spotter = factory.SubFactory(UserFactory, spotter=True)
+    spotter_organisation_id = factory.LazyAttribute(lambda o: o.spotter.spotter_organisation_id if o.spotter else None)
+    submitter_key = factory.LazyAttribute(lambda o: f"user:{o.spotter.id}" if o.spotter else "public:test@exemple.fr")
+    dedup_key = factory.Sequence(lambda n: f"lead-{n}")
+    siret = factory.LazyFunction(make_siret)
+    employer_name = factory.Sequence(lambda n: f"Signalée {n}")
+    commune_insee = "44184"
+    commune_name = "Saint-Nazaire"
+    job_title = "Serveur"
+    positions = 2
+    contract = ContractType.CDD
+    urgency = Urgency.NORMAL
+    contact_name = "Jean Dupont"
+    contact_phone = "02 40 00 00 00"
+    contact_consent = True
+    status = LeadStatus.NEW
+
+
+# --- Reminders (app/notifications) ---
+
+
+class MonthlyReportFactory(BaseFactory):
+    class Meta:
+        model = MonthlyReport
+
+    manager = factory.SubFactory(UserFactory, manager=True)
+    month = factory.LazyFunction(lambda: today_paris().replace(day=1))
+    basin_names = factory.LazyFunction(lambda: ["Saint-Nazaire"])
+    figures = factory.LazyFunction(
+        lambda: {
+            "employers_created": 0,
+            "employers_contacted": 0,
+            "interactions": {},
+            "interactions_total": 0,
+            "follow_ups_done": 0,
+            "needs_identified": 0,
+            "positions_identified": 0,
+            "needs_closed": {},
+            "needs_filled": 0,
+            "positions_filled": 0,
+            "fill_rate": None,
+            "days_to_fill": None,
+            "employers_with_contact": 0,
+            "events_held": 0,
+            "event_candidates": 0,
+            "event_hires": 0,
+            "plans": [],
+        }
+    )
+
+
+class OutboxEmailFactory(BaseFactory):
+    class Meta:
+        model = OutboxEmail
+
+    to_address = factory.Sequence(lambda n: f"destinataire{n}@exemple.fr")
+    subject = "Votre point du jour"
+    body_text = "Bonjour"

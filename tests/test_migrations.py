@@ -7,11 +7,12 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.extensions import db
+from app.schema import include_object
 from tests.conftest import _throwaway_postgres
 
 
 def test_models_and_migrations_agree(db_connection):
-    context = MigrationContext.configure(db_connection, opts={"compare_type": True})
+    context = MigrationContext.configure(db_connection, opts={"compare_type": True, "include_object": include_object})
     assert compare_metadata(context, db.metadata) == []
 
 

@@ -65,3 +65,4 @@ class FollowUp(db.Model):
 
     employer: Mapped[Employer] = relationship()
     owner: Mapped[User] = relationship()
+    interaction: Mapped[Interaction | None] = relationship()

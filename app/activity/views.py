@@ -1,22 +1,122 @@
-import sqlalchemy as sa
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.activity import bp
-from app.activity.enums import FollowUpStatus
+from app.activity.enums import Channel
+from app.activity.forms import InteractionForm, PostponeForm
 from app.activity.models import FollowUp
+from app.activity.queries import PORTFOLIO_SORTS, my_follow_ups, my_portfolio
+from app.activity.services import ActivityError, ContactLog, log_interaction, mark_follow_up_done, postpone_follow_up
+from app.employers.queries import active_assignment, get_visible_employer, open_follow_ups, timeline
+from app.extensions import db
 from app.pagination import paginate
 from app.timeutils import today_paris
 
 
+@bp.route("/entreprises/<siret>/echanges", methods=["POST"])
+def log_contact(siret: str):
+    employer = get_visible_employer(current_user, siret)
+    if employer is None:
+        abort(404)
+    form = InteractionForm()
+    form.prepare(employer, today_paris())
+    if form.validate():
+        log = ContactLog(
+            occurred_on=form.occurred_on.data,
+            channel=Channel(form.channel.data),
+            subject=form.subject.data,
+            summary=form.summary.data or "",
+            outcome=form.outcome.data or "",
+            contact_id=form.contact_id.data,
+            next_follow_up_on=form.next_follow_up_on.data,
+            next_follow_up_title=form.next_follow_up_title.data or "",
+        )
+        try:
+            log_interaction(current_user, employer, log)
+        except ActivityError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("L'échange a été enregistré.", "success")
+            return redirect(url_for("employers.detail", siret=employer.url_key))
+    employer = get_visible_employer(current_user, siret)
+    return render_template(
+        "employers/detail.html",
+        employer=employer,
+        assignment=active_assignment(employer),
+        follow_ups=open_follow_ups(employer),
+        timeline=timeline(employer),
+        interaction_form=form,
+    ), 400
+
+
 @bp.route("/relances")
 def follow_ups():
-    query = (
-        sa.select(FollowUp)
-        .where(FollowUp.owner_id == current_user.id, FollowUp.status == FollowUpStatus.OPEN)
-        .options(joinedload(FollowUp.employer))
-        .order_by(FollowUp.due_on, FollowUp.id)
+    upcoming = request.args.get("a_venir") == "1"
+    page = paginate(my_follow_ups(current_user, today_paris(), upcoming), request.args.get("page", type=int))
+    return render_template(
+        "activity/follow_ups.html", page=page, today=today_paris(), upcoming=upcoming, form=PostponeForm(formdata=None)
     )
-    page = paginate(query, request.args.get("page", type=int))
-    return render_template("activity/follow_ups.html", page=page, today=today_paris())
+
+
+def _follow_up_or_404() -> FollowUp:
+    """The user's own follow-up named by the form (ids travel in the body, not the URL)."""
+    follow_up_id = request.form.get("follow_up_id", type=int)
+    if follow_up_id is None:
+        abort(400)
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    if follow_up is None or follow_up.owner_id != current_user.id:
+        abort(404)
+    return follow_up
+
+
+def _list_with_error(message: str, status: int):
+    flash(message, "error")
+    return follow_ups(), status
+
+
+def _back_to_list():
+    target = request.form.get("next", "")
+    # Only our own pages: never an open redirect.
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("activity.follow_ups"))
+
+
+@bp.route("/relances/faite", methods=["POST"])
+def follow_up_done():
+    follow_up = _follow_up_or_404()
+    try:
+        mark_follow_up_done(current_user, follow_up)
+    except ActivityError as error:
+        db.session.rollback()
+        return _list_with_error(str(error), 409)
+    db.session.commit()
+    flash(f"Relance « {follow_up.title} » faite.", "success")
+    return _back_to_list()
+
+
+@bp.route("/relances/reporter", methods=["POST"])
+def follow_up_postpone():
+    follow_up = _follow_up_or_404()
+    form = PostponeForm()
+    if not form.validate():
+        return _list_with_error("Le report doit être de 1 à 365 jours.", 400)
+    try:
+        postpone_follow_up(current_user, follow_up, form.days.data)
+    except ActivityError as error:
+        db.session.rollback()
+        return _list_with_error(str(error), 409)
+    db.session.commit()
+    flash(f"Relance reportée au {follow_up.due_on:%d/%m/%Y}.", "success")
+    return _back_to_list()
+
+
+@bp.route("/portefeuille")
+def portfolio():
+    sort = request.args.get("tri", "name")
+    if sort not in PORTFOLIO_SORTS:
+        sort = "name"
+    page = paginate(my_portfolio(current_user, sort), request.args.get("page", type=int), scalars=False)
+    return render_template("activity/portfolio.html", page=page, sort=sort, sorts=PORTFOLIO_SORTS)

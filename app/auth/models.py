@@ -35,7 +35,13 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column_type(Role, "role"), index=True)
     operator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="RESTRICT"), index=True)
+    # Spotters only: the partner organisation (CCI, OPCO…) they report leads for (app/leads).
+    spotter_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("spotter_organisations.id", ondelete="SET NULL"), index=True
+    )
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The in-app morning digest always exists; the e-mail copy is the user's choice.
+    wants_email_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Rotated on logout, password change and deactivation: every cookie that carries
     # the old token stops working (Flask sessions are client-side).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)

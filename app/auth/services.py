@@ -169,5 +169,9 @@ def update_user(
 
 
 def deactivate_user(user: User) -> None:
+    from app.assignments.services import release_portfolio  # assignments imports auth: late import
+
     user.is_active = False
     end_all_sessions(user)
+    # No employer left orphaned: the leaver's employers go back to the lead's queue.
+    release_portfolio(user, f"Compte de {user.full_name} désactivé")

@@ -48,6 +48,7 @@ class Employer(db.Model):
         sa.CheckConstraint(SIREN_FORMAT_CHECK, name="siren_format"),
         sa.CheckConstraint("siret IS NULL OR substr(siret, 1, 9) = siren", name="siren_matches_siret"),
         sa.Index("ix_employers_basin_id_search_name", "basin_id", "search_name"),
+        sa.Index("ix_employers_commune_name_search_name", "commune_name", "search_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +58,9 @@ class Employer(db.Model):
     enseigne: Mapped[str | None] = mapped_column(sa.String(255))
     search_name: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
     naf_code: Mapped[str | None] = mapped_column(sa.ForeignKey("naf_codes.code", ondelete="RESTRICT"), index=True)
-    headcount_band: Mapped[HeadcountBand | None] = mapped_column(enum_column_type(HeadcountBand, "headcount_band"))
+    headcount_band: Mapped[HeadcountBand | None] = mapped_column(
+        enum_column_type(HeadcountBand, "headcount_band"), index=True
+    )
     street: Mapped[str | None] = mapped_column(sa.String(255))
     postcode: Mapped[str | None] = mapped_column(sa.String(5))
     commune_insee: Mapped[str | None] = mapped_column(sa.String(5), index=True)
@@ -69,6 +72,8 @@ class Employer(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when an adviser saves the record: imports then only fill its empty fields.
+    edited_by_hand_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: an UPDATE that carries a stale version changes no row.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -80,6 +85,11 @@ class Employer(db.Model):
     contacts: Mapped[list["EmployerContact"]] = relationship(
         back_populates="employer", cascade="all, delete-orphan", order_by="EmployerContact.last_name"
     )
+
+    @property
+    def url_key(self) -> str:
+        """What the employer's URL carries: its SIRET, or ``n<id>`` for one entered without SIRET."""
+        return self.siret or f"n{self.id}"
 
     @property
     def display_name(self) -> str:

@@ -1,13 +1,29 @@
 """Read-side queries on employers, always scoped to what the user may see."""
 
-import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.activity.enums import FollowUpStatus
+from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
-from app.employers.models import Employer
+from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
+from app.employers.models import Employer, employer_tags
 from app.extensions import db
+from app.needs.enums import OPEN_STATUSES
+from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.referential.enums import HeadcountBand, NafLevel
+from app.referential.models import NafCode
 from app.text import normalize_for_search
+
+MAX_SEARCH_WORDS = 8
+# Below this, a "word" matches almost everything and only slows the scan down.
+MIN_WORD_LENGTH = 1
+# pg_trgm's word_similarity threshold for the typo-tolerant fallback.
+TYPO_SIMILARITY = 0.5
 
 
 def visible_employers(user: User) -> sa.Select:
@@ -17,20 +33,231 @@ def visible_employers(user: User) -> sa.Select:
     return query
 
 
-def search_employers(user: User, text: str = "") -> sa.Select:
+@dataclass
+class EmployerFilters:
+    """What the search page's URL asks for; every field optional."""
+
+    text: str = ""
+    basin_id: int | None = None
+    naf: str | None = None  # a section letter ("I") or a division ("56")
+    headcount_band: HeadcountBand | None = None
+    shortage: ShortageSector | None = None
+    tag_ids: list[int] = field(default_factory=list)
+    privileged_contact: str | None = None  # "mine", "none" or an operator id as text
+    idle_months: int | None = None
+    has_open_need: bool = False
+    sort: EmployerSort = EmployerSort.NAME
+
+
+def parse_identifier(text: str) -> tuple[str, str] | None:
+    """("siret", digits) or ("siren", digits) when the text is one, spaces allowed."""
+    compact = "".join(text.split())
+    if compact.isdigit() and len(compact) in (9, 14):
+        return ("siret" if len(compact) == 14 else "siren", compact)
+    return None
+
+
+def _division_range(first: str, last: str):
+    # A range instead of LIKE '56%' so that the B-tree index serves it on both databases,
+    # whatever PostgreSQL's collation.
+    return sa.and_(Employer.naf_code >= first, Employer.naf_code < f"{int(last) + 1:02d}")
+
+
+def _divisions_of_section(section: str) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(NafCode.code).where(NafCode.level == NafLevel.DIVISION, NafCode.parent_code == section)
+        )
+    )
+
+
+def _in_divisions(divisions) -> sa.ColumnElement[bool]:
+    """Consecutive divisions become one range: industry (10 to 33) is one index range, not 24."""
+    numbers = sorted({int(d) for d in divisions if d.isdigit() and len(d) == 2})
+    ranges: list[list[int]] = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    if not ranges:
+        return sa.false()
+    return sa.or_(*[_division_range(f"{first:02d}", f"{last:02d}") for first, last in ranges])
+
+
+def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
+    identifier = parse_identifier(text)
+    if identifier:
+        kind, digits = identifier
+        return (Employer.siret if kind == "siret" else Employer.siren) == digits
+    words = [w for w in normalize_for_search(text).split() if len(w) >= MIN_WORD_LENGTH][:MAX_SEARCH_WORDS]
+    if not words:
+        return None
+    # normalize_for_search leaves only [a-z0-9 ]: no LIKE wildcard nor FTS syntax can come from the user.
+    if db.engine.dialect.name == "sqlite":
+        # SQLite: words starting with the typed ones, from the FTS5 index (migration 0300),
+        # instead of a substring scan of every name.
+        match = " ".join(f'"{word}"*' for word in words)
+        fts_rowids = sa.select(sa.column("rowid")).select_from(sa.table("employers_fts"))
+        return Employer.id.in_(fts_rowids.where(sa.text("employers_fts MATCH :words").bindparams(words=match)))
+    # PostgreSQL: substrings, served by the GIN trigram index.
+    return sa.and_(*[Employer.search_name.like(f"%{word}%") for word in words])
+
+
+def _typo_condition(text: str) -> sa.ColumnElement[bool] | None:
+    """PostgreSQL only: every word close to a word of the name (pg_trgm's <% operator)."""
+    words = normalize_for_search(text).split()[:MAX_SEARCH_WORDS]
+    if not words or parse_identifier(text):
+        return None
+    return sa.and_(*[sa.literal(word).op("<%")(Employer.search_name) for word in words])
+
+
+def _with_active_assignment(*conditions) -> sa.ColumnElement[bool]:
+    # IN (…) rather than a correlated EXISTS: both databases can then start from the
+    # (small) set of assigned employers instead of probing every employer.
+    return Employer.id.in_(sa.select(Assignment.employer_id).where(Assignment.ended_at.is_(None), *conditions))
+
+
+def _apply_filters(query: sa.Select, user: User, filters: EmployerFilters, today: date) -> sa.Select:
+    if filters.basin_id:
+        query = query.where(Employer.basin_id == filters.basin_id)
+    if filters.naf:
+        if filters.naf.isdigit():
+            query = query.where(_in_divisions([filters.naf]))
+        else:
+            query = query.where(_in_divisions(_divisions_of_section(filters.naf)))
+    if filters.headcount_band:
+        query = query.where(Employer.headcount_band == filters.headcount_band)
+    if filters.shortage:
+        query = query.where(_in_divisions(filters.shortage.naf_divisions))
+    for tag_id in filters.tag_ids:
+        # Every chosen tag must be present (narrowing, like the other filters).
+        query = query.where(
+            sa.select(employer_tags.c.employer_id)
+            .where(employer_tags.c.employer_id == Employer.id, employer_tags.c.tag_id == tag_id)
+            .exists()
+        )
+    if filters.privileged_contact == PrivilegedContactFilter.MINE:
+        query = query.where(_with_active_assignment(Assignment.adviser_id == user.id))
+    elif filters.privileged_contact == PrivilegedContactFilter.NONE:
+        # NOT EXISTS, never NOT IN: PostgreSQL turns it into an anti-join, whereas a NOT IN
+        # whose list outgrows work_mem is re-scanned for every employer.
+        query = query.where(
+            ~sa.select(Assignment.id)
+            .where(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None))
+            .exists()
+        )
+    elif filters.privileged_contact and filters.privileged_contact.isdigit():
+        query = query.where(_with_active_assignment(Assignment.operator_id == int(filters.privileged_contact)))
+    if filters.idle_months:
+        since = _months_before(today, filters.idle_months)
+        query = query.where(
+            ~sa.select(Interaction.id)
+            .where(Interaction.employer_id == Employer.id, Interaction.occurred_on >= since)
+            .exists()
+        )
+    if filters.has_open_need:
+        query = query.where(
+            sa.select(RecruitmentNeed.id)
+            .where(RecruitmentNeed.employer_id == Employer.id, RecruitmentNeed.status.in_(OPEN_STATUSES))
+            .exists()
+        )
+    return query
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, 28))
+
+
+_ORDERINGS = {
+    EmployerSort.NAME: (Employer.search_name, Employer.id),
+    EmployerSort.NAME_DESC: (Employer.search_name.desc(), Employer.id.desc()),
+    EmployerSort.COMMUNE: (Employer.commune_name, Employer.search_name, Employer.id),
+    EmployerSort.NEWEST: (Employer.id.desc(),),
+}
+
+
+def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
+    """The employers matching the filters, sorted; ``typo_tolerant`` swaps exact words for near ones."""
     query = visible_employers(user).options(joinedload(Employer.basin))
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if text and len(digits) in (9, 14) and len(digits) == len(text.replace(" ", "")):
-        column = Employer.siret if len(digits) == 14 else Employer.siren
-        return query.where(column == digits)
-    normalized = normalize_for_search(text)
-    for word in normalized.split()[:8]:
-        query = query.where(Employer.search_name.like(f"%{word}%"))
-    return query.order_by(Employer.search_name, Employer.id)
+    condition = _typo_condition(filters.text) if typo_tolerant else _text_condition(filters.text)
+    if condition is not None:
+        query = query.where(condition)
+    query = _apply_filters(query, user, filters, today)
+    if typo_tolerant:
+        distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
+        return query.order_by(distance, Employer.id)
+    narrowed = condition is not None or filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
+    if narrowed and filters.sort in (EmployerSort.NAME, EmployerSort.NAME_DESC):
+        # Sort on an expression, not the indexed column: otherwise the planner walks the
+        # name index hoping to meet the matches early, and since names cluster by trade
+        # ("Garage …", "Restaurant …") that walk can read millions of rows. This way it
+        # starts from the matches (text index, portfolio) and sorts only those.
+        key = Employer.search_name + ""
+        return query.order_by(key.desc() if filters.sort is EmployerSort.NAME_DESC else key, Employer.id)
+    return query.order_by(*_ORDERINGS[filters.sort])
 
 
-def get_visible_employer(user: User, siret: str) -> Employer | None:
-    return db.session.scalar(visible_employers(user).where(Employer.siret == siret))
+def supports_typo_tolerance() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+@dataclass
+class EmployerRowFacts:
+    last_contact_on: date | None = None
+    next_follow_up_on: date | None = None
+    privileged_contact: Assignment | None = None
+
+
+def row_facts(employer_ids: list[int]) -> dict[int, EmployerRowFacts]:
+    """Last contact, next follow-up and privileged contact of a page of employers: three queries."""
+    facts = {employer_id: EmployerRowFacts() for employer_id in employer_ids}
+    if not employer_ids:
+        return facts
+    last_contacts = db.session.execute(
+        sa.select(Interaction.employer_id, sa.func.max(Interaction.occurred_on))
+        .where(Interaction.employer_id.in_(employer_ids))
+        .group_by(Interaction.employer_id)
+    )
+    for employer_id, last_on in last_contacts:
+        facts[employer_id].last_contact_on = last_on
+    next_follow_ups = db.session.execute(
+        sa.select(FollowUp.employer_id, sa.func.min(FollowUp.due_on))
+        .where(FollowUp.employer_id.in_(employer_ids), FollowUp.status == FollowUpStatus.OPEN)
+        .group_by(FollowUp.employer_id)
+    )
+    for employer_id, due_on in next_follow_ups:
+        facts[employer_id].next_follow_up_on = due_on
+    assignments = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.employer_id.in_(employer_ids), Assignment.ended_at.is_(None))
+        .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
+    )
+    for assignment in assignments:
+        facts[assignment.employer_id].privileged_contact = assignment
+    return facts
+
+
+def get_visible_employer(user: User, key: str) -> Employer | None:
+    """The employer behind a URL key (SIRET, or ``n<id>`` without one), if the user may see it."""
+    if key.isdigit() and len(key) == 14:
+        condition = Employer.siret == key
+    elif key.startswith("n") and key[1:].isdigit() and len(key) < 12:
+        condition = sa.and_(Employer.id == int(key[1:]), Employer.siret.is_(None))
+    else:
+        return None
+    return db.session.scalar(
+        visible_employers(user)
+        .where(condition)
+        .options(
+            joinedload(Employer.basin),
+            joinedload(Employer.naf),
+            selectinload(Employer.tags),
+            selectinload(Employer.contacts),
+        )
+    )
 
 
 def active_assignment(employer: Employer) -> Assignment | None:
@@ -39,3 +266,85 @@ def active_assignment(employer: Employer) -> Assignment | None:
         .where(Assignment.employer_id == employer.id, Assignment.ended_at.is_(None))
         .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
     )
+
+
+def open_follow_ups(employer: Employer) -> list[FollowUp]:
+    return list(
+        db.session.scalars(
+            sa.select(FollowUp)
+            .where(FollowUp.employer_id == employer.id, FollowUp.status == FollowUpStatus.OPEN)
+            .options(joinedload(FollowUp.owner))
+            .order_by(FollowUp.due_on, FollowUp.id)
+        )
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One line of an employer's history, whatever its kind."""
+
+    kind: str  # "interaction", "need", "need_status", "assignment", "assignment_end"
+    happened_at: datetime | date
+    sort_key: tuple
+    record: object
+    detail: str = ""
+
+
+TIMELINE_LIMIT = 60
+
+
+def timeline(employer: Employer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """Interactions, needs and their stage changes, privileged contacts: newest first.
+
+    Each source is read with its own bounded, indexed query, then merged in Python:
+    a UNION of four differently-shaped tables would be harder to read and no faster.
+    """
+    entries: list[TimelineEntry] = []
+    interactions = db.session.scalars(
+        sa.select(Interaction)
+        .where(Interaction.employer_id == employer.id)
+        .options(joinedload(Interaction.author), joinedload(Interaction.contact))
+        .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
+        .limit(limit)
+    )
+    for interaction in interactions:
+        entries.append(TimelineEntry("interaction", interaction.occurred_on, (interaction.occurred_on, 1), interaction))
+    status_changes = db.session.scalars(
+        sa.select(NeedStatusChange)
+        .join(NeedStatusChange.need)
+        .where(RecruitmentNeed.employer_id == employer.id)
+        .options(joinedload(NeedStatusChange.need))
+        .order_by(NeedStatusChange.changed_at.desc(), NeedStatusChange.id.desc())
+        .limit(limit)
+    )
+    needs_with_changes = set()
+    for change in status_changes:
+        needs_with_changes.add(change.need_id)
+        kind = "need" if change.from_status is None else "need_status"
+        entries.append(TimelineEntry(kind, change.changed_at, (change.changed_at.date(), 2), change))
+    needs = db.session.scalars(
+        sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.employer_id == employer.id)
+        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+        .limit(limit)
+    )
+    for need in needs:
+        if need.id not in needs_with_changes:  # needs recorded before stage changes were kept
+            entries.append(TimelineEntry("need", need.identified_on, (need.identified_on, 2), need))
+    assignments = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.employer_id == employer.id)
+        .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
+        .order_by(Assignment.started_at.desc())
+        .limit(limit)
+    )
+    for assignment in assignments:
+        entries.append(
+            TimelineEntry("assignment", assignment.started_at, (assignment.started_at.date(), 3), assignment)
+        )
+        if assignment.ended_at:
+            entries.append(
+                TimelineEntry("assignment_end", assignment.ended_at, (assignment.ended_at.date(), 3), assignment)
+            )
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries[:limit]

@@ -1,45 +1,324 @@
-import sqlalchemy as sa
-from flask import abort, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
-from app.activity.enums import FollowUpStatus
-from app.activity.models import FollowUp, Interaction
+from app.activity.forms import InteractionForm
 from app.employers import bp
-from app.employers.queries import active_assignment, get_visible_employer, search_employers
+from app.employers.enums import EmployerSort, ShortageSector
+from app.employers.export import EXPORT_LIMIT, export_csv, export_xlsx
+from app.employers.forms import (
+    ContactPersonForm,
+    EmployerForm,
+    EmployerSearchForm,
+    MergeForm,
+    SpreadsheetImportForm,
+)
+from app.employers.importing import ImportFileError, import_spreadsheet
+from app.employers.models import EmployerContact
+from app.employers.queries import (
+    EmployerFilters,
+    active_assignment,
+    get_visible_employer,
+    open_follow_ups,
+    row_facts,
+    search_employers,
+    supports_typo_tolerance,
+    timeline,
+)
+from app.employers.services import (
+    ContactData,
+    EditConflict,
+    EmployerData,
+    EmployerError,
+    ExistingEmployer,
+    PossibleDuplicates,
+    add_contact,
+    create_employer,
+    merge_employers,
+    probable_duplicates,
+    set_contact_opposition,
+    update_contact,
+    update_employer,
+)
 from app.extensions import db
 from app.pagination import paginate
+from app.referential.enums import HeadcountBand
+from app.timeutils import today_paris
+
+
+def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
+    form = EmployerSearchForm(formdata=request.args)
+    form.set_choices(current_user)
+    if request.args and not form.validate():
+        return form, None
+    return form, EmployerFilters(
+        text=(form.q.data or "").strip(),
+        basin_id=form.basin.data or None,
+        naf=form.naf.data or None,
+        headcount_band=HeadcountBand(form.headcount.data) if form.headcount.data else None,
+        shortage=ShortageSector(form.shortage.data) if form.shortage.data else None,
+        tag_ids=form.tag.data or [],
+        privileged_contact=form.contact.data or None,
+        idle_months=form.idle.data,
+        has_open_need=form.open_need.data,
+        sort=EmployerSort(form.sort.data) if form.sort.data else EmployerSort.NAME,
+    )
 
 
 @bp.route("/entreprises")
 def index():
-    text = request.args.get("q", "").strip()[:200]
-    page = paginate(search_employers(current_user, text), request.args.get("page", type=int))
-    return render_template("employers/index.html", page=page, q=text)
+    form, filters = _search_form()
+    if filters is None:
+        return render_template("employers/index.html", form=form, page=None, facts={}, near_matches=False), 400
+    page_number = request.args.get("page", type=int)
+    page = paginate(search_employers(current_user, filters, today_paris()), page_number)
+    near_matches = False
+    if not page.items and filters.text and supports_typo_tolerance():
+        page = paginate(search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number)
+        near_matches = bool(page.items)
+    facts = row_facts([employer.id for employer in page.items])
+    return render_template("employers/index.html", form=form, page=page, facts=facts, near_matches=near_matches)
+
+
+@bp.route("/entreprises/export")
+def export():
+    form, filters = _search_form()
+    if filters is None:
+        flash("Les filtres de la recherche sont invalides : corrigez-les avant d'exporter.", "error")
+        return redirect(url_for("employers.index", **request.args))
+    query = search_employers(current_user, filters, today_paris()).limit(EXPORT_LIMIT)
+    stamp = today_paris().isoformat()
+    if request.args.get("format") == "xlsx":
+        return Response(
+            export_xlsx(query),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="entreprises-{stamp}.xlsx"'},
+        )
+    return Response(
+        export_csv(query),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="entreprises-{stamp}.csv"'},
+    )
+
+
+def _employer_data(form: EmployerForm) -> EmployerData:
+    return EmployerData(
+        siret=(form.siret.data or "").strip() or None,
+        name=form.name.data or "",
+        enseigne=form.enseigne.data,
+        naf_code=form.naf_code.data or None,
+        headcount_band=HeadcountBand(form.headcount_band.data) if form.headcount_band.data else None,
+        street=form.street.data,
+        postcode=form.postcode.data,
+        commune_insee=form.commune_insee.data or "",
+        tag_ids=form.tag_ids.data or [],
+    )
+
+
+@bp.route("/entreprises/nouvelle", methods=["GET", "POST"])
+def new():
+    form = EmployerForm()
+    form.set_choices(current_user)
+    duplicates = []
+    if request.method == "GET":
+        form.siret.data = request.args.get("siret", "")[:20]
+        return render_template("employers/form.html", form=form, employer=None, duplicates=[])
+    if form.validate():
+        try:
+            employer = create_employer(current_user, _employer_data(form), form.confirm_duplicate.data)
+        except ExistingEmployer as error:
+            db.session.rollback()
+            if error.visible:
+                flash(f"{error} Voici sa fiche.", "warning")
+                return redirect(url_for("employers.detail", siret=error.employer.url_key))
+            form.siret.errors.append(str(error))
+            return render_template("employers/form.html", form=form, employer=None, duplicates=[]), 409
+        except PossibleDuplicates as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            duplicates = error.employers
+            return render_template("employers/form.html", form=form, employer=None, duplicates=duplicates), 409
+        except EmployerError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("L'entreprise a été créée.", "success")
+            return redirect(url_for("employers.detail", siret=employer.url_key))
+    return render_template("employers/form.html", form=form, employer=None, duplicates=duplicates), 400
+
+
+def _visible_or_404(siret: str):
+    employer = get_visible_employer(current_user, siret)
+    if employer is None:
+        abort(404)
+    return employer
 
 
 @bp.route("/entreprises/<siret>")
 def detail(siret: str):
-    employer = get_visible_employer(current_user, siret) if siret.isdigit() else None
-    if employer is None:
-        abort(404)
-    interactions = db.session.scalars(
-        sa.select(Interaction)
-        .where(Interaction.employer_id == employer.id)
-        .options(joinedload(Interaction.author))
-        .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
-        .limit(50)
-    ).all()
-    follow_ups = db.session.scalars(
-        sa.select(FollowUp)
-        .where(FollowUp.employer_id == employer.id, FollowUp.status == FollowUpStatus.OPEN)
-        .options(joinedload(FollowUp.owner))
-        .order_by(FollowUp.due_on)
-    ).all()
+    employer = _visible_or_404(siret)
+    interaction_form = InteractionForm(formdata=None)
+    interaction_form.prepare(employer, today_paris())
     return render_template(
         "employers/detail.html",
         employer=employer,
         assignment=active_assignment(employer),
-        interactions=interactions,
-        follow_ups=follow_ups,
+        follow_ups=open_follow_ups(employer),
+        timeline=timeline(employer),
+        interaction_form=interaction_form,
     )
+
+
+@bp.route("/entreprises/<siret>/modifier", methods=["GET", "POST"])
+def edit(siret: str):
+    employer = _visible_or_404(siret)
+    form = EmployerForm()
+    form.set_choices(current_user)
+    if request.method == "GET":
+        form.fill_from(employer)
+        return render_template("employers/form.html", form=form, employer=employer, duplicates=[])
+    conflict = None
+    if form.validate():
+        try:
+            expected_version = int(form.version.data or "0")
+        except ValueError:
+            expected_version = 0
+        try:
+            update_employer(current_user, employer, _employer_data(form), expected_version)
+        except (EditConflict, StaleDataError) as error:
+            db.session.rollback()
+            conflict = error if isinstance(error, EditConflict) else EditConflict([], None)
+            employer = _visible_or_404(siret)
+            form.version.data = str(employer.version)
+            return render_template(
+                "employers/form.html", form=form, employer=employer, duplicates=[], conflict=conflict
+            ), 409
+        except ExistingEmployer as error:
+            db.session.rollback()
+            form.siret.errors.append(str(error))
+            return render_template("employers/form.html", form=form, employer=employer, duplicates=[]), 409
+        except EmployerError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Les modifications ont été enregistrées.", "success")
+            return redirect(url_for("employers.detail", siret=employer.url_key))
+    return render_template("employers/form.html", form=form, employer=employer, duplicates=[]), 400
+
+
+def _contact_data(form: ContactPersonForm) -> ContactData:
+    return ContactData(
+        last_name=form.last_name.data or "",
+        first_name=form.first_name.data,
+        job_title=form.job_title.data,
+        phone=form.phone.data,
+        email=form.email.data,
+        is_opposed_to_contact=form.is_opposed_to_contact.data,
+    )
+
+
+@bp.route("/entreprises/<siret>/interlocuteurs/nouveau", methods=["GET", "POST"])
+def contact_new(siret: str):
+    employer = _visible_or_404(siret)
+    form = ContactPersonForm()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                add_contact(employer, _contact_data(form))
+            except EmployerError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("L'interlocuteur a été ajouté.", "success")
+                return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
+        return render_template("employers/contact_form.html", form=form, employer=employer, contact=None), 400
+    return render_template("employers/contact_form.html", form=form, employer=employer, contact=None)
+
+
+def _contact_or_404(employer, contact_id: int) -> EmployerContact:
+    contact = db.session.get(EmployerContact, contact_id)
+    if contact is None or contact.employer_id != employer.id:
+        abort(404)
+    return contact
+
+
+@bp.route("/entreprises/<siret>/interlocuteurs/<int:contact_id>", methods=["GET", "POST"])
+def contact_edit(siret: str, contact_id: int):
+    employer = _visible_or_404(siret)
+    contact = _contact_or_404(employer, contact_id)
+    form = ContactPersonForm(obj=contact)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                update_contact(contact, _contact_data(form))
+            except EmployerError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("L'interlocuteur a été modifié.", "success")
+                return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
+        return render_template("employers/contact_form.html", form=form, employer=employer, contact=contact), 400
+    return render_template("employers/contact_form.html", form=form, employer=employer, contact=contact)
+
+
+@bp.route("/entreprises/<siret>/interlocuteurs/<int:contact_id>/opposition", methods=["POST"])
+def contact_opposition(siret: str, contact_id: int):
+    employer = _visible_or_404(siret)
+    contact = _contact_or_404(employer, contact_id)
+    opposed = request.form.get("opposed") == "1"
+    set_contact_opposition(contact, opposed)
+    db.session.commit()
+    if opposed:
+        flash(f"{contact.full_name} ne sera plus proposé(e) dans les relances ni les exports.", "success")
+    else:
+        flash(f"L'opposition de {contact.full_name} a été levée.", "success")
+    return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
+
+
+@bp.route("/entreprises/doublons")
+def duplicates():
+    return render_template(
+        "employers/duplicates.html", pairs=probable_duplicates(current_user), form=MergeForm(formdata=None)
+    )
+
+
+@bp.route("/entreprises/fusion", methods=["POST"])
+def merge():
+    form = MergeForm()
+    if not form.validate():
+        flash("Indiquez les deux fiches et le motif de la fusion.", "error")
+        return render_template("employers/duplicates.html", pairs=probable_duplicates(current_user), form=form), 400
+    kept = _visible_or_404(form.kept.data)
+    merged = _visible_or_404(form.merged.data)
+    try:
+        kept = merge_employers(current_user, kept, merged, form.reason.data)
+    except EmployerError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return render_template("employers/duplicates.html", pairs=probable_duplicates(current_user), form=form), 409
+    db.session.commit()
+    flash("Les deux fiches ont été fusionnées : tout l'historique est sur celle-ci.", "success")
+    return redirect(url_for("employers.detail", siret=kept.url_key))
+
+
+@bp.route("/entreprises/import", methods=["GET", "POST"])
+def import_file():
+    form = SpreadsheetImportForm()
+    if request.method == "GET":
+        return render_template("employers/import.html", form=form, report=None)
+    if not form.validate():
+        return render_template("employers/import.html", form=form, report=None), 400
+    upload = form.file.data
+    try:
+        report = import_spreadsheet(current_user, upload.stream, upload.filename or "")
+    except ImportFileError as error:
+        db.session.rollback()
+        form.file.errors = [str(error)]
+        return render_template("employers/import.html", form=form, report=None), 400
+    db.session.commit()
+    return render_template("employers/import.html", form=SpreadsheetImportForm(formdata=MultiDict()), report=report)

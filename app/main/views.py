@@ -40,24 +40,3 @@ def health():
     except sa.exc.SQLAlchemyError:
         return {"status": "erreur", "database": "injoignable"}, 503
     return {"status": "ok", "database": "ok"}
-
-
-# Sections built by later work: the navigation already links to them.
-_COMING = {
-    "dashboard": ("/tableau-de-bord", "Tableau de bord", "Le pipeline par bassin, le taux et le délai de pourvoi."),
-    "needs": ("/besoins", "Besoins de recrutement", "Le suivi des besoins, de leur identification à l'embauche."),
-    "leads": ("/signalements", "Signalements", "Les signalements des repéreurs d'offres et leur tri."),
-    "plans": ("/plans", "Plans de prospection", "Les plans de prospection par bassin et leurs objectifs."),
-    "events": ("/evenements", "Événements", "Les job datings, forums et informations collectives."),
-}
-
-
-def _coming_view(title: str, purpose: str):
-    def view():
-        return render_template("main/coming.html", title=title, purpose=purpose)
-
-    return view
-
-
-for _endpoint, (_rule, _title, _purpose) in _COMING.items():
-    bp.add_url_rule(_rule, endpoint=_endpoint, view_func=_coming_view(_title, _purpose))

@@ -54,3 +54,25 @@ class NeedOrigin(LabelledEnum):
     LEAD = ("lead", "Signalement")
     EVENT = ("event", "Événement")
     PLAN = ("plan", "Plan de prospection")
+
+
+class ServiceKind(LabelledEnum):
+    """What the network can mobilise for a need."""
+
+    IMMERSION = ("pmsmp", "Immersion (PMSMP)")
+    POE_INDIVIDUAL = ("poei", "POE individuelle (POEI)")
+    POE_COLLECTIVE = ("poec", "POE collective (POEC)")
+    AFPR = ("afpr", "AFPR")
+    MRS = ("mrs", "Méthode de recrutement par simulation (MRS)")
+    AFEST = ("afest", "AFEST")
+    PCRH = ("pcrh", "Prestation de conseil RH (PCRH)")
+    JOB_TRAINING_PATH = ("parcours_emploi_formation", "Parcours emploi formation")
+    TUTORING = ("emploi_tutorat", "Emploi tutorat")
+    JOB_DATING = ("job_dating", "Job dating")
+
+
+class ServiceStatus(LabelledEnum):
+    PROPOSED = ("proposed", "Proposé")
+    IN_PROGRESS = ("in_progress", "En cours")
+    DONE = ("done", "Réalisé")
+    DECLINED = ("declined", "Abandonné")

@@ -12,6 +12,8 @@ from app.needs.enums import (
     NeedOrigin,
     NeedStatus,
     QualificationLevel,
+    ServiceKind,
+    ServiceStatus,
     TargetPublic,
     WorkingTime,
 )
@@ -29,6 +31,11 @@ class RecruitmentNeed(db.Model):
         sa.CheckConstraint("positions_filled >= 0 AND positions_filled <= positions", name="positions_filled_range"),
         sa.Index("ix_recruitment_needs_employer_id_status", "employer_id", "status"),
         sa.Index("ix_recruitment_needs_status_identified_on", "status", "identified_on"),
+        sa.Index("ix_recruitment_needs_closed_on", "closed_on"),
+        sa.CheckConstraint("satisfaction_score BETWEEN 1 AND 5", name="satisfaction_score_range"),
+        sa.CheckConstraint(
+            "(satisfaction_score IS NULL) = (satisfaction_recorded_at IS NULL)", name="satisfaction_recorded_at_matches"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +59,11 @@ class RecruitmentNeed(db.Model):
     identified_on: Mapped[date]
     closed_on: Mapped[date | None]
     closed_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # The employer's satisfaction, recorded by the privileged contact once the need is closed.
+    satisfaction_score: Mapped[int | None]
+    satisfaction_comment: Mapped[str | None] = mapped_column(sa.String(1000))
+    satisfaction_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    satisfaction_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -61,10 +73,18 @@ class RecruitmentNeed(db.Model):
 
     employer: Mapped[Employer] = relationship()
     rome: Mapped[RomeCode | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    satisfaction_recorded_by: Mapped[User | None] = relationship(foreign_keys=[satisfaction_recorded_by_id])
+    services: Mapped[list["NeedService"]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", order_by="NeedService.id"
+    )
     status_changes: Mapped[list["NeedStatusChange"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedStatusChange.changed_at"
     )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
 
 
 class NeedStatusChange(db.Model):
@@ -81,3 +101,25 @@ class NeedStatusChange(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     need: Mapped[RecruitmentNeed] = relationship(back_populates="status_changes")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class NeedService(db.Model):
+    """A service of the network mobilised on a need (immersion, POE, MRS…), with its status."""
+
+    __tablename__ = "need_services"
+    __audited__ = True
+    __table_args__ = (sa.UniqueConstraint("need_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(sa.ForeignKey("recruitment_needs.id", ondelete="CASCADE"))
+    kind: Mapped[ServiceKind] = mapped_column(enum_column_type(ServiceKind, "kind"))
+    status: Mapped[ServiceStatus] = mapped_column(
+        enum_column_type(ServiceStatus, "status"), default=ServiceStatus.PROPOSED
+    )
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    need: Mapped[RecruitmentNeed] = relationship(back_populates="services")

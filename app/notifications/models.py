@@ -1,10 +1,12 @@
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.enums import enum_column_type
 from app.extensions import db
+from app.notifications.enums import EmailStatus, JobRunStatus, JobRunTrigger
 from app.timeutils import UTCDateTime, utcnow
 
 
@@ -24,3 +26,115 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User] = relationship()
+
+
+class OutboxEmail(db.Model):
+    """An e-mail waiting to be sent, or sent: written in the transaction that decides to send it,
+    so that a crash or a failing SMTP server never loses it (transactional outbox)."""
+
+    __tablename__ = "outbox_emails"
+    __table_args__ = (
+        sa.Index("ix_outbox_emails_status_next_attempt_at", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_emails_created_at", "created_at"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_positive"),
+        sa.CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_at_matches_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    attachment_name: Mapped[str | None] = mapped_column(sa.String(120))
+    attachment_html: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[EmailStatus] = mapped_column(enum_column_type(EmailStatus, "status"), default=EmailStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(sa.String(1000))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SentItem(db.Model):
+    """What a job has sent to whom for which period: the unique key makes a second run,
+    a retry or a second scheduler unable to send the same thing twice."""
+
+    __tablename__ = "sent_items"
+    __table_args__ = (sa.UniqueConstraint("job_id", "recipient_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(sa.String(40))
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    period_key: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobRun(db.Model):
+    """One execution of a periodic job, or an admin's request for one."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (
+        sa.Index("ix_job_runs_job_id_created_at", "job_id", "created_at"),
+        sa.Index("ix_job_runs_status", "status"),
+        # One pending "run now" per job, even when two admins click together.
+        sa.Index(
+            "uq_job_runs_job_id_requested",
+            "job_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'requested'"),
+            postgresql_where=sa.text("status = 'requested'"),
+        ),
+        sa.CheckConstraint("finished_at IS NULL OR finished_at >= started_at", name="finishes_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(sa.String(40))
+    trigger: Mapped[JobRunTrigger] = mapped_column(enum_column_type(JobRunTrigger, "trigger"))
+    status: Mapped[JobRunStatus] = mapped_column(enum_column_type(JobRunStatus, "status"))
+    # The fire time of the schedule this run answers (None for manual runs).
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    host: Mapped[str | None] = mapped_column(sa.String(120))
+
+    requested_by: Mapped[User | None] = relationship()
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class SchedulerLock(db.Model):
+    """The lease that lets one scheduler run jobs (SQLite); on PostgreSQL an advisory lock
+    does the locking and this row only tells the admin page who holds it."""
+
+    __tablename__ = "scheduler_locks"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.String(120))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MonthlyReport(db.Model):
+    """A manager's "point d'avancement mensuel": the previous month's figures of their basins,
+    frozen when computed so that the page and the e-mail say the same thing."""
+
+    __tablename__ = "monthly_reports"
+    __table_args__ = (sa.UniqueConstraint("manager_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    month: Mapped[date]  # the first day of the month reported on
+    basin_names: Mapped[list] = mapped_column(sa.JSON, default=list)
+    figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    manager: Mapped[User] = relationship()

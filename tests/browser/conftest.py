@@ -28,10 +28,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# One request at a time: the requests share the test's single database connection, and
+# a test must not end (and roll back) while a request of its page is still running.
+_request_lock = threading.Lock()
+
+
+def _serialised(app):
+    def application(environ, start_response):
+        with _request_lock:
+            body = app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()  # static files: closed here, not by the garbage collector
+
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    # One request at a time: the requests share the test's single database connection.
-    server = make_server("127.0.0.1", 0, app, threaded=False)
+    server = make_server("127.0.0.1", 0, _serialised(app), threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -65,6 +82,8 @@ def browser_page(chromium, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    with _request_lock:  # wait for a request still in flight
+        pass
 
 
 @pytest.fixture

@@ -49,7 +49,10 @@ def test_demo_data_is_realistic_and_loaded_once():
     counts = build_demo()
     assert counts["entreprises"] == 3 * EMPLOYERS_PER_BASIN
     employers = db.session.scalars(sa.select(Employer)).all()
-    assert all(siret.is_valid(employer.siret) for employer in employers)
+    # A few are entered without SIRET on purpose (probable duplicates to merge).
+    with_siret = [employer for employer in employers if employer.siret]
+    assert len(with_siret) >= 3 * EMPLOYERS_PER_BASIN
+    assert all(siret.is_valid(employer.siret) for employer in with_siret)
     small = {HeadcountBand.NN, HeadcountBand.B00, HeadcountBand.B01, HeadcountBand.B02, HeadcountBand.B03}
     assert sum(employer.headcount_band in small for employer in employers) > 0.6 * len(employers)
     for role in Role:

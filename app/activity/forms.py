@@ -1,0 +1,44 @@
+from datetime import date
+
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.activity.enums import Channel
+from app.employers.forms import FrenchForm
+from app.employers.models import Employer
+
+REQUIRED = "Ce champ est obligatoire."
+BAD_DATE = "Date invalide (format attendu : jj/mm/aaaa)."
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class InteractionForm(FrenchForm):
+    occurred_on = DateField("Date", validators=[DataRequired(BAD_DATE)])
+    channel = RadioField(
+        "Canal", choices=Channel.choices(), default=Channel.PHONE.value, validators=[DataRequired(REQUIRED)]
+    )
+    subject = StringField("Objet", validators=[DataRequired(REQUIRED), Length(max=200)])
+    summary = TextAreaField("Compte rendu", validators=[Optional(), Length(max=5000)])
+    outcome = StringField("Suite donnée", validators=[Optional(), Length(max=500)])
+    contact_id = SelectField("Interlocuteur", coerce=_optional_int, validators=[Optional()])
+    next_follow_up_on = DateField("Prochaine relance (facultatif)", validators=[Optional()])
+    next_follow_up_title = StringField("Objet de la relance", validators=[Optional(), Length(max=200)])
+
+    def prepare(self, employer: Employer, today: date) -> None:
+        self.contact_id.choices = [("", "— Aucun en particulier —")] + [
+            (c.id, c.full_name + (f" — {c.job_title}" if c.job_title else ""))
+            for c in employer.contacts
+            if c.anonymised_at is None
+        ]
+        if self.occurred_on.data is None and not self.occurred_on.raw_data:
+            self.occurred_on.data = today
+
+
+class PostponeForm(FrenchForm):
+    days = IntegerField(
+        "Reporter de (jours)",
+        validators=[DataRequired(REQUIRED), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")],
+    )

@@ -1,0 +1,39 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class TaskForceForm(FlaskForm):
+    basin_id = SelectField("Bassin", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
+    name = StringField("Nom", validators=[Optional(), Length(max=160)])
+
+
+class AddMemberForm(FlaskForm):
+    user_id = SelectField("Conseiller ou pilote", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
+    is_lead = BooleanField("Pilote de la task force")
+
+
+class MemberForm(FlaskForm):
+    capacity = IntegerField(
+        "Capacité (entreprises)",
+        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1000, message="Entre 0 et 1000.")],
+    )
+    absent_until = DateField("Absent jusqu'au", validators=[Optional()])
+
+
+class HandoverRequestForm(FlaskForm):
+    reason = TextAreaField("Raison de la passation", validators=[DataRequired(REQUIRED), Length(max=500)])
+
+
+class HandoverDecisionForm(FlaskForm):
+    decision = SelectField(
+        "Décision", choices=[("approve", "Accepter"), ("refuse", "Refuser")], validators=[DataRequired(REQUIRED)]
+    )
+    new_adviser_id = SelectField("Nouvel interlocuteur (facultatif)", coerce=_optional_int, validators=[Optional()])
+    note = StringField("Commentaire (obligatoire pour un refus)", validators=[Optional(), Length(max=500)])

@@ -1,0 +1,279 @@
+"""Read side of assignments: the lead's queue, task-force loads, the employer's contact history."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.activity.enums import FollowUpStatus
+from app.activity.models import FollowUp
+from app.assignments.enums import HandoverStatus, QueueReason
+from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
+from app.assignments.suggestions import MemberLoad, OperatorSuggestion, suggest_adviser, suggest_operator
+from app.auth.models import User
+from app.employers.models import Employer
+from app.extensions import db
+from app.leads.enums import LeadStatus
+from app.leads.models import Lead
+from app.needs.enums import OPEN_STATUSES
+from app.needs.models import RecruitmentNeed
+from app.pagination import Page, paginate
+from app.plans.models import PlanEmployer, ProspectionPlan
+from app.referential.models import Operator
+
+
+def _scoped_basin_ids(user: User, basin_id: int | None) -> list[int] | None:
+    """The basins a list may show: the user's (or one of them); None means every basin (admins)."""
+    if user.sees_all_basins:
+        return [basin_id] if basin_id else None
+    if basin_id:
+        return [basin_id] if basin_id in user.basin_ids else []
+    return sorted(user.basin_ids)
+
+
+def _queue_sources(today: date, basin_ids: list[int] | None) -> sa.Subquery:
+    """Every reason an employer needs a privileged contact, dated: the earliest one orders the queue.
+
+    Each branch is restricted to the basins' employers before the union, so a basin's queue
+    never groups the whole country's needs.
+    """
+    in_scope = None if basin_ids is None else sa.select(Employer.id).where(Employer.basin_id.in_(basin_ids))
+
+    def scoped(query: sa.Select, employer_id) -> sa.Select:
+        return query if in_scope is None else query.where(employer_id.in_(in_scope))
+
+    return sa.union_all(
+        scoped(
+            sa.select(
+                RecruitmentNeed.employer_id.label("employer_id"),
+                RecruitmentNeed.created_at.label("since"),
+                sa.literal(QueueReason.OPEN_NEED.value, type_=sa.String).label("reason"),
+            ).where(RecruitmentNeed.status.in_(OPEN_STATUSES)),
+            RecruitmentNeed.employer_id,
+        ),
+        scoped(
+            sa.select(
+                Lead.employer_id, Lead.decided_at, sa.literal(QueueReason.ACCEPTED_LEAD.value, type_=sa.String)
+            ).where(Lead.status == LeadStatus.ACCEPTED, Lead.employer_id.is_not(None)),
+            Lead.employer_id,
+        ),
+        scoped(
+            sa.select(
+                PlanEmployer.employer_id,
+                PlanEmployer.added_at,
+                sa.literal(QueueReason.PLAN_TARGET.value, type_=sa.String),
+            )
+            .join(ProspectionPlan, ProspectionPlan.id == PlanEmployer.plan_id)
+            .where(PlanEmployer.is_excluded.is_(False), ProspectionPlan.ends_on >= today),
+            PlanEmployer.employer_id,
+        ),
+        # Any past contact with no successor: deactivated account, approved handover.
+        scoped(
+            sa.select(
+                Assignment.employer_id,
+                Assignment.ended_at,
+                sa.literal(QueueReason.CONTACT_LEFT.value, type_=sa.String),
+            ).where(Assignment.ended_at.is_not(None)),
+            Assignment.employer_id,
+        ),
+    ).subquery("queue_sources")
+
+
+def queue_query(user: User, today: date, basin_id: int | None = None) -> sa.Select:
+    """Rows (Employer, since, reasons): employers without a privileged contact that need one, oldest first."""
+    basin_ids = _scoped_basin_ids(user, basin_id)
+    sources = _queue_sources(today, basin_ids)
+    grouped = (
+        sa.select(
+            sources.c.employer_id,
+            sa.func.min(sources.c.since).label("since"),
+            sa.func.count(sa.distinct(sources.c.reason)).label("reason_count"),
+        )
+        .group_by(sources.c.employer_id)
+        .subquery("queued")
+    )
+    has_contact = sa.exists().where(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None))
+    query = (
+        sa.select(Employer, grouped.c.since)
+        .join(grouped, grouped.c.employer_id == Employer.id)
+        .where(~has_contact)
+        .options(joinedload(Employer.basin))
+        .order_by(grouped.c.since, Employer.id)
+    )
+    if basin_ids is not None:
+        query = query.where(Employer.basin_id.in_(basin_ids))
+    return query
+
+
+@dataclass
+class QueueRow:
+    employer: Employer
+    since: datetime
+    reasons: list[QueueReason]
+    need: RecruitmentNeed | None
+    operator: OperatorSuggestion
+    adviser: MemberLoad | None
+    choices: list[MemberLoad] = field(default_factory=list)
+
+
+def member_loads(basin_ids: list[int]) -> dict[int, list[MemberLoad]]:
+    """Per basin, its task force's members with their current portfolio size (one query)."""
+    if not basin_ids:
+        return {}
+    load = (
+        sa.select(sa.func.count())
+        .where(Assignment.adviser_id == TaskForceMember.user_id, Assignment.ended_at.is_(None))
+        .correlate(TaskForceMember)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(TaskForceMember, TaskForce.basin_id, load)
+        .join(TaskForce, TaskForce.id == TaskForceMember.task_force_id)
+        .where(TaskForce.basin_id.in_(basin_ids))
+        .options(joinedload(TaskForceMember.user).joinedload(User.operator))
+    )
+    loads: dict[int, list[MemberLoad]] = {}
+    for member, basin_id, count in rows:
+        loads.setdefault(basin_id, []).append(
+            MemberLoad(user=member.user, load=count, capacity=member.capacity, absent_until=member.absent_until)
+        )
+    for members in loads.values():
+        members.sort(key=lambda m: (m.user.operator.name if m.user.operator else "", m.user.full_name))
+    return loads
+
+
+def queue_page(user: User, today: date, page_number: int | None, basin_id: int | None = None) -> Page:
+    """One page of the queue, each row with its suggested operator and adviser (a fixed number of queries)."""
+    page = paginate(queue_query(user, today, basin_id), page_number, scalars=False)
+    employers = [row[0] for row in page.items]
+    ids = [employer.id for employer in employers]
+    latest_need: dict[int, RecruitmentNeed] = {}
+    for need in db.session.scalars(
+        sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.employer_id.in_(ids), RecruitmentNeed.status.in_(OPEN_STATUSES))
+        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+    ):
+        latest_need.setdefault(need.employer_id, need)
+    sources = _queue_sources(today, sorted({employer.basin_id for employer in employers}))
+    reasons: dict[int, list[QueueReason]] = {}
+    for employer_id, reason in db.session.execute(
+        sa.select(sources.c.employer_id, sources.c.reason)
+        .where(sources.c.employer_id.in_(ids))
+        .distinct()
+        .order_by(sources.c.reason)
+    ):
+        reasons.setdefault(employer_id, []).append(QueueReason(reason))
+    basin_ids = sorted({employer.basin_id for employer in employers})
+    operators = list(
+        db.session.scalars(sa.select(Operator).options(selectinload(Operator.basins)).order_by(Operator.name))
+    )
+    loads = member_loads(basin_ids)
+    rows = []
+    for employer, since in page.items:
+        basin_operators = [op for op in operators if any(b.id == employer.basin_id for b in op.basins)]
+        need = latest_need.get(employer.id)
+        operator = suggest_operator(need, basin_operators)
+        members = loads.get(employer.basin_id, [])
+        rows.append(
+            QueueRow(
+                employer=employer,
+                since=since,
+                reasons=reasons.get(employer.id, []),
+                need=need,
+                operator=operator,
+                adviser=suggest_adviser(operator.kind, members, today),
+                choices=[m for m in members if m.user.is_active],
+            )
+        )
+    page.items = rows
+    return page
+
+
+def visible_task_forces(user: User) -> sa.Select:
+    query = sa.select(TaskForce).options(joinedload(TaskForce.basin)).order_by(TaskForce.name)
+    if not user.sees_all_basins:
+        query = query.where(TaskForce.basin_id.in_(user.basin_ids))
+    return query
+
+
+@dataclass
+class MemberRow:
+    member: TaskForceMember
+    portfolio: int
+    open_needs: int
+    overdue_follow_ups: int
+
+
+def task_force_members(task_force: TaskForce, today: date) -> list[MemberRow]:
+    """Each member with portfolio size, open needs of that portfolio and overdue follow-ups, in one query."""
+    user_id = TaskForceMember.user_id
+    portfolio = (
+        sa.select(sa.func.count())
+        .where(Assignment.adviser_id == user_id, Assignment.ended_at.is_(None))
+        .correlate(TaskForceMember)
+        .scalar_subquery()
+    )
+    open_needs = (
+        sa.select(sa.func.count())
+        .select_from(RecruitmentNeed)
+        .join(
+            Assignment,
+            sa.and_(Assignment.employer_id == RecruitmentNeed.employer_id, Assignment.ended_at.is_(None)),
+        )
+        .where(Assignment.adviser_id == user_id, RecruitmentNeed.status.in_(OPEN_STATUSES))
+        .correlate(TaskForceMember)
+        .scalar_subquery()
+    )
+    overdue = (
+        sa.select(sa.func.count())
+        .where(FollowUp.owner_id == user_id, FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on < today)
+        .correlate(TaskForceMember)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(TaskForceMember, portfolio, open_needs, overdue)
+        .join(User, User.id == TaskForceMember.user_id)
+        .where(TaskForceMember.task_force_id == task_force.id)
+        .options(joinedload(TaskForceMember.user).joinedload(User.operator))
+        .order_by(TaskForceMember.is_lead.desc(), User.full_name)
+    )
+    return [MemberRow(member, p, n, o) for member, p, n, o in rows]
+
+
+def pending_handovers(user: User) -> sa.Select:
+    query = (
+        sa.select(HandoverRequest)
+        .join(Employer, Employer.id == HandoverRequest.employer_id)
+        .where(HandoverRequest.status == HandoverStatus.PENDING)
+        .options(
+            joinedload(HandoverRequest.employer),
+            joinedload(HandoverRequest.requested_by),
+            joinedload(HandoverRequest.assignment).joinedload(Assignment.adviser),
+        )
+        .order_by(HandoverRequest.requested_at, HandoverRequest.id)
+    )
+    if not user.sees_all_basins:
+        query = query.where(Employer.basin_id.in_(user.basin_ids))
+    return query
+
+
+def contact_history(employer_id: int) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.employer_id == employer_id)
+            .options(
+                joinedload(Assignment.adviser), joinedload(Assignment.operator), joinedload(Assignment.assigned_by)
+            )
+            .order_by(Assignment.started_at.desc(), Assignment.id.desc())
+        )
+    )
+
+
+def pending_handover_for(employer_id: int) -> HandoverRequest | None:
+    return db.session.scalar(
+        sa.select(HandoverRequest).where(
+            HandoverRequest.employer_id == employer_id, HandoverRequest.status == HandoverStatus.PENDING
+        )
+    )

@@ -1,0 +1,332 @@
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from app.assignments import bp
+from app.assignments.forms import (
+    AddMemberForm,
+    HandoverDecisionForm,
+    HandoverRequestForm,
+    MemberForm,
+    TaskForceForm,
+)
+from app.assignments.models import HandoverRequest, TaskForce, TaskForceMember
+from app.assignments.queries import (
+    contact_history,
+    member_loads,
+    pending_handover_for,
+    pending_handovers,
+    queue_page,
+    task_force_members,
+    visible_task_forces,
+)
+from app.assignments.services import (
+    ASSIGNABLE_ROLES,
+    AssignmentChoice,
+    AssignmentConflict,
+    AssignmentError,
+    active_assignment_of,
+    add_member,
+    assign_in_bulk,
+    create_task_force,
+    decide_handover,
+    remove_member,
+    request_handover,
+    update_member,
+)
+from app.auth.enums import Role
+from app.auth.models import User
+from app.employers.models import Employer
+from app.employers.queries import visible_employers
+from app.extensions import db
+from app.pagination import paginate
+from app.referential.models import Basin
+from app.timeutils import today_paris
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _user_basins() -> list[Basin]:
+    if current_user.sees_all_basins:
+        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
+    return list(current_user.basins)
+
+
+def _status_for(error: AssignmentError) -> int:
+    return 409 if isinstance(error, AssignmentConflict) else 400
+
+
+@bp.app_context_processor
+def employer_assignments_helpers():
+    """Data for the block included in the employer page (employers/detail.html)."""
+
+    def privileged_contact_history(employer: Employer) -> dict:
+        return {"history": contact_history(employer.id), "pending_handover": pending_handover_for(employer.id)}
+
+    return {"privileged_contact_history": privileged_contact_history}
+
+
+# --- The lead's queue -------------------------------------------------------------------------
+
+
+def _render_queue(status: int = 200):
+    basin_id = request.args.get("bassin", type=int)
+    page = queue_page(current_user, today_paris(), request.args.get("page", type=int), basin_id)
+    return render_template(
+        "assignments/queue.html", page=page, basins=_user_basins(), basin_id=basin_id, today=today_paris()
+    ), status
+
+
+@bp.route("/affectations")
+def queue():
+    return _render_queue()
+
+
+@bp.route("/affectations", methods=["POST"])
+def assign():
+    form = request.form
+    only = form.get("only", type=int)
+    selected = [only] if only else [int(v) for v in form.getlist("employer_id") if v.isdigit()]
+    employers = {e.id: e for e in db.session.scalars(visible_employers(current_user).where(Employer.id.in_(selected)))}
+    if len(employers) != len(set(selected)):
+        abort(404)
+    choices = [
+        AssignmentChoice(
+            employer=employers[employer_id],
+            adviser=db.session.get(User, form.get(f"adviser_{employer_id}", type=int) or 0),
+            suggested_adviser_id=form.get(f"suggested_{employer_id}", type=int),
+        )
+        for employer_id in selected
+    ]
+    outcome = assign_in_bulk(choices, assigned_by=_user(), reason=form.get("reason", "")[:500])
+    db.session.commit()
+    if outcome.assigned:
+        flash(f"{len(outcome.assigned)} entreprise(s) affectée(s) ; chaque interlocuteur est prévenu.", "success")
+    if not outcome.refused:
+        return redirect(url_for("assignments.queue", **request.args))
+    for message in outcome.refused:
+        flash(message, "error")
+    return _render_queue(409 if outcome.conflicts else 400)
+
+
+# --- Task forces -------------------------------------------------------------------------------
+
+
+def _task_force_or_404(task_force_id: int) -> TaskForce:
+    task_force = db.session.scalar(visible_task_forces(current_user).where(TaskForce.id == task_force_id))
+    if task_force is None:
+        abort(404)
+    return task_force
+
+
+def _member_or_404(member_id: int) -> TaskForceMember:
+    member = db.session.get(TaskForceMember, member_id)
+    if member is None:
+        abort(404)
+    _task_force_or_404(member.task_force_id)
+    return member
+
+
+def _task_force_form() -> TaskForceForm:
+    form = TaskForceForm()
+    form.basin_id.choices = [("", "— Choisir —")] + [(b.id, b.name) for b in _user_basins()]
+    return form
+
+
+@bp.route("/task-forces")
+def task_forces():
+    page = paginate(visible_task_forces(current_user), request.args.get("page", type=int))
+    return render_template("assignments/task_forces.html", page=page, form=_task_force_form())
+
+
+@bp.route("/task-forces", methods=["POST"])
+def task_force_create():
+    form = _task_force_form()
+    if form.validate_on_submit():
+        try:
+            task_force = create_task_force(basin=db.session.get(Basin, form.basin_id.data), name=form.name.data)
+        except AssignmentError as error:
+            flash(str(error), "error")
+            status = _status_for(error)
+        else:
+            db.session.commit()
+            flash("Task force créée : ajoutez-y ses membres.", "success")
+            return redirect(url_for("assignments.task_force", task_force_id=task_force.id))
+    else:
+        status = 400
+    page = paginate(visible_task_forces(current_user), 1)
+    return render_template("assignments/task_forces.html", page=page, form=form), status
+
+
+def _add_member_form(task_force: TaskForce) -> AddMemberForm:
+    form = AddMemberForm()
+    current = {member.user_id for member in task_force.members}
+    candidates = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.is_active.is_(True), User.role.in_(ASSIGNABLE_ROLES), User.basins.any(Basin.id == task_force.basin_id)
+        )
+        .options(joinedload(User.operator))
+        .order_by(User.full_name)
+    )
+    form.user_id.choices = [("", "— Choisir —")] + [
+        (u.id, f"{u.full_name} — {u.operator.name if u.operator else ''}") for u in candidates if u.id not in current
+    ]
+    return form
+
+
+def _render_task_force(task_force: TaskForce, add_form: AddMemberForm | None = None, status: int = 200):
+    today = today_paris()
+    rows = task_force_members(task_force, today)
+    return render_template(
+        "assignments/task_force.html",
+        task_force=task_force,
+        rows=rows,
+        today=today,
+        add_form=add_form or _add_member_form(task_force),
+        member_forms={row.member.id: MemberForm(obj=row.member, prefix=f"m{row.member.id}") for row in rows},
+        can_manage=current_user.role in (Role.ADMIN, Role.MANAGER),
+    ), status
+
+
+@bp.route("/task-forces/<int:task_force_id>")
+def task_force(task_force_id: int):
+    return _render_task_force(_task_force_or_404(task_force_id))
+
+
+@bp.route("/task-forces/<int:task_force_id>/membres", methods=["POST"])
+def member_add(task_force_id: int):
+    task_force = _task_force_or_404(task_force_id)
+    form = _add_member_form(task_force)
+    if not form.validate_on_submit():
+        return _render_task_force(task_force, form, 400)
+    try:
+        add_member(task_force, db.session.get(User, form.user_id.data), is_lead=form.is_lead.data)
+    except AssignmentError as error:
+        form.user_id.errors.append(str(error))
+        return _render_task_force(task_force, form, _status_for(error))
+    db.session.commit()
+    flash("Membre ajouté à la task force.", "success")
+    return redirect(url_for("assignments.task_force", task_force_id=task_force.id))
+
+
+@bp.route("/task-forces/membres/<int:member_id>", methods=["POST"])
+def member_update(member_id: int):
+    member = _member_or_404(member_id)
+    form = MemberForm(prefix=f"m{member.id}")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return _render_task_force(member.task_force, status=400)
+    try:
+        update_member(member, capacity=form.capacity.data, absent_until=form.absent_until.data)
+    except AssignmentError as error:
+        flash(str(error), "error")
+        return _render_task_force(member.task_force, status=_status_for(error))
+    db.session.commit()
+    flash(f"Disponibilité de {member.user.full_name} enregistrée.", "success")
+    return redirect(url_for("assignments.task_force", task_force_id=member.task_force_id))
+
+
+@bp.route("/task-forces/membres/<int:member_id>/retirer", methods=["POST"])
+def member_remove(member_id: int):
+    member = _member_or_404(member_id)
+    task_force_id = member.task_force_id
+    remove_member(member)
+    db.session.commit()
+    flash("Membre retiré de la task force.", "success")
+    return redirect(url_for("assignments.task_force", task_force_id=task_force_id))
+
+
+# --- Handovers ---------------------------------------------------------------------------------
+
+
+def _employer_or_404(employer_id: int) -> Employer:
+    employer = db.session.scalar(visible_employers(current_user).where(Employer.id == employer_id))
+    if employer is None:
+        abort(404)
+    return employer
+
+
+@bp.route("/entreprises/<int:employer_id>/passation", methods=["GET", "POST"])
+def handover_request(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    form = HandoverRequestForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            request_handover(employer=employer, requested_by=_user(), reason=form.reason.data)
+        except AssignmentError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+            status = _status_for(error)
+        else:
+            db.session.commit()
+            flash("Demande de passation envoyée au pilote de la task force.", "success")
+            return redirect(url_for("employers.detail", siret=employer.url_key))
+    elif form.errors:
+        status = 400
+    return render_template(
+        "assignments/handover_request.html",
+        employer=employer,
+        form=form,
+        current=active_assignment_of(employer),
+        pending=pending_handover_for(employer.id),
+    ), status
+
+
+def _decision_forms(requests: list[HandoverRequest]) -> dict[int, HandoverDecisionForm]:
+    loads = member_loads(sorted({r.employer.basin_id for r in requests}))
+    forms = {}
+    for handover in requests:
+        form = HandoverDecisionForm(prefix=f"h{handover.id}")
+        form.new_adviser_id.choices = [("", "— Remettre dans la file d'affectation —")] + [
+            (
+                m.user.id,
+                f"{m.user.full_name} — {m.user.operator.name if m.user.operator else ''} ({m.load}/{m.capacity})",
+            )
+            for m in loads.get(handover.employer.basin_id, [])
+            if m.user.is_active and m.user.id != handover.assignment.adviser_id
+        ]
+        forms[handover.id] = form
+    return forms
+
+
+def _render_handovers(status: int = 200):
+    page = paginate(pending_handovers(current_user), request.args.get("page", type=int))
+    return render_template("assignments/handovers.html", page=page, forms=_decision_forms(page.items)), status
+
+
+@bp.route("/passations")
+def handovers():
+    return _render_handovers()
+
+
+@bp.route("/passations/<int:request_id>/decision", methods=["POST"])
+def handover_decide(request_id: int):
+    handover = db.session.scalar(pending_handovers(current_user).where(HandoverRequest.id == request_id))
+    if handover is None:
+        abort(404)
+    form = _decision_forms([handover])[handover.id]
+    if not form.validate_on_submit():
+        flash("Décision invalide : choisissez d'accepter ou de refuser.", "error")
+        return _render_handovers(400)
+    try:
+        decide_handover(
+            handover,
+            decided_by=_user(),
+            approve=form.decision.data == "approve",
+            note=form.note.data,
+            new_adviser=db.session.get(User, form.new_adviser_id.data) if form.new_adviser_id.data else None,
+        )
+    except AssignmentError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _render_handovers(_status_for(error))
+    db.session.commit()
+    flash("Décision enregistrée ; le demandeur et l'interlocuteur sont prévenus.", "success")
+    return redirect(url_for("assignments.handovers"))

@@ -1,0 +1,599 @@
+"""The dashboard's figures, computed in SQL and grouped by basin.
+
+Each figure is defined ONCE, as the rows that make it (``FIGURES``): the dashboard
+counts them, the drill-down lists them, so a figure and its list never disagree.
+Employer-based counts add up across basins (an employer belongs to one basin), so
+the scope's total is the sum of its basins; percentiles are computed per group in SQL.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.activity.enums import Channel
+from app.activity.models import Interaction
+from app.assignments.models import Assignment
+from app.auth.models import User
+from app.dashboard.scopes import Period
+from app.employers.models import Employer
+from app.extensions import db
+from app.needs.enums import CLOSED_STATUSES, OPEN_STATUSES, NeedStatus
+from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.referential.models import Operator
+from app.timeutils import PARIS, today_paris
+
+OPEN_AGE_THRESHOLDS = (30, 60, 90)
+# A need's fill rate counts the needs that reached an outcome; a cancelled need has none.
+DECIDED_STATUSES = (NeedStatus.FILLED, NeedStatus.NOT_FILLED)
+PERCENTILES = {"median": (1, 2), "p80": (4, 5)}
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def days_between(later, earlier) -> sa.ColumnElement[int]:
+    """Whole days between two DATE columns, on both databases."""
+    if _dialect() == "sqlite":
+        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
+    return sa.type_coerce(later - earlier, sa.Integer)
+
+
+def elapsed_days(later, earlier) -> sa.ColumnElement[float]:
+    """Fractional days between two timestamps, on both databases."""
+    if _dialect() == "sqlite":
+        return sa.func.julianday(later) - sa.func.julianday(earlier)
+    return sa.extract("epoch", later - earlier) / 86400.0
+
+
+def week_start(column) -> sa.ColumnElement:
+    """The Monday of a date's week."""
+    if _dialect() == "sqlite":
+        return sa.func.date(column, "weekday 0", "-6 days")
+    return sa.cast(sa.func.date_trunc("week", column), sa.Date)
+
+
+def as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+# --- The rows behind each figure -------------------------------------------------------
+# Each builder returns a SELECT whose first column is the id of the record listed in the
+# drill-down (employer, need or interaction) and whose second is the basin.
+
+
+def _employers(basin_ids: list[int]) -> sa.Select:
+    return sa.select(Employer.id.label("record_id"), Employer.basin_id.label("basin_id")).where(
+        Employer.basin_id.in_(basin_ids)
+    )
+
+
+def _needs(basin_ids: list[int], *conditions) -> sa.Select:
+    return (
+        sa.select(RecruitmentNeed.id.label("record_id"), Employer.basin_id.label("basin_id"))
+        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
+        .where(Employer.basin_id.in_(basin_ids), *conditions)
+    )
+
+
+def _needs_employers(basin_ids: list[int], *conditions) -> sa.Select:
+    return (
+        sa.select(RecruitmentNeed.employer_id.label("record_id"), Employer.basin_id.label("basin_id"))
+        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
+        .where(Employer.basin_id.in_(basin_ids), *conditions)
+    )
+
+
+def _interactions(basin_ids: list[int], period: Period, *conditions) -> sa.Select:
+    return (
+        sa.select(Interaction.id.label("record_id"), Employer.basin_id.label("basin_id"))
+        .join(Employer, Employer.id == Interaction.employer_id)
+        .where(Employer.basin_id.in_(basin_ids), Interaction.occurred_on.between(period.start, period.end), *conditions)
+    )
+
+
+def identified_in(period: Period):
+    return RecruitmentNeed.identified_on.between(period.start, period.end)
+
+
+def active_in(period: Period):
+    """Open at some point of the period: identified by its end, not closed before its start."""
+    return sa.and_(
+        RecruitmentNeed.identified_on <= period.end,
+        sa.or_(RecruitmentNeed.closed_on.is_(None), RecruitmentNeed.closed_on >= period.start),
+    )
+
+
+def closed_in(period: Period, statuses=DECIDED_STATUSES):
+    return sa.and_(RecruitmentNeed.status.in_(statuses), RecruitmentNeed.closed_on.between(period.start, period.end))
+
+
+def hire_in(period: Period):
+    """Closed in the period with at least one position filled (filled, or partly filled then closed)."""
+    return sa.and_(
+        RecruitmentNeed.status.in_(DECIDED_STATUSES),
+        RecruitmentNeed.closed_on.between(period.start, period.end),
+        RecruitmentNeed.positions_filled >= 1,
+    )
+
+
+def reference_day(period: Period) -> date:
+    """Ages of open needs are measured at the end of the period, or today if it is not over."""
+    return min(period.end, today_paris())
+
+
+def open_for_more_than(days: int, period: Period):
+    return sa.and_(
+        RecruitmentNeed.status.in_(OPEN_STATUSES),
+        RecruitmentNeed.identified_on < reference_day(period) - timedelta(days=days),
+    )
+
+
+def _operator_condition(key: str):
+    if key == "none":
+        return User.operator_id.is_(None)
+    return User.operator_id == int(key)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The records behind one figure: their kind and how to select them."""
+
+    kind: str  # "employers", "needs" or "interactions"
+    label: str
+    rows: Callable[[list[int], Period, str], sa.Select]
+    keyed: bool = False
+
+
+def _interactions_by_key(basin_ids: list[int], period: Period, key: str) -> sa.Select:
+    kind, _, value = key.partition(":")
+    if kind == "channel":
+        return _interactions(basin_ids, period, Interaction.channel == Channel(value))
+    if kind == "operator":
+        return _interactions(basin_ids, period, _operator_condition(value)).join(User, User.id == Interaction.author_id)
+    if kind == "week":
+        monday = date.fromisoformat(value)
+        return _interactions(basin_ids, period, Interaction.occurred_on.between(monday, monday + timedelta(days=6)))
+    return _interactions(basin_ids, period)
+
+
+def _assigned_employers(basin_ids: list[int], operator: str = "") -> sa.Select:
+    query = _employers(basin_ids).join(
+        Assignment, sa.and_(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None))
+    )
+    return query.where(Assignment.operator_id == int(operator)) if operator else query
+
+
+FIGURES: dict[str, Figure] = {
+    "employers": Figure("employers", "Entreprises du périmètre", lambda b, p, k: _employers(b)),
+    "contacted": Figure(
+        "employers",
+        "Entreprises contactées sur la période",
+        lambda b, p, k: (
+            sa.select(Interaction.employer_id.label("record_id"), Employer.basin_id.label("basin_id"))
+            .join(Employer, Employer.id == Interaction.employer_id)
+            .where(Employer.basin_id.in_(b), Interaction.occurred_on.between(p.start, p.end))
+        ),
+    ),
+    "with_need": Figure(
+        "employers",
+        "Entreprises avec un besoin identifié sur la période",
+        lambda b, p, k: _needs_employers(b, identified_in(p)),
+    ),
+    "followed": Figure(
+        "employers",
+        "Entreprises suivies (besoin ouvert sur la période)",
+        lambda b, p, k: _needs_employers(b, active_in(p)),
+    ),
+    "hired": Figure(
+        "employers",
+        "Entreprises avec au moins une embauche sur la période",
+        lambda b, p, k: _needs_employers(b, hire_in(p)),
+    ),
+    "needs_stage": Figure(
+        "needs",
+        "Besoins ouverts sur la période, par étape actuelle",
+        lambda b, p, k: _needs(b, active_in(p), RecruitmentNeed.status == NeedStatus(k)),
+        keyed=True,
+    ),
+    "needs_active": Figure("needs", "Besoins ouverts sur la période", lambda b, p, k: _needs(b, active_in(p))),
+    "needs_decided": Figure(
+        "needs", "Besoins clôturés pourvus ou non pourvus sur la période", lambda b, p, k: _needs(b, closed_in(p))
+    ),
+    "needs_filled": Figure(
+        "needs", "Besoins pourvus sur la période", lambda b, p, k: _needs(b, closed_in(p, (NeedStatus.FILLED,)))
+    ),
+    "needs_not_filled": Figure(
+        "needs", "Besoins non pourvus sur la période", lambda b, p, k: _needs(b, closed_in(p, (NeedStatus.NOT_FILLED,)))
+    ),
+    "needs_cancelled": Figure(
+        "needs", "Besoins annulés sur la période", lambda b, p, k: _needs(b, closed_in(p, (NeedStatus.CANCELLED,)))
+    ),
+    "open_over": Figure(
+        "needs",
+        "Besoins ouverts depuis plus de N jours",
+        lambda b, p, k: _needs(b, open_for_more_than(int(k), p)),
+        keyed=True,
+    ),
+    "satisfaction": Figure(
+        "needs",
+        "Besoins clôturés sur la période avec une satisfaction recueillie",
+        lambda b, p, k: _needs(
+            b, closed_in(p, tuple(CLOSED_STATUSES)), RecruitmentNeed.satisfaction_score.is_not(None)
+        ),
+    ),
+    "contacts": Figure("interactions", "Échanges sur la période", _interactions_by_key),
+    "assigned": Figure(
+        "employers", "Entreprises avec un interlocuteur privilégié", lambda b, p, k: _assigned_employers(b, k)
+    ),
+}
+
+
+def figure_rows(name: str, basin_ids: list[int], period: Period, key: str = "") -> sa.Select:
+    return FIGURES[name].rows(basin_ids, period, key)
+
+
+# --- Aggregates ----------------------------------------------------------------------
+
+
+def percentiles_by_group(values: sa.Select) -> dict[object, dict[str, float]]:
+    """Median and 80th percentile (interpolated, as PostgreSQL's percentile_cont) per group.
+
+    ``values`` has two columns, ``grp`` and ``value``. Only the one or two ranks each
+    percentile needs are fetched: row_number() and count() over each group, filtered in SQL.
+    """
+    sub = values.subquery()
+    ranked = sa.select(
+        sub.c.grp,
+        sub.c.value,
+        sa.func.row_number().over(partition_by=sub.c.grp, order_by=sub.c.value).label("rank"),
+        sa.func.count().over(partition_by=sub.c.grp).label("n"),
+    ).subquery()
+    wanted = []
+    for numerator, denominator in PERCENTILES.values():
+        position = (ranked.c.n - 1) * numerator
+        # Integer division on both databases: floor and ceiling of the 0-based position.
+        wanted.append(ranked.c.rank == position // denominator + 1)
+        wanted.append(ranked.c.rank == (position + denominator - 1) // denominator + 1)
+    rows = db.session.execute(sa.select(ranked.c.grp, ranked.c.rank, ranked.c.n, ranked.c.value).where(sa.or_(*wanted)))
+    by_group: dict[object, dict[int, float]] = {}
+    sizes: dict[object, int] = {}
+    for group, rank, n, value in rows:
+        by_group.setdefault(group, {})[rank] = float(value)
+        sizes[group] = n
+    result = {}
+    for group, values_at in by_group.items():
+        n = sizes[group]
+        result[group] = {}
+        for name, (numerator, denominator) in PERCENTILES.items():
+            position = (n - 1) * numerator / denominator
+            low = int(position)
+            high = low if position == low else low + 1
+            low_value, high_value = values_at[low + 1], values_at[high + 1]
+            result[group][name] = low_value + (position - low) * (high_value - low_value)
+        result[group]["count"] = n
+    return result
+
+
+def _time_to_fill_values(basin_ids: list[int], period: Period, by_basin: bool) -> sa.Select:
+    group = Employer.basin_id if by_basin else sa.literal(0)
+    return (
+        sa.select(
+            group.label("grp"), days_between(RecruitmentNeed.closed_on, RecruitmentNeed.identified_on).label("value")
+        )
+        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
+        .where(Employer.basin_id.in_(basin_ids), closed_in(period, (NeedStatus.FILLED,)))
+    )
+
+
+@dataclass
+class BasinFigures:
+    """The key figures of one basin, or of the whole scope (basin is None)."""
+
+    basin: object = None
+    employers: int = 0
+    contacted: int = 0
+    with_need: int = 0
+    followed: int = 0
+    hired: int = 0
+    needs_active: int = 0
+    needs_decided: int = 0
+    needs_filled: int = 0
+    needs_not_filled: int = 0
+    needs_cancelled: int = 0
+    positions_decided: int = 0
+    positions_filled: int = 0
+    open_over: dict[int, int] = field(default_factory=lambda: dict.fromkeys(OPEN_AGE_THRESHOLDS, 0))
+    contacts: int = 0
+    assigned: int = 0
+    satisfaction_answers: int = 0
+    satisfaction_total: int = 0
+    time_to_fill: dict[str, float] = field(default_factory=dict)
+    stages: dict[NeedStatus, int] = field(default_factory=lambda: dict.fromkeys(NeedStatus, 0))
+    scores: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 6), 0))
+    channels: dict[Channel, int] = field(default_factory=lambda: dict.fromkeys(Channel, 0))
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def fill_rate_needs(self) -> float | None:
+        return self._ratio(self.needs_filled, self.needs_decided)
+
+    @property
+    def fill_rate_positions(self) -> float | None:
+        return self._ratio(self.positions_filled, self.positions_decided)
+
+    @property
+    def assigned_share(self) -> float | None:
+        return self._ratio(self.assigned, self.employers)
+
+    @property
+    def satisfaction_average(self) -> float | None:
+        return self._ratio(self.satisfaction_total, self.satisfaction_answers)
+
+    @property
+    def funnel(self) -> list[tuple[str, str, int, float | None]]:
+        """(figure, label, count, conversion from the previous stage)."""
+        stages = [
+            ("employers", "Entreprises du périmètre", self.employers),
+            ("contacted", "Contactées sur la période", self.contacted),
+            ("with_need", "Avec un besoin identifié", self.with_need),
+            ("followed", "Suivies (besoin ouvert)", self.followed),
+            ("hired", "Avec une embauche", self.hired),
+        ]
+        result, previous = [], None
+        for name, label, count in stages:
+            result.append((name, label, count, None if previous is None else self._ratio(count, previous)))
+            previous = count
+        return result
+
+
+SUMMED = (
+    "employers",
+    "assigned",
+    "contacted",
+    "contacts",
+    "with_need",
+    "followed",
+    "hired",
+    "needs_active",
+    "needs_decided",
+    "needs_filled",
+    "needs_not_filled",
+    "needs_cancelled",
+    "positions_decided",
+    "positions_filled",
+    "satisfaction_answers",
+    "satisfaction_total",
+)
+SUMMED_BY_KEY = ("open_over", "stages", "scores", "channels")
+
+
+def _count_distinct_where(condition, column) -> sa.ColumnElement[int]:
+    return sa.func.count(sa.distinct(sa.case((condition, column))))
+
+
+def _sum_where(column, condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(column).filter(condition), 0)
+
+
+def _employer_counts(basin_ids: list[int]) -> sa.Select:
+    """Employers and those with a privileged contact today, per basin: one pass over the scope's employers."""
+    return (
+        sa.select(Employer.basin_id, sa.func.count(), sa.func.count(Assignment.id))
+        .select_from(Employer)
+        .outerjoin(Assignment, sa.and_(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None)))
+        .where(Employer.basin_id.in_(basin_ids))
+        .group_by(Employer.basin_id)
+    )
+
+
+def _interaction_counts(basin_ids: list[int], period: Period) -> sa.Select:
+    """Contacts, employers contacted and contacts per channel, per basin: one pass over the period's contacts."""
+    return (
+        _interactions(basin_ids, period)
+        .with_only_columns(
+            Employer.basin_id,
+            sa.func.count(),
+            sa.func.count(sa.distinct(Interaction.employer_id)),
+            *[sa.func.count().filter(Interaction.channel == channel) for channel in Channel],
+        )
+        .group_by(Employer.basin_id)
+    )
+
+
+def _need_counts(basin_ids: list[int], period: Period) -> sa.Select:
+    """Every need figure per basin in one pass: each column repeats the condition of its figure (FIGURES).
+
+    Every need a figure counts was open during the period (a need closed, or still open, in the
+    period was identified by its end), so the pass reads only those.
+    """
+    need = RecruitmentNeed
+    decided = closed_in(period)
+    closed = closed_in(period, tuple(CLOSED_STATUSES))
+    return (
+        sa.select(
+            Employer.basin_id,
+            _count_distinct_where(identified_in(period), need.employer_id),
+            sa.func.count(sa.distinct(need.employer_id)),
+            _count_distinct_where(hire_in(period), need.employer_id),
+            sa.func.count(),
+            sa.func.count().filter(decided),
+            *[sa.func.count().filter(closed_in(period, (status,))) for status in CLOSED_STATUSES_ORDER],
+            _sum_where(need.positions, decided),
+            _sum_where(need.positions_filled, decided),
+            sa.func.count(need.satisfaction_score).filter(closed),
+            _sum_where(need.satisfaction_score, closed),
+            *[sa.func.count().filter(open_for_more_than(days, period)) for days in OPEN_AGE_THRESHOLDS],
+            *[sa.func.count().filter(need.status == status) for status in NeedStatus],
+            *[sa.func.count().filter(closed, need.satisfaction_score == score) for score in range(1, 6)],
+        )
+        .join(Employer, Employer.id == need.employer_id)
+        .where(Employer.basin_id.in_(basin_ids), active_in(period))
+        .group_by(Employer.basin_id)
+    )
+
+
+CLOSED_STATUSES_ORDER = (NeedStatus.FILLED, NeedStatus.NOT_FILLED, NeedStatus.CANCELLED)
+
+
+def basin_figures(basin_ids: list[int], period: Period) -> dict[int, BasinFigures]:
+    """Every per-basin figure in three grouped passes (employers, contacts, needs) and the percentiles."""
+    figures = {basin_id: BasinFigures(basin=basin_id) for basin_id in basin_ids}
+    if not basin_ids:
+        return figures
+    for basin_id, employers, assigned in db.session.execute(_employer_counts(basin_ids)):
+        figures[basin_id].employers, figures[basin_id].assigned = employers, assigned
+    for basin_id, contacts, contacted, *channels in db.session.execute(_interaction_counts(basin_ids, period)):
+        target = figures[basin_id]
+        target.contacts, target.contacted = contacts, contacted
+        target.channels = dict(zip(Channel, channels, strict=True))
+    for row in db.session.execute(_need_counts(basin_ids, period)):
+        values = iter(row)
+        target = figures[next(values)]
+        for name in ("with_need", "followed", "hired", "needs_active", "needs_decided"):
+            setattr(target, name, next(values))
+        target.needs_filled, target.needs_not_filled, target.needs_cancelled = next(values), next(values), next(values)
+        target.positions_decided, target.positions_filled = next(values), next(values)
+        target.satisfaction_answers, target.satisfaction_total = next(values), next(values)
+        target.open_over = {days: next(values) for days in OPEN_AGE_THRESHOLDS}
+        target.stages = {status: next(values) for status in NeedStatus}
+        target.scores = {score: next(values) for score in range(1, 6)}
+    for basin_id, values in percentiles_by_group(_time_to_fill_values(basin_ids, period, by_basin=True)).items():
+        figures[basin_id].time_to_fill = values
+    return figures
+
+
+def scope_total(per_basin: dict[int, BasinFigures], basin_ids: list[int], period: Period) -> BasinFigures:
+    """The scope's figures: the sum of its basins (an employer belongs to one basin), percentiles apart."""
+    total = BasinFigures()
+    for figures in per_basin.values():
+        for name in SUMMED:
+            setattr(total, name, getattr(total, name) + getattr(figures, name))
+        for name in SUMMED_BY_KEY:
+            totals = getattr(total, name)
+            for key, value in getattr(figures, name).items():
+                totals[key] += value
+    if basin_ids:
+        total.time_to_fill = percentiles_by_group(_time_to_fill_values(basin_ids, period, by_basin=False)).get(0, {})
+    return total
+
+
+def average_days_per_stage(basin_ids: list[int], period: Period) -> dict[NeedStatus, tuple[float, int]]:
+    """Average time spent at each stage, over the stage stretches that ended in the period."""
+    next_change = (
+        sa.func.lead(NeedStatusChange.changed_at)
+        .over(partition_by=NeedStatusChange.need_id, order_by=(NeedStatusChange.changed_at, NeedStatusChange.id))
+        .label("next_at")
+    )
+    spans = (
+        sa.select(NeedStatusChange.to_status, NeedStatusChange.changed_at, next_change)
+        .join(RecruitmentNeed, RecruitmentNeed.id == NeedStatusChange.need_id)
+        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
+        # A stretch that ended in the period belongs to a need open during it.
+        .where(Employer.basin_id.in_(basin_ids), active_in(period))
+        .subquery()
+    )
+    # next_at is compared with the period's bounds as instants: from the first day's midnight UTC.
+    start, end = _day_bounds(period)
+    rows = db.session.execute(
+        sa.select(spans.c.to_status, sa.func.avg(elapsed_days(spans.c.next_at, spans.c.changed_at)), sa.func.count())
+        .where(spans.c.next_at >= start, spans.c.next_at < end)
+        .group_by(spans.c.to_status)
+    )
+    return {status: (float(average), count) for status, average, count in rows}
+
+
+def _day_bounds(period: Period) -> tuple[datetime, datetime]:
+    start = datetime.combine(period.start, time.min, tzinfo=PARIS)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=PARIS)
+    return start, end
+
+
+def contacts_by_operator_and_week(
+    basin_ids: list[int], period: Period
+) -> tuple[list[tuple[str, str, int]], list[tuple[date, int]]]:
+    """Contacts by the author's operator (busiest first) and by week, from one grouped pass."""
+    # Count per author and day first (from the covering index), then name operators and weeks
+    # on those few grouped rows rather than on every contact.
+    per_author_day = (
+        _interactions(basin_ids, period)
+        .with_only_columns(
+            Interaction.author_id.label("author_id"),
+            Interaction.occurred_on.label("day"),
+            sa.func.count().label("contacts"),
+        )
+        .group_by(Interaction.author_id, Interaction.occurred_on)
+        .subquery()
+    )
+    week = week_start(per_author_day.c.day).label("week")
+    rows = db.session.execute(
+        sa.select(User.operator_id, Operator.name, week, sa.func.sum(per_author_day.c.contacts))
+        .join(User, User.id == per_author_day.c.author_id)
+        .outerjoin(Operator, Operator.id == User.operator_id)
+        .group_by(User.operator_id, Operator.name, week)
+    ).all()
+    operators: dict[tuple[str, str], int] = {}
+    weeks: dict[date, int] = {}
+    # A few dozen aggregated groups (operators × weeks), folded two ways.
+    for operator_id, name, monday, count in rows:
+        key = (str(operator_id) if operator_id else "none", name or "Sans opérateur")
+        operators[key] = operators.get(key, 0) + count
+        weeks[as_date(monday)] = weeks.get(as_date(monday), 0) + count
+    by_operator = sorted(((key, name, n) for (key, name), n in operators.items()), key=lambda item: (-item[2], item[1]))
+    return by_operator, sorted(weeks.items())
+
+
+def assignments_by_operator(basin_ids: list[int]) -> list[tuple[str, str, int]]:
+    rows = db.session.execute(
+        sa.select(Operator.id, Operator.name, sa.func.count())
+        .select_from(Assignment)
+        .join(Employer, Employer.id == Assignment.employer_id)
+        .join(Operator, Operator.id == Assignment.operator_id)
+        .where(Employer.basin_id.in_(basin_ids), Assignment.ended_at.is_(None))
+        .group_by(Operator.id, Operator.name)
+        .order_by(sa.func.count().desc(), Operator.name)
+    )
+    return [(str(op_id), name, count) for op_id, name, count in rows]
+
+
+@dataclass
+class Dashboard:
+    total: BasinFigures
+    basins: list[BasinFigures]
+    stage_days: dict[NeedStatus, tuple[float, int]]
+    operators: list[tuple[str, str, int]]
+    weeks: list[tuple[date, int]]
+    assignments: list[tuple[str, str, int]]
+
+    @property
+    def stages(self) -> dict[NeedStatus, int]:
+        return self.total.stages
+
+    @property
+    def channels(self) -> dict[Channel, int]:
+        return self.total.channels
+
+    @property
+    def satisfaction(self) -> dict[int, int]:
+        return self.total.scores
+
+
+def build_dashboard(basins: list, period: Period) -> Dashboard:
+    basin_ids = [basin.id for basin in basins]
+    per_basin = basin_figures(basin_ids, period)
+    for basin in basins:
+        per_basin[basin.id].basin = basin
+    operators, weeks = contacts_by_operator_and_week(basin_ids, period) if basin_ids else ([], [])
+    return Dashboard(
+        total=scope_total(per_basin, basin_ids, period),
+        basins=[per_basin[basin.id] for basin in basins],
+        stage_days=average_days_per_stage(basin_ids, period),
+        operators=operators,
+        weeks=weeks,
+        assignments=assignments_by_operator(basin_ids),
+    )

@@ -1,0 +1,165 @@
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+)
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from app.auth.models import User
+from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
+from app.employers.models import Employer, Tag
+from app.extensions import db
+from app.referential.enums import HeadcountBand, NafLevel
+from app.referential.models import Basin, BasinCommune, NafCode, Operator
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class FrenchForm(FlaskForm):
+    """WTForms' own messages ("Not a valid choice") in French, from its bundled catalogue."""
+
+    class Meta:
+        locales = ["fr"]
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+def _basins_of(user: User) -> list[Basin]:
+    if user.sees_all_basins:
+        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
+    return list(user.basins)
+
+
+class EmployerSearchForm(FrenchForm):
+    """The search page's filters, read from the URL (GET: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Rechercher", validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
+    basin = SelectField("Bassin", coerce=_optional_int, validators=[Optional()])
+    naf = SelectField("Activité (NAF)", validators=[Optional()])
+    headcount = SelectField("Effectif", validators=[Optional()])
+    shortage = SelectField("Secteur en tension", validators=[Optional()])
+    tag = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()])
+    contact = SelectField("Interlocuteur privilégié", validators=[Optional()])
+    idle = IntegerField(
+        "Sans contact depuis (mois)",
+        validators=[Optional(), NumberRange(min=1, max=120, message="Entre 1 et 120 mois.")],
+    )
+    open_need = BooleanField("Avec un besoin ouvert")
+    sort = SelectField("Trier par", choices=EmployerSort.choices(), validators=[Optional()])
+
+    def set_choices(self, user: User) -> None:
+        self.basin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in _basins_of(user)]
+        nafs = db.session.execute(
+            sa.select(NafCode.code, NafCode.label, NafCode.level)
+            .where(NafCode.level.in_([NafLevel.SECTION, NafLevel.DIVISION]))
+            .order_by(NafCode.code)
+        ).all()
+        sections = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.SECTION]
+        divisions = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.DIVISION]
+        self.naf.choices = [("", "Toutes")] + sections + divisions
+        self.headcount.choices = [("", "Toutes")] + HeadcountBand.choices()
+        self.shortage.choices = [("", "Tous")] + ShortageSector.choices()
+        self.tag.choices = [(t.id, t.label) for t in db.session.scalars(sa.select(Tag).order_by(Tag.label))]
+        operators = db.session.scalars(sa.select(Operator).where(Operator.is_active).order_by(Operator.name))
+        self.contact.choices = (
+            [("", "Peu importe")]
+            + PrivilegedContactFilter.choices()
+            + [(str(o.id), f"Opérateur : {o.name}") for o in operators]
+        )
+        self.sort.choices = EmployerSort.choices()
+
+
+class EmployerForm(FrenchForm):
+    siret = StringField(
+        "SIRET",
+        validators=[Optional(), Length(max=20, message="Le SIRET compte 14 chiffres.")],
+        description="14 chiffres, espaces acceptés. Laissez vide si l'employeur n'en a pas (encore).",
+    )
+    name = StringField("Raison sociale", validators=[DataRequired(REQUIRED), Length(max=255)])
+    enseigne = StringField("Enseigne", validators=[Optional(), Length(max=255)])
+    naf_code = SelectField("Activité (NAF)", validators=[Optional()])
+    headcount_band = SelectField("Tranche d'effectif", validators=[Optional()])
+    street = StringField("Adresse", validators=[Optional(), Length(max=255)])
+    postcode = StringField(
+        "Code postal", validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")]
+    )
+    commune_insee = SelectField("Commune", validators=[DataRequired(REQUIRED)])
+    tag_ids = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()])
+    version = HiddenField()
+    confirm_duplicate = BooleanField("Je confirme qu'il s'agit d'une autre entreprise")
+
+    def set_choices(self, user: User) -> None:
+        subclasses = db.session.execute(
+            sa.select(NafCode.code, NafCode.label).where(NafCode.level == NafLevel.SUBCLASS).order_by(NafCode.code)
+        ).all()
+        self.naf_code.choices = [("", "— Non renseignée —")] + [(c, f"{c} — {label}") for c, label in subclasses]
+        self.headcount_band.choices = [("", "— Non renseignée —")] + HeadcountBand.choices()
+        basin_ids = [b.id for b in _basins_of(user)]
+        communes = db.session.execute(
+            sa.select(BasinCommune.insee_code, BasinCommune.name, Basin.name)
+            .join(BasinCommune.basin)
+            .where(BasinCommune.basin_id.in_(basin_ids))
+            .order_by(BasinCommune.name)
+        ).all()
+        self.commune_insee.choices = [("", "— Choisir —")] + [
+            (code, f"{name} ({code}) — {basin}") for code, name, basin in communes
+        ]
+        self.tag_ids.choices = [(t.id, t.label) for t in db.session.scalars(sa.select(Tag).order_by(Tag.label))]
+
+    def fill_from(self, employer: Employer) -> None:
+        self.siret.data = employer.siret
+        self.name.data = employer.name
+        self.enseigne.data = employer.enseigne
+        self.naf_code.data = employer.naf_code or ""
+        self.headcount_band.data = employer.headcount_band.value if employer.headcount_band else ""
+        self.street.data = employer.street
+        self.postcode.data = employer.postcode
+        self.commune_insee.data = employer.commune_insee or ""
+        self.tag_ids.data = [t.id for t in employer.tags]
+        self.version.data = str(employer.version)
+
+
+class ContactPersonForm(FrenchForm):
+    first_name = StringField("Prénom", validators=[Optional(), Length(max=100)])
+    last_name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=100)])
+    job_title = StringField("Fonction", validators=[Optional(), Length(max=160)])
+    phone = TelField(
+        "Téléphone",
+        validators=[
+            Optional(),
+            Length(max=30),
+            Regexp(r"^[0-9 +().-]{6,30}$", message="Numéro de téléphone invalide."),
+        ],
+    )
+    email = EmailField(
+        "Adresse e-mail",
+        validators=[Optional(), Email("Adresse e-mail invalide.", check_deliverability=False), Length(max=254)],
+    )
+    is_opposed_to_contact = BooleanField("S'oppose à être contacté (RGPD)")
+
+
+class MergeForm(FrenchForm):
+    kept = StringField("Fiche conservée", validators=[DataRequired(REQUIRED), Length(max=20)])
+    merged = StringField("Fiche absorbée", validators=[DataRequired(REQUIRED), Length(max=20)])
+    reason = StringField("Motif", validators=[DataRequired(REQUIRED), Length(max=300)])
+
+
+class SpreadsheetImportForm(FrenchForm):
+    file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier.")])

@@ -1,0 +1,465 @@
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.employers.models import Employer
+from app.employers.queries import visible_employers
+from app.events import bp
+from app.events.enums import EventKind, EventStatus
+from app.events.forms import EventForm, ParticipantForm, ParticipantNeedsForm, ResultsForm
+from app.events.ical import calendar_of
+from app.events.models import Event, EventParticipant
+from app.events.queries import (
+    event_totals,
+    events_list,
+    feed_events,
+    get_visible_event,
+    month_calendar,
+    paris_midnight,
+    visible_events,
+)
+from app.events.services import (
+    EventConflict,
+    EventError,
+    add_participant,
+    basin_for_feed_token,
+    create_event,
+    feed_token,
+    record_results,
+    remove_participant,
+    rotate_feed,
+    update_event,
+    update_participant,
+)
+from app.extensions import db
+from app.needs.enums import TargetPublic
+from app.needs.models import RecruitmentNeed
+from app.pagination import paginate
+from app.referential.models import Basin, Operator
+from app.timeutils import PARIS, to_paris, today_paris, utcnow
+
+
+@bp.errorhandler(StaleDataError)
+@bp.errorhandler(sa.exc.IntegrityError)
+def concurrent_change(error):
+    # Two people changed the same record at once: the database refused the second change.
+    db.session.rollback()
+    return render_template(
+        "errors/error.html",
+        code=409,
+        title="Modification simultanée",
+        message="Quelqu'un d'autre vient de modifier ces informations. Rechargez la page et recommencez.",
+    ), 409
+
+
+@bp.app_context_processor
+def event_totals_for_dashboard():
+    """The dashboard's events section asks for these totals (computed only when it renders)."""
+
+    def dashboard_event_totals(basin_ids: list[int], start: date, end: date):
+        return event_totals(basin_ids, paris_midnight(start), paris_midnight(end + timedelta(days=1)))
+
+    return {"dashboard_event_totals": dashboard_event_totals}
+
+
+def _event_or_404(event_id: int) -> Event:
+    return get_visible_event(current_user, event_id) or abort(404)
+
+
+def _user_basins() -> list[Basin]:
+    query = sa.select(Basin).order_by(Basin.name)
+    if not current_user.sees_all_basins:
+        query = query.where(Basin.id.in_(current_user.basin_ids))
+    return list(db.session.scalars(query))
+
+
+def _status_for(error: EventError) -> int:
+    return 409 if isinstance(error, EventConflict) else 400
+
+
+# --- Calendar ------------------------------------------------------------------------
+
+
+def _month_arg() -> date:
+    value = request.args.get("mois", "")
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today_paris().replace(day=1)
+
+
+@bp.route("/evenements")
+def index():
+    query = visible_events(current_user)
+    basin_ids = [basin_id for basin_id in request.args.getlist("bassin", type=int) if basin_id]
+    if basin_ids:
+        query = query.where(Event.basin_id.in_(basin_ids))
+    kind = request.args.get("type", "")
+    if kind in {k.value for k in EventKind}:
+        query = query.where(Event.kind == EventKind(kind))
+    status = request.args.get("statut", "")
+    if status in {s.value for s in EventStatus}:
+        query = query.where(Event.status == EventStatus(status))
+    basin_id = basin_ids[0] if len(basin_ids) == 1 else None
+    filters = {"basins": _user_basins(), "basin_id": basin_id, "kind": kind, "kinds": EventKind}
+    if request.args.get("vue") == "mois":
+        return render_template("events/month.html", calendar=month_calendar(query, _month_arg()), **filters)
+    start, end = _date_arg("du"), _date_arg("au")
+    if start and end:
+        # A period (the dashboard's drill-down): its events, in date order.
+        query = query.where(
+            Event.starts_at >= paris_midnight(start), Event.starts_at < paris_midnight(end + timedelta(days=1))
+        )
+        page = paginate(query.order_by(Event.starts_at, Event.id), request.args.get("page", type=int))
+        return render_template("events/index.html", page=page, past=None, period=(start, end), **filters)
+    past = request.args.get("periode") == "passes"
+    page = paginate(events_list(query, past=past, now=utcnow()), request.args.get("page", type=int))
+    return render_template("events/index.html", page=page, past=past, period=None, **filters)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+# --- Organising ----------------------------------------------------------------------
+
+
+def _event_form(event: Event | None = None) -> EventForm:
+    form = EventForm(obj=event)
+    basins = [event.basin] if event else _user_basins()
+    form.basin_id.choices = [(basin.id, basin.name) for basin in basins]
+    operators = db.session.scalars(
+        sa.select(Operator)
+        .where(Operator.basins.any(Basin.id.in_([basin.id for basin in basins])), Operator.is_active)
+        .order_by(Operator.name)
+    )
+    form.operator_ids.choices = [(operator.id, operator.name) for operator in operators]
+    if request.method == "GET" and event is not None:
+        starts, ends = to_paris(event.starts_at), to_paris(event.ends_at)
+        form.day.data, form.start_time.data, form.end_time.data = starts.date(), starts.time(), ends.time()
+        form.operator_ids.data = [operator.id for operator in event.operators]
+        form.kind.data, form.status.data = event.kind.value, event.status.value
+        form.target_public.data = event.target_public.value
+        form.version.data = str(event.version)
+    return form
+
+
+def _event_fields(form: EventForm) -> dict:
+    starts_at = datetime.combine(form.day.data, form.start_time.data, tzinfo=PARIS).astimezone(UTC)
+    ends_at = datetime.combine(form.day.data, form.end_time.data, tzinfo=PARIS).astimezone(UTC)
+    return {
+        "kind": EventKind(form.kind.data),
+        "title": form.title.data,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": form.place.data,
+        "capacity": form.capacity.data,
+        "target_public": TargetPublic(form.target_public.data),
+        "operators": list(db.session.scalars(sa.select(Operator).where(Operator.id.in_(form.operator_ids.data or [])))),
+        "partner_names": form.partner_names.data or "",
+        "description": form.description.data or "",
+        "candidates_expected": form.candidates_expected.data,
+    }
+
+
+@bp.route("/evenements/nouveau", methods=["GET", "POST"])
+def new():
+    form = _event_form()
+    if form.validate_on_submit():
+        try:
+            event = create_event(
+                basin=db.session.get(Basin, form.basin_id.data), author=current_user, **_event_fields(form)
+            )
+        except EventError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Événement créé. Ajoutez les entreprises participantes.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("events/form.html", form=form, event=None), status
+
+
+@bp.route("/evenements/<int:event_id>/modifier", methods=["GET", "POST"])
+def edit(event_id: int):
+    event = _event_or_404(event_id)
+    form = _event_form(event)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_event(
+                event,
+                expected_version=form.expected_version(),
+                status=EventStatus(form.status.data),
+                **_event_fields(form),
+            )
+        except EventError as error:
+            form.form_errors.append(str(error))
+            status = _status_for(error)
+        else:
+            db.session.commit()
+            flash("Événement enregistré.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    if form.errors:
+        status = 400
+    return render_template("events/form.html", form=form, event=event), status
+
+
+def _render_detail(event: Event, status: int = 200):
+    return render_template("events/detail.html", event=event, participant_form=ParticipantForm(), now=utcnow()), status
+
+
+@bp.route("/evenements/<int:event_id>")
+def detail(event_id: int):
+    return _render_detail(_event_or_404(event_id))
+
+
+# --- Participants --------------------------------------------------------------------
+
+
+@bp.route("/evenements/<int:event_id>/participants", methods=["POST"])
+def add_employer(event_id: int):
+    event = _event_or_404(event_id)
+    form = ParticipantForm()
+    if not form.validate_on_submit():
+        flash("Indiquez le SIRET de l'entreprise participante.", "error")
+        return _render_detail(event, 400)
+    siret = "".join(ch for ch in form.siret.data if ch.isdigit())
+    employer = db.session.scalar(visible_employers(current_user).where(Employer.siret == siret))
+    if employer is None:
+        flash(f"Aucune entreprise de vos bassins n'a le SIRET {form.siret.data}.", "error")
+        return _render_detail(event, 400)
+    try:
+        participant = add_participant(event, employer, needs=[])
+    except EventError as error:
+        flash(str(error), "error")
+        return _render_detail(event, 409)
+    db.session.commit()
+    flash(f"{employer.display_name} participe. Indiquez les besoins qu'elle apporte.", "success")
+    return redirect(url_for("events.participant", event_id=event.id, participant_id=participant.id))
+
+
+def _participant_or_404(event: Event, participant_id: int) -> EventParticipant:
+    for participant in event.participants:
+        if participant.id == participant_id:
+            return participant
+    abort(404)
+
+
+@bp.route("/evenements/<int:event_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+def participant(event_id: int, participant_id: int):
+    event = _event_or_404(event_id)
+    participant = _participant_or_404(event, participant_id)
+    linked_ids = {link.need_id for link in participant.needs}
+    needs = db.session.scalars(
+        sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.employer_id == participant.employer_id)
+        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+    ).all()
+    choosable = [need for need in needs if need.status.is_open or need.id in linked_ids]
+    form = ParticipantNeedsForm()
+    form.need_ids.choices = [
+        (need.id, f"{need.title} — {need.positions - need.positions_filled} poste(s) ouvert(s) sur {need.positions}")
+        for need in choosable
+    ]
+    status = 200
+    if request.method == "GET":
+        form.need_ids.data = sorted(linked_ids)
+        # A participant just added (no need, no position) gets the default: the needs' open positions.
+        if participant.needs or participant.positions_offered:
+            form.positions_offered.data = participant.positions_offered
+    elif form.validate_on_submit():
+        chosen = [need for need in choosable if need.id in set(form.need_ids.data or [])]
+        try:
+            update_participant(participant, needs=chosen, positions_offered=form.positions_offered.data)
+        except EventError as error:
+            form.form_errors.append(str(error))
+            status = 409
+        else:
+            db.session.commit()
+            flash(f"{participant.employer.display_name} : besoins et postes enregistrés.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    else:
+        status = 400
+    return render_template("events/participant.html", event=event, participant=participant, form=form), status
+
+
+@bp.route("/evenements/<int:event_id>/participants/<int:participant_id>/retirer", methods=["POST"])
+def remove_employer(event_id: int, participant_id: int):
+    event = _event_or_404(event_id)
+    participant = _participant_or_404(event, participant_id)
+    try:
+        remove_participant(event, participant)
+    except EventError as error:
+        flash(str(error), "error")
+        return _render_detail(event, 409)
+    db.session.commit()
+    flash(f"{participant.employer.display_name} ne participe plus.", "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+# --- Results -------------------------------------------------------------------------
+
+
+def _render_results(event: Event, form: ResultsForm, entered: dict | None = None, status: int = 200):
+    return render_template(
+        "events/results.html", event=event, form=form, entered=entered or {}, started=event.starts_at <= utcnow()
+    ), status
+
+
+@bp.route("/evenements/<int:event_id>/resultats")
+def results(event_id: int):
+    event = _event_or_404(event_id)
+    form = ResultsForm(candidates_attended=event.candidates_attended, version=str(event.version))
+    return _render_results(event, form)
+
+
+def _parse_results(event: Event) -> tuple[dict[int, tuple[int, int]], dict, list[str]]:
+    results, entered, errors = {}, {}, []
+    for participant in event.participants:
+        values = []
+        for name in ("interviews", "hires"):
+            raw = request.form.get(f"{name}_{participant.id}", "0").strip() or "0"
+            entered[f"{name}_{participant.id}"] = raw
+            try:
+                values.append(int(raw))
+            except ValueError:
+                errors.append(f"{participant.employer.display_name} : « {raw} » n'est pas un nombre.")
+                values.append(0)
+        results[participant.id] = (values[0], values[1])
+    return results, entered, errors
+
+
+@bp.route("/evenements/<int:event_id>/resultats/saisir", methods=["POST"])
+def record(event_id: int):
+    event = _event_or_404(event_id)
+    form = ResultsForm()
+    results, entered, errors = _parse_results(event)
+    if not form.validate_on_submit() or errors:
+        form.form_errors.extend(errors)
+        return _render_results(event, form, entered, 400)
+    try:
+        record_results(
+            event,
+            candidates_attended=form.candidates_attended.data,
+            results=results,
+            author=current_user,
+            expected_version=form.expected_version(),
+        )
+    except EventError as error:
+        db.session.rollback()
+        event = _event_or_404(event_id)
+        form.form_errors.append(str(error))
+        return _render_results(event, form, entered, _status_for(error))
+    db.session.commit()
+    flash("Résultats enregistrés ; les postes pourvus des besoins liés sont à jour.", "success")
+    return redirect(url_for("events.results", event_id=event.id))
+
+
+def _csv_safe(value):
+    # Spreadsheets run cells that start with these characters as formulas.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/evenements/<int:event_id>/resultats.csv")
+def results_csv(event_id: int):
+    event = _event_or_404(event_id)
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";")
+    writer.writerow(
+        [
+            "Événement",
+            "Date",
+            "Entreprise",
+            "SIRET",
+            "Besoins apportés",
+            "Postes proposés",
+            "Entretiens",
+            "Recrutements",
+        ]
+    )
+    day = to_paris(event.starts_at).strftime("%d/%m/%Y")
+    for participant in event.participants:
+        needs = ", ".join(link.need.title for link in participant.needs)
+        writer.writerow(
+            [_csv_safe(v) for v in (
+                event.title, day, participant.employer.display_name, participant.employer.siret or "", needs,
+                participant.positions_offered, participant.interviews, participant.hires,
+            )]
+        )  # fmt: skip
+    writer.writerow(
+        [_csv_safe(event.title), day, "Total", "", f"{event.candidates_attended} candidat(s) présent(s)",
+         sum(p.positions_offered for p in event.participants), sum(p.interviews for p in event.participants),
+         sum(p.hires for p in event.participants)]
+    )  # fmt: skip
+    return Response(
+        "\ufeff" + output.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="resultats-evenement-{event.id}.csv"'},
+    )
+
+
+# --- iCalendar -----------------------------------------------------------------------
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/evenements/<int:event_id>.ics")
+def event_ics(event_id: int):
+    event = _event_or_404(event_id)
+    body = calendar_of(
+        [event],
+        name=event.title,
+        url_for_event=lambda e: url_for("events.detail", event_id=e.id, _external=True),
+    )
+    return _ics_response(body, f"evenement-{event.id}.ics")
+
+
+@bp.route("/evenements/flux/<token>.ics")
+def feed(token: str):
+    """Public on purpose: calendar clients cannot log in; the token is the secret."""
+    basin = basin_for_feed_token(current_app.secret_key, token[:200])
+    if basin is None:
+        abort(404)
+    body = calendar_of(
+        feed_events(basin.id, utcnow()),
+        name=f"Événements emploi — {basin.name}",
+        url_for_event=lambda e: url_for("events.detail", event_id=e.id, _external=True),
+    )
+    response = _ics_response(body, f"evenements-{basin.code}.ics")
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@bp.route("/evenements/abonnement")
+def subscriptions():
+    feeds = [
+        (basin, url_for("events.feed", token=feed_token(current_app.secret_key, basin), _external=True))
+        for basin in _user_basins()
+    ]
+    return render_template("events/subscriptions.html", feeds=feeds)
+
+
+@bp.route("/evenements/abonnement/<int:basin_id>/renouveler", methods=["POST"])
+def rotate(basin_id: int):
+    basin = next((b for b in _user_basins() if b.id == basin_id), None) or abort(404)
+    rotate_feed(basin, author=current_user)
+    db.session.commit()
+    flash(f"Nouvelle adresse d'abonnement pour {basin.name} : l'ancienne ne fonctionne plus.", "success")
+    return redirect(url_for("events.subscriptions"))

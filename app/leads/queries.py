@@ -1,0 +1,85 @@
+"""Read side of leads: who sees which lead, and what spotters contributed."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.auth.enums import Role
+from app.auth.models import User
+from app.extensions import db
+from app.leads.enums import LeadSource, LeadStatus
+from app.leads.models import Lead, SpotterOrganisation
+from app.needs.enums import NeedStatus
+from app.needs.models import RecruitmentNeed
+
+
+def visible_leads(user: User) -> sa.Select:
+    """A spotter sees their own leads only (DOMAIN.md rule 5); staff see their basins' leads."""
+    query = sa.select(Lead)
+    if user.role is Role.SPOTTER:
+        return query.where(Lead.spotter_id == user.id)
+    if not user.sees_all_basins:
+        query = query.where(Lead.basin_id.in_(user.basin_ids))
+    return query
+
+
+def lead_list(user: User, status: LeadStatus | None = None) -> sa.Select:
+    query = visible_leads(user).options(
+        joinedload(Lead.spotter_organisation), joinedload(Lead.basin), joinedload(Lead.spotter), joinedload(Lead.need)
+    )
+    if status is not None:
+        query = query.where(Lead.status == status)
+    if status is LeadStatus.NEW:
+        return query.order_by(Lead.created_at, Lead.id)
+    return query.order_by(Lead.created_at.desc(), Lead.id.desc())
+
+
+def get_visible_lead(user: User, lead_id: int) -> Lead | None:
+    return db.session.scalar(
+        visible_leads(user)
+        .where(Lead.id == lead_id)
+        .options(joinedload(Lead.need), joinedload(Lead.employer), joinedload(Lead.spotter_organisation))
+    )
+
+
+@dataclass
+class Contribution:
+    label: str
+    kind: str
+    sent: int
+    accepted: int
+    filled: int
+
+    @property
+    def acceptance_rate(self) -> int | None:
+        return round(100 * self.accepted / self.sent) if self.sent else None
+
+
+def contributions(user: User) -> list[Contribution]:
+    """Per spotter organisation (and the public form): leads sent, accepted, needs that ended filled."""
+    accepted = sa.func.count(sa.case((Lead.status.in_([LeadStatus.ACCEPTED, LeadStatus.MERGED]), Lead.id)))
+    filled = sa.func.count(sa.distinct(sa.case((RecruitmentNeed.status == NeedStatus.FILLED, RecruitmentNeed.id))))
+    scope = None if user.sees_all_basins else user.basin_ids
+    organisations = (
+        sa.select(SpotterOrganisation.name, SpotterOrganisation.kind, sa.func.count(Lead.id), accepted, filled)
+        .outerjoin(Lead, Lead.spotter_organisation_id == SpotterOrganisation.id)
+        .outerjoin(RecruitmentNeed, RecruitmentNeed.id == Lead.need_id)
+        .group_by(SpotterOrganisation.id, SpotterOrganisation.name, SpotterOrganisation.kind)
+        .order_by(sa.func.count(Lead.id).desc(), SpotterOrganisation.name)
+    )
+    public = (
+        sa.select(sa.func.count(Lead.id), accepted, filled)
+        .outerjoin(RecruitmentNeed, RecruitmentNeed.id == Lead.need_id)
+        .where(Lead.source == LeadSource.EMPLOYER)
+    )
+    if scope is not None:
+        organisations = organisations.where(SpotterOrganisation.basin_id.in_(scope))
+        public = public.where(Lead.basin_id.in_(scope))
+    rows = [
+        Contribution(name, kind.label, sent, acc, fil)
+        for name, kind, sent, acc, fil in db.session.execute(organisations)
+    ]
+    sent, acc, fil = db.session.execute(public).one()
+    rows.append(Contribution("Employeurs (formulaire public)", "Dépôt direct", sent, acc, fil))
+    return rows

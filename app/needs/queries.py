@@ -1,0 +1,188 @@
+"""Read side of recruitment needs: the board, the list and its export, always scoped to the user's basins."""
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, selectinload
+from werkzeug.datastructures import MultiDict
+
+from app.assignments.models import Assignment
+from app.auth.models import User
+from app.employers.models import Employer
+from app.extensions import db
+from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
+from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.referential.models import Basin, RomeCode
+from app.text import normalize_for_search
+from app.timeutils import today_paris
+
+BOARD_CARDS_PER_COLUMN = 30
+# Closed columns of the board only show recent closings: older ones live in the list view.
+BOARD_CLOSED_WINDOW = timedelta(days=90)
+
+
+def visible_basins(user: User) -> list[Basin]:
+    if user.sees_all_basins:
+        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
+    return sorted(user.basins, key=lambda basin: basin.name)
+
+
+def visible_needs(user: User) -> sa.Select:
+    query = sa.select(RecruitmentNeed).join(RecruitmentNeed.employer)
+    if not user.sees_all_basins:
+        query = query.where(Employer.basin_id.in_(user.basin_ids))
+    return query
+
+
+def get_visible_need(user: User, need_id: int) -> RecruitmentNeed | None:
+    return db.session.scalar(
+        visible_needs(user)
+        .where(RecruitmentNeed.id == need_id)
+        .options(
+            contains_eager(RecruitmentNeed.employer),
+            selectinload(RecruitmentNeed.status_changes).joinedload(NeedStatusChange.changed_by),
+            selectinload(RecruitmentNeed.services),
+        )
+    )
+
+
+def privileged_contact_name() -> sa.ScalarSelect:
+    """The current privileged contact of the need's employer, as a column."""
+    return (
+        sa.select(User.full_name)
+        .join(Assignment, Assignment.adviser_id == User.id)
+        .where(Assignment.employer_id == RecruitmentNeed.employer_id, Assignment.ended_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _enum_arg(enum_cls, value):
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class NeedFilters:
+    """The board's and the list's filters, read from and written back to the URL."""
+
+    basin: int | None = None
+    status: str = ""
+    contract: str = ""
+    target: str = ""
+    rome: str = ""
+    q: str = ""
+    mine: str = ""
+
+    @classmethod
+    def from_args(cls, args: MultiDict, basins: list[Basin]) -> "NeedFilters":
+        basin = args.get("basin", type=int)
+        return cls(
+            basin=basin if basin in {b.id for b in basins} else None,
+            status=args.get("status", "") if _enum_arg(NeedStatus, args.get("status")) else "",
+            contract=args.get("contract", "") if _enum_arg(ContractType, args.get("contract")) else "",
+            target=args.get("target", "") if _enum_arg(TargetPublic, args.get("target")) else "",
+            rome=args.get("rome", "").strip().upper()[:5],
+            q=args.get("q", "").strip()[:200],
+            mine="1" if args.get("mine") == "1" else "",
+        )
+
+    def as_args(self, **changes) -> dict:
+        return {key: value for key, value in {**asdict(self), **changes}.items() if value}
+
+    def apply(self, query: sa.Select, user: User) -> sa.Select:
+        if self.basin:
+            query = query.where(Employer.basin_id == self.basin)
+        if self.status:
+            query = query.where(RecruitmentNeed.status == NeedStatus(self.status))
+        if self.contract:
+            query = query.where(RecruitmentNeed.contract == ContractType(self.contract))
+        if self.target:
+            query = query.where(RecruitmentNeed.target_public == TargetPublic(self.target))
+        if self.rome:
+            query = query.where(RecruitmentNeed.rome_code.startswith(self.rome, autoescape=True))
+        for word in normalize_for_search(self.q).split()[:8]:
+            query = query.where(Employer.search_name.contains(word, autoescape=True))
+        if self.mine:
+            query = query.where(
+                sa.exists().where(
+                    Assignment.employer_id == RecruitmentNeed.employer_id,
+                    Assignment.ended_at.is_(None),
+                    Assignment.adviser_id == user.id,
+                )
+            )
+        return query
+
+
+def filtered_needs(user: User, filters: NeedFilters) -> sa.Select:
+    """Needs with their employer and privileged contact, newest first."""
+    query = filters.apply(visible_needs(user), user)
+    return (
+        query.add_columns(privileged_contact_name().label("privileged_contact"))
+        .options(contains_eager(RecruitmentNeed.employer).joinedload(Employer.basin))
+        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+    )
+
+
+@dataclass
+class BoardColumn:
+    status: NeedStatus
+    count: int
+    cards: list
+
+
+def board_columns(user: User, filters: NeedFilters) -> list[BoardColumn]:
+    """One column per stage: the oldest open needs first, closed ones only if recent."""
+    base = filters.apply(visible_needs(user), user).where(
+        sa.or_(
+            RecruitmentNeed.status.not_in(CLOSED_STATUSES),
+            RecruitmentNeed.closed_on >= today_paris() - BOARD_CLOSED_WINDOW,
+        )
+    )
+    counts = dict(
+        db.session.execute(
+            base.with_only_columns(RecruitmentNeed.status, sa.func.count()).group_by(RecruitmentNeed.status)
+        ).all()
+    )
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=RecruitmentNeed.status, order_by=(RecruitmentNeed.identified_on, RecruitmentNeed.id))
+        .label("rank")
+    )
+    ranked = base.with_only_columns(RecruitmentNeed.id, rank).subquery()
+    cards = db.session.execute(
+        sa.select(RecruitmentNeed, privileged_contact_name().label("privileged_contact"))
+        .join(ranked, ranked.c.id == RecruitmentNeed.id)
+        .join(RecruitmentNeed.employer)
+        .where(ranked.c.rank <= BOARD_CARDS_PER_COLUMN)
+        .options(contains_eager(RecruitmentNeed.employer))
+        .order_by(RecruitmentNeed.identified_on, RecruitmentNeed.id)
+    ).all()
+    by_status: dict[NeedStatus, list] = {status: [] for status in NeedStatus}
+    for card in cards:
+        by_status[card.RecruitmentNeed.status].append(card)
+    return [BoardColumn(status, counts.get(status, 0), by_status[status]) for status in NeedStatus]
+
+
+def rome_choices() -> list[tuple[str, str]]:
+    return list(
+        db.session.execute(
+            sa.select(RomeCode.code, RomeCode.label).where(sa.func.length(RomeCode.code) == 5).order_by(RomeCode.code)
+        ).tuples()
+    )
+
+
+def employer_needs(employer: Employer) -> list[RecruitmentNeed]:
+    """The needs shown on an employer's page: open ones first, then the latest closed."""
+    return list(
+        db.session.scalars(
+            sa.select(RecruitmentNeed)
+            .where(RecruitmentNeed.employer_id == employer.id)
+            .order_by(
+                RecruitmentNeed.closed_on.is_not(None), RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()
+            )
+            .limit(50)
+        )
+    )

@@ -1,0 +1,349 @@
+from collections.abc import Iterator
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.employers.queries import active_assignment, get_visible_employer
+from app.extensions import db
+from app.needs import bp
+from app.needs.enums import ContractType, NeedStatus, TargetPublic
+from app.needs.exports import spreadsheet_response
+from app.needs.forms import (
+    AddServiceForm,
+    CloseForm,
+    MoveForm,
+    NeedForm,
+    ReopenForm,
+    SatisfactionForm,
+    ServiceStatusForm,
+)
+from app.needs.models import NeedService
+from app.needs.queries import (
+    NeedFilters,
+    board_columns,
+    employer_needs,
+    filtered_needs,
+    get_visible_need,
+    rome_choices,
+    visible_basins,
+)
+from app.needs.services import (
+    NeedConflict,
+    NeedError,
+    add_service,
+    close_need,
+    create_need,
+    move_need,
+    privileged_contact_id,
+    record_satisfaction,
+    reopen_need,
+    stage_spans,
+    update_need,
+    update_service,
+)
+from app.pagination import paginate
+from app.timeutils import today_paris
+
+EXPORT_COLUMNS = (
+    "Identifiant",
+    "Entreprise",
+    "SIRET",
+    "Bassin",
+    "Code ROME",
+    "Intitulé",
+    "Contrat",
+    "Public visé",
+    "Postes",
+    "Postes pourvus",
+    "Étape",
+    "Identifié le",
+    "Clôturé le",
+    "Raison de clôture",
+    "Satisfaction",
+    "Interlocuteur privilégié",
+)
+
+
+@bp.app_context_processor
+def employer_page_helpers():
+    # The employer page (another package) includes needs/_employer_needs.html, which calls this.
+    return {"employer_needs": employer_needs}
+
+
+def _filters() -> tuple[NeedFilters, list]:
+    basins = visible_basins(current_user)
+    return NeedFilters.from_args(request.args, basins), basins
+
+
+def _filter_context(filters: NeedFilters, basins: list) -> dict:
+    return {
+        "filters": filters,
+        "basins": basins,
+        "statuses": list(NeedStatus),
+        "contracts": list(ContractType),
+        "targets": list(TargetPublic),
+    }
+
+
+@bp.route("/besoins")
+def board():
+    filters, basins = _filters()
+    if filters.basin is None and basins:
+        filters.basin = basins[0].id  # the board is per basin
+    columns = board_columns(current_user, filters)
+    return render_template(
+        "needs/board.html",
+        columns=columns,
+        move_form=MoveForm(),
+        today=today_paris(),
+        **_filter_context(filters, basins),
+    )
+
+
+@bp.route("/besoins/liste")
+def index():
+    filters, basins = _filters()
+    page = paginate(filtered_needs(current_user, filters), request.args.get("page", type=int), scalars=False)
+    return render_template("needs/index.html", page=page, **_filter_context(filters, basins))
+
+
+def _export_rows(filters: NeedFilters) -> Iterator[list]:
+    query = filtered_needs(current_user, filters).execution_options(yield_per=1000)
+    for need, privileged_contact in db.session.execute(query):
+        employer = need.employer
+        yield [
+            need.id,
+            employer.display_name,
+            employer.siret or "",
+            employer.basin.name,
+            need.rome_code or "",
+            need.title,
+            need.contract.label,
+            need.target_public.label,
+            need.positions,
+            need.positions_filled,
+            need.status.label,
+            need.identified_on,
+            need.closed_on,
+            need.closed_reason or "",
+            need.satisfaction_score,
+            privileged_contact or "",
+        ]
+
+
+@bp.route("/besoins/export.<fmt>")
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters, _ = _filters()
+    rows = [EXPORT_COLUMNS, *_export_rows(filters)]
+    return spreadsheet_response(rows, fmt, f"besoins-{today_paris().isoformat()}.{fmt}", "Besoins")
+
+
+def _need_or_404(need_id: int):
+    need = get_visible_need(current_user, need_id)
+    if need is None:
+        abort(404)
+    return need
+
+
+def _render_detail(need, status: int = 200, **forms):
+    version = {"version": need.version}
+    forms = {
+        "move_form": MoveForm(formdata=None, data={**version, "status": need.status.value}),
+        "close_form": CloseForm(formdata=None, data={**version, "positions_filled": need.positions}),
+        "reopen_form": ReopenForm(formdata=None, data=version),
+        "satisfaction_form": SatisfactionForm(formdata=None),
+        "service_form": AddServiceForm(formdata=None),
+        "service_status_form": ServiceStatusForm(formdata=None),
+        **forms,
+    }
+    return (
+        render_template(
+            "needs/detail.html",
+            need=need,
+            spans=stage_spans(need),
+            assignment=active_assignment(need.employer),
+            is_privileged_contact=privileged_contact_id(need.employer_id) == current_user.id,
+            **forms,
+        ),
+        status,
+    )
+
+
+@bp.route("/besoins/<int:need_id>")
+def detail(need_id: int):
+    return _render_detail(_need_or_404(need_id))
+
+
+def _apply(need, form_name: str, form, action) -> Response | tuple:
+    """Run one change on a need: commit and redirect, or show the page again with a 4xx."""
+    if not form.validate_on_submit():
+        return _render_detail(need, 400, **{form_name: form})
+    try:
+        action()
+    except NeedConflict as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _render_detail(_need_or_404(need.id), 409)
+    except NeedError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _render_detail(_need_or_404(need.id), 400, **{form_name: form})
+    db.session.commit()
+    return redirect(_local_next() or url_for("needs.detail", need_id=need.id))
+
+
+def _local_next() -> str | None:
+    # The board's plain form sends the reader back to the board it came from.
+    target = request.form.get("next", "")
+    return target if target.startswith("/besoins") and "//" not in target else None
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/besoins/<int:need_id>/etape", methods=["POST"])
+def move(need_id: int):
+    need = _need_or_404(need_id)
+    form = MoveForm()
+    if not _wants_json():
+        return _apply(
+            need,
+            "move_form",
+            form,
+            lambda: move_need(need, form.status.data, author=current_user, expected_version=form.expected_version()),
+        )
+    # The board's drag and drop: the same rules, answered in JSON.
+    if not form.validate_on_submit():
+        return jsonify(error="Étape invalide."), 400
+    try:
+        move_need(need, form.status.data, author=current_user, expected_version=form.expected_version())
+    except NeedConflict as error:
+        db.session.rollback()
+        return jsonify(error=str(error)), 409
+    except NeedError as error:
+        db.session.rollback()
+        return jsonify(error=str(error)), 400
+    db.session.commit()
+    return jsonify(status=need.status.value, label=need.status.label, version=need.version)
+
+
+@bp.route("/besoins/<int:need_id>/cloture", methods=["POST"])
+def close(need_id: int):
+    need = _need_or_404(need_id)
+    form = CloseForm()
+    return _apply(
+        need,
+        "close_form",
+        form,
+        lambda: close_need(
+            need,
+            form.outcome.data,
+            author=current_user,
+            closed_on=form.closed_on.data,
+            positions_filled=form.positions_filled.data,
+            reason=form.reason.data or "",
+            expected_version=form.expected_version(),
+        ),
+    )
+
+
+@bp.route("/besoins/<int:need_id>/reouverture", methods=["POST"])
+def reopen(need_id: int):
+    need = _need_or_404(need_id)
+    form = ReopenForm()
+    return _apply(
+        need,
+        "reopen_form",
+        form,
+        lambda: reopen_need(
+            need, author=current_user, to_status=form.status.data, expected_version=form.expected_version()
+        ),
+    )
+
+
+@bp.route("/besoins/<int:need_id>/satisfaction", methods=["POST"])
+def satisfaction(need_id: int):
+    need = _need_or_404(need_id)
+    form = SatisfactionForm()
+    return _apply(
+        need,
+        "satisfaction_form",
+        form,
+        lambda: record_satisfaction(need, author=current_user, score=form.score.data, comment=form.comment.data or ""),
+    )
+
+
+@bp.route("/besoins/<int:need_id>/services", methods=["POST"])
+def add_need_service(need_id: int):
+    need = _need_or_404(need_id)
+    form = AddServiceForm()
+    return _apply(
+        need,
+        "service_form",
+        form,
+        lambda: add_service(
+            need, form.kind.data, author=current_user, status=form.status.data, note=form.note.data or ""
+        ),
+    )
+
+
+@bp.route("/besoins/<int:need_id>/services/<int:service_id>", methods=["POST"])
+def update_need_service(need_id: int, service_id: int):
+    need = _need_or_404(need_id)
+    service = db.session.get(NeedService, service_id)
+    if service is None or service.need_id != need.id:
+        abort(404)
+    form = ServiceStatusForm()
+    return _apply(need, "service_status_form", form, lambda: update_service(service, status=form.status.data))
+
+
+def _rome_codes() -> dict[str, str]:
+    return dict(rome_choices())
+
+
+@bp.route("/entreprises/<siret>/besoins/nouveau", methods=["GET", "POST"])
+def new(siret: str):
+    employer = get_visible_employer(current_user, siret) if siret.isdigit() else None
+    if employer is None:
+        abort(404)
+    rome_codes = _rome_codes()
+    form = NeedForm(rome_codes=rome_codes)
+    if form.validate_on_submit():
+        try:
+            need = create_need(employer=employer, author=current_user, **form.need_fields())
+        except NeedError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Le besoin est enregistré.", "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("needs/form.html", form=form, employer=employer, need=None, rome_codes=rome_codes), status
+
+
+@bp.route("/besoins/<int:need_id>/modifier", methods=["GET", "POST"])
+def edit(need_id: int):
+    need = _need_or_404(need_id)
+    rome_codes = _rome_codes()
+    form = NeedForm(
+        obj=need, rome_codes=rome_codes, data={"version": need.version} if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        try:
+            update_need(need, expected_version=form.expected_version(), **form.need_fields())
+        except NeedError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            conflict = isinstance(error, NeedConflict)
+        else:
+            db.session.commit()
+            flash("Le besoin est modifié.", "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    status = (409 if conflict else 400) if form.is_submitted() else 200
+    return render_template(
+        "needs/form.html", form=form, employer=need.employer, need=need, rome_codes=rome_codes
+    ), status

@@ -1,0 +1,250 @@
+"""The monthly progress report ("point d'avancement mensuel") of each manager's basins.
+
+Figures are SQL aggregates over the previous month, frozen into ``MonthlyReport`` when
+the job runs, so that the page and the e-mailed attachment say the same thing.
+"""
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from flask import render_template
+from sqlalchemy.orm import selectinload
+
+from app.activity.enums import Channel
+from app.activity.models import FollowUp, Interaction
+from app.assignments.models import Assignment
+from app.auth.enums import Role
+from app.auth.models import User
+from app.employers.models import Employer
+from app.events.enums import EventStatus
+from app.events.models import Event, EventParticipant
+from app.extensions import db
+from app.needs.enums import NeedStatus
+from app.needs.models import RecruitmentNeed
+from app.notifications.models import MonthlyReport
+from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
+from app.plans.models import PlanEmployer, ProspectionPlan
+from app.timeutils import PARIS
+
+MONTHLY_REPORT_JOB = "monthly_report"
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def previous_month(today: date) -> date:
+    return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+
+
+def month_label(month: date) -> str:
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+
+
+def _days_between(start, end):
+    """``end - start`` in days, in SQL, on both databases."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return end - start
+    return sa.func.julianday(end) - sa.func.julianday(start)
+
+
+def month_figures(basin_ids: list[int], month: date) -> dict:
+    """The indicators of a month for some basins (about ten aggregate queries)."""
+    end = next_month(month)
+    start_at = datetime.combine(month, time.min, tzinfo=PARIS)
+    end_at = datetime.combine(end, time.min, tzinfo=PARIS)
+    in_scope = Employer.basin_id.in_(basin_ids)
+
+    employers_created = db.session.scalar(
+        sa.select(sa.func.count()).where(in_scope, Employer.created_at >= start_at, Employer.created_at < end_at)
+    )
+    by_channel = dict(
+        db.session.execute(
+            sa.select(Interaction.channel, sa.func.count())
+            .join(Employer, Employer.id == Interaction.employer_id)
+            .where(in_scope, Interaction.occurred_on >= month, Interaction.occurred_on < end)
+            .group_by(Interaction.channel)
+        ).all()
+    )
+    employers_contacted = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Interaction.employer_id)))
+        .join(Employer, Employer.id == Interaction.employer_id)
+        .where(in_scope, Interaction.occurred_on >= month, Interaction.occurred_on < end)
+    )
+    follow_ups_done = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(FollowUp)
+        .join(Employer, Employer.id == FollowUp.employer_id)
+        .where(in_scope, FollowUp.done_at >= start_at, FollowUp.done_at < end_at)
+    )
+    identified = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions), 0))
+        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
+        .where(in_scope, RecruitmentNeed.identified_on >= month, RecruitmentNeed.identified_on < end)
+    ).one()
+    closed = {
+        row.status: row
+        for row in db.session.execute(
+            sa.select(
+                RecruitmentNeed.status,
+                sa.func.count().label("needs"),
+                sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions_filled), 0).label("positions_filled"),
+                sa.func.avg(_days_between(RecruitmentNeed.identified_on, RecruitmentNeed.closed_on)).label("days"),
+            )
+            .join(Employer, Employer.id == RecruitmentNeed.employer_id)
+            .where(in_scope, RecruitmentNeed.closed_on >= month, RecruitmentNeed.closed_on < end)
+            .group_by(RecruitmentNeed.status)
+        )
+    }
+    filled = closed.get(NeedStatus.FILLED)
+    closed_count = sum(row.needs for row in closed.values())
+    with_contact = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Assignment)
+        .join(Employer, Employer.id == Assignment.employer_id)
+        .where(
+            in_scope,
+            Assignment.started_at < end_at,
+            sa.or_(Assignment.ended_at.is_(None), Assignment.ended_at >= end_at),
+        )
+    )
+    held = (
+        Event.basin_id.in_(basin_ids),
+        Event.status == EventStatus.HELD,
+        Event.starts_at >= start_at,
+        Event.starts_at < end_at,
+    )
+    events = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Event.candidates_attended), 0)).where(*held)
+    ).one()
+    event_hires = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(EventParticipant.hires), 0))
+        .join(Event, Event.id == EventParticipant.event_id)
+        .where(*held)
+    )
+    contacted_in_plan = (
+        sa.select(Interaction.id)
+        .where(
+            Interaction.employer_id == PlanEmployer.employer_id,
+            Interaction.occurred_on >= ProspectionPlan.starts_on,
+            Interaction.occurred_on < end,
+        )
+        .exists()
+    )
+    plans = db.session.execute(
+        sa.select(
+            ProspectionPlan.title,
+            ProspectionPlan.starts_on,
+            ProspectionPlan.ends_on,
+            sa.func.count(PlanEmployer.id).label("targets"),
+            sa.func.count(PlanEmployer.id).filter(contacted_in_plan).label("contacted"),
+        )
+        .outerjoin(
+            PlanEmployer, sa.and_(PlanEmployer.plan_id == ProspectionPlan.id, PlanEmployer.is_excluded.is_(False))
+        )
+        .where(
+            ProspectionPlan.basin_id.in_(basin_ids), ProspectionPlan.starts_on < end, ProspectionPlan.ends_on >= month
+        )
+        .group_by(ProspectionPlan.id, ProspectionPlan.title, ProspectionPlan.starts_on, ProspectionPlan.ends_on)
+        .order_by(ProspectionPlan.starts_on, ProspectionPlan.title)
+    ).all()
+
+    return {
+        "employers_created": employers_created,
+        "employers_contacted": employers_contacted,
+        "interactions": {channel.label: by_channel.get(channel, 0) for channel in Channel},
+        "interactions_total": sum(by_channel.values()),
+        "follow_ups_done": follow_ups_done,
+        "needs_identified": identified[0],
+        "positions_identified": int(identified[1]),
+        "needs_closed": {status.label: closed[status].needs for status in NeedStatus if status in closed},
+        "needs_filled": filled.needs if filled else 0,
+        "positions_filled": int(sum(row.positions_filled for row in closed.values())),
+        "fill_rate": round(100 * filled.needs / closed_count) if filled and closed_count else None,
+        "days_to_fill": round(float(filled.days)) if filled and filled.days is not None else None,
+        "employers_with_contact": with_contact,
+        "events_held": events[0],
+        "event_candidates": int(events[1]),
+        "event_hires": int(event_hires),
+        "plans": [
+            {
+                "title": plan.title,
+                "period": f"{plan.starts_on:%d/%m/%Y} – {plan.ends_on:%d/%m/%Y}",
+                "targets": plan.targets,
+                "contacted": plan.contacted,
+            }
+            for plan in plans
+        ],
+    }
+
+
+def report_document(report: MonthlyReport) -> str:
+    """The report as a standalone HTML file: the e-mail's attachment."""
+    return render_template("notifications/report_document.html", report=report, month_label=month_label)
+
+
+def send_monthly_reports(now: datetime) -> dict[str, int]:
+    """On the 1st: each manager gets last month's figures of their basins, in the app and by e-mail."""
+    month = previous_month(now.astimezone(PARIS).date())
+    period = month.strftime("%Y-%m")
+    managers = [
+        manager
+        for manager in db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.MANAGER, User.is_active.is_(True))
+            .options(selectinload(User.basins))
+            .order_by(User.id)
+        )
+        if manager.basins
+    ]
+    claimed = claim_sends(MONTHLY_REPORT_JOB, period, [manager.id for manager in managers])
+    notifications, emails = [], []
+    for manager in managers:
+        if manager.id not in claimed:
+            continue
+        report = MonthlyReport(
+            manager=manager,
+            month=month,
+            basin_names=[basin.name for basin in manager.basins],
+            figures=month_figures([basin.id for basin in manager.basins], month),
+        )
+        db.session.add(report)
+        db.session.flush()
+        link = absolute_url("notifications.monthly_report", report_id=report.id)
+        title = f"Point d'avancement mensuel — {month_label(month)}"
+        notifications.append(
+            {
+                "recipient_id": manager.id,
+                "kind": "monthly_report",
+                "message": f"{title} disponible.",
+                "link": app_path("notifications.monthly_report", report_id=report.id),
+            }
+        )
+        emails.append(
+            email_row(
+                manager,
+                "monthly_report",
+                title,
+                {"report": report, "link": link, "month_label": month_label},
+                attachment_name=f"point-avancement-{period}.html",
+                attachment_html=report_document(report),
+            )
+        )
+    queue_notifications(notifications)
+    queue_emails(emails)
+    db.session.commit()
+    return {"rapports": len(claimed), "deja_envoyes": len(managers) - len(claimed)}

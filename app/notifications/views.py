@@ -1,0 +1,95 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.notifications import bp
+from app.notifications.enums import EmailStatus
+from app.notifications.forms import PreferencesForm
+from app.notifications.mail import outbox_file
+from app.notifications.models import MonthlyReport, OutboxEmail
+from app.notifications.queries import digest_contents, monthly_reports_query, outbox_query, recent_runs
+from app.notifications.reports import month_label
+from app.notifications.services import set_email_digest_preference
+from app.pagination import paginate
+from app.scheduler import JOBS, JOBS_BY_ID, RunAlreadyRequested, next_fire_time, request_run, scheduler_status
+from app.timeutils import today_paris, utcnow
+
+PAGE_ITEMS = 25
+
+
+@bp.route("/point-du-jour")
+def digest():
+    content = digest_contents([current_user.id], today_paris(), limit=PAGE_ITEMS)[current_user.id]
+    return render_template("notifications/digest.html", content=content, today=today_paris())
+
+
+@bp.route("/compte/preferences", methods=["GET", "POST"])
+def preferences():
+    user = current_user._get_current_object()
+    form = PreferencesForm(obj=user)
+    if form.validate_on_submit():
+        set_email_digest_preference(user, form.wants_email_digest.data)
+        db.session.commit()
+        flash("Vos préférences sont enregistrées.", "success")
+        return redirect(url_for("notifications.preferences"))
+    status = 400 if form.errors else 200
+    return render_template("notifications/preferences.html", form=form), status
+
+
+@bp.route("/rapports-mensuels")
+def monthly_reports():
+    page = paginate(monthly_reports_query(current_user), request.args.get("page", type=int))
+    return render_template("notifications/monthly_reports.html", page=page, month_label=month_label)
+
+
+@bp.route("/rapports-mensuels/<int:report_id>")
+def monthly_report(report_id: int):
+    report = db.session.get(MonthlyReport, report_id)
+    if report is None or not (current_user.sees_all_basins or report.manager_id == current_user.id):
+        abort(404)
+    return render_template("notifications/monthly_report.html", report=report, month_label=month_label)
+
+
+def _admin_jobs_page(status: int = 200):
+    now = utcnow()
+    return render_template(
+        "notifications/admin_jobs.html",
+        jobs=[(job, next_fire_time(job, now)) for job in JOBS],
+        runs=recent_runs([job.id for job in JOBS]),
+        scheduler=scheduler_status(),
+    ), status
+
+
+@bp.route("/administration/taches")
+def admin_jobs():
+    return _admin_jobs_page()
+
+
+@bp.route("/administration/taches/<job_id>/lancer", methods=["POST"])
+def admin_job_run(job_id: str):
+    if job_id not in JOBS_BY_ID:
+        abort(404)
+    try:
+        request_run(job_id, current_user._get_current_object())
+    except RunAlreadyRequested as error:
+        flash(str(error), "error")
+        return _admin_jobs_page(409)
+    db.session.commit()
+    flash(f"« {JOBS_BY_ID[job_id].label} » sera lancée par le planificateur dans quelques secondes.", "success")
+    return redirect(url_for("notifications.admin_jobs"))
+
+
+@bp.route("/administration/courriels")
+def admin_outbox():
+    status = request.args.get("statut", "")
+    selected = EmailStatus(status) if status in EmailStatus._value2member_map_ else None
+    page = paginate(outbox_query(selected), request.args.get("page", type=int))
+    return render_template("notifications/admin_outbox.html", page=page, statuses=EmailStatus, selected=selected)
+
+
+@bp.route("/administration/courriels/<int:email_id>")
+def admin_outbox_email(email_id: int):
+    email = db.session.get(OutboxEmail, email_id) or abort(404)
+    path = outbox_file(email.id)
+    raw = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    return render_template("notifications/admin_outbox_email.html", email=email, raw=raw)

@@ -1,0 +1,18 @@
+from app.enums import LabelledEnum
+
+
+class PlanIndicator(LabelledEnum):
+    EMPLOYERS_CONTACTED = ("employers_contacted", "Employeurs contactés")
+    VISITS = ("visits", "Visites en entreprise")
+    NEEDS_IDENTIFIED = ("needs_identified", "Besoins identifiés")
+    POSITIONS_FILLED = ("positions_filled", "Postes pourvus")
+    EVENTS_HELD = ("events_held", "Événements organisés")
+    EVENT_HIRES = ("event_hires", "Recrutements lors d'événements")
+    EMPLOYERS_WITH_CONTACT = ("employers_with_contact", "Entreprises ciblées avec un interlocuteur privilégié")
+
+
+class SegmentKind(LabelledEnum):
+    SHORTAGE_JOB = ("shortage_job", "Métier en tension (ROME)")
+    NAF_DIVISION = ("naf_division", "Division d'activité (NAF)")
+    HEADCOUNT_BAND = ("headcount_band", "Tranche d'effectif")
+    TAG = ("tag", "Signal")

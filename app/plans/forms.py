@@ -1,0 +1,69 @@
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.needs.forms import FrenchForm
+from app.plans.enums import PlanIndicator
+from app.plans.models import MAX_TARGET_LIST_SIZE
+from app.referential.enums import HeadcountBand
+
+REQUIRED = "Ce champ est obligatoire."
+NOT_NEGATIVE = "L'objectif ne peut pas être négatif."
+DATE_FORMAT_MESSAGE = "Date invalide (jj/mm/aaaa)."
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class PlanForm(FrenchForm):
+    title = StringField("Titre", validators=[DataRequired(REQUIRED), Length(max=200)])
+    basin_id = SelectField("Bassin d'emploi", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
+    starts_on = DateField("Début de la période", validators=[DataRequired(DATE_FORMAT_MESSAGE)])
+    ends_on = DateField("Fin de la période", validators=[DataRequired(DATE_FORMAT_MESSAGE)])
+    owner_ids = SelectMultipleField("Pilotes du plan", coerce=int)
+    target_list_size = IntegerField(
+        "Taille de la liste cible",
+        default=100,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, MAX_TARGET_LIST_SIZE, f"Entre 1 et {MAX_TARGET_LIST_SIZE} entreprises."),
+        ],
+    )
+    shortage_jobs = SelectMultipleField("Métiers en tension (ROME)")
+    naf_divisions = SelectMultipleField("Divisions d'activité (NAF)")
+    headcount_bands = SelectMultipleField("Tranches d'effectif", choices=HeadcountBand.choices())
+    tags = SelectMultipleField("Signaux (Région, partenaires)")
+
+    def target_fields(self):
+        return [(indicator, getattr(self, f"target_{indicator.value}")) for indicator in PlanIndicator]
+
+    def targets(self) -> dict[PlanIndicator, int | None]:
+        return {indicator: field.data for indicator, field in self.target_fields()}
+
+
+for _indicator in PlanIndicator:
+    setattr(
+        PlanForm,
+        f"target_{_indicator.value}",
+        IntegerField(_indicator.label, validators=[Optional(), NumberRange(min=0, message=NOT_NEGATIVE)]),
+    )
+
+
+class OperatorTargetForm(FrenchForm):
+    indicator = SelectField("Indicateur", choices=PlanIndicator.choices(), validators=[DataRequired(REQUIRED)])
+    operator_id = SelectField("Opérateur", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
+    target_value = IntegerField(
+        "Objectif", validators=[InputRequired(REQUIRED), NumberRange(min=0, message=NOT_NEGATIVE)]
+    )
+
+
+class AddEmployerForm(FrenchForm):
+    siret = StringField("SIRET de l'entreprise", validators=[DataRequired(REQUIRED), Length(max=20)])
+
+
+class AssignForm(FrenchForm):
+    adviser_id = SelectField("Conseiller", coerce=_optional_int, validators=[Optional()])
+
+
+class ShareOutForm(FrenchForm):
+    rebalance = BooleanField("Tout répartir à nouveau (y compris les entreprises déjà attribuées)")

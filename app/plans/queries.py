@@ -1,0 +1,263 @@
+"""Read side of plans: scope, live progress against targets with its drill-down, advisers' targets."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.activity.enums import Channel
+from app.activity.models import Interaction
+from app.assignments.models import Assignment
+from app.auth.models import User
+from app.employers.models import Employer
+from app.events.enums import EventStatus
+from app.events.models import Event, EventParticipant, event_operators
+from app.extensions import db
+from app.needs.enums import NeedStatus
+from app.needs.models import RecruitmentNeed
+from app.plans.enums import PlanIndicator
+from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
+from app.timeutils import PARIS
+
+
+def visible_plans(user: User) -> sa.Select:
+    query = sa.select(ProspectionPlan)
+    if not user.sees_all_basins:
+        query = query.where(ProspectionPlan.basin_id.in_(user.basin_ids))
+    return query
+
+
+def get_visible_plan(user: User, plan_id: int) -> ProspectionPlan | None:
+    return db.session.scalar(
+        visible_plans(user)
+        .where(ProspectionPlan.id == plan_id)
+        .options(
+            joinedload(ProspectionPlan.basin),
+            sa.orm.selectinload(ProspectionPlan.owners),
+            sa.orm.selectinload(ProspectionPlan.segments),
+            sa.orm.selectinload(ProspectionPlan.targets).joinedload(PlanTarget.operator),
+        )
+    )
+
+
+def period_instants(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
+    """The period's dates, as Paris days, in instants: [start of the first day, start of the day after)."""
+    start = datetime.combine(starts_on, time.min, tzinfo=PARIS)
+    end = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=PARIS)
+    return start, end
+
+
+def _users_of_operator(operator_id: int) -> sa.Select:
+    return sa.select(User.id).where(User.operator_id == operator_id)
+
+
+def _basin_employers(plan: ProspectionPlan) -> sa.Select:
+    return sa.select(Employer.id).where(Employer.basin_id == plan.basin_id)
+
+
+def _in_period_interactions(plan: ProspectionPlan, operator_id: int | None) -> sa.Select:
+    query = sa.select(Interaction).where(
+        Interaction.employer_id.in_(_basin_employers(plan)),
+        Interaction.occurred_on.between(plan.starts_on, plan.ends_on),
+    )
+    if operator_id is not None:
+        query = query.where(Interaction.author_id.in_(_users_of_operator(operator_id)))
+    return query
+
+
+def _needs(plan: ProspectionPlan, operator_id: int | None) -> sa.Select:
+    query = sa.select(RecruitmentNeed).where(RecruitmentNeed.employer_id.in_(_basin_employers(plan)))
+    if operator_id is not None:
+        query = query.where(RecruitmentNeed.created_by_id.in_(_users_of_operator(operator_id)))
+    return query
+
+
+def _held_events(plan: ProspectionPlan, operator_id: int | None) -> sa.Select:
+    start, end = period_instants(plan.starts_on, plan.ends_on)
+    query = sa.select(Event).where(
+        Event.basin_id == plan.basin_id,
+        Event.status == EventStatus.HELD,
+        Event.starts_at >= start,
+        Event.starts_at < end,
+    )
+    if operator_id is not None:
+        query = query.where(
+            Event.id.in_(sa.select(event_operators.c.event_id).where(event_operators.c.operator_id == operator_id))
+        )
+    return query
+
+
+def indicator_records(plan: ProspectionPlan, indicator: PlanIndicator, operator_id: int | None = None) -> sa.Select:
+    """The records that make an indicator's figure: the drill-down shows exactly these."""
+    if indicator is PlanIndicator.EMPLOYERS_CONTACTED:
+        contacted = _in_period_interactions(plan, operator_id).with_only_columns(Interaction.employer_id)
+        return sa.select(Employer).where(Employer.id.in_(contacted))
+    if indicator is PlanIndicator.VISITS:
+        return _in_period_interactions(plan, operator_id).where(Interaction.channel == Channel.VISIT)
+    if indicator is PlanIndicator.NEEDS_IDENTIFIED:
+        return _needs(plan, operator_id).where(RecruitmentNeed.identified_on.between(plan.starts_on, plan.ends_on))
+    if indicator is PlanIndicator.POSITIONS_FILLED:
+        return _needs(plan, operator_id).where(
+            RecruitmentNeed.status.in_([NeedStatus.FILLED, NeedStatus.NOT_FILLED]),
+            RecruitmentNeed.closed_on.between(plan.starts_on, plan.ends_on),
+            RecruitmentNeed.positions_filled > 0,
+        )
+    if indicator is PlanIndicator.EVENTS_HELD:
+        return _held_events(plan, operator_id)
+    if indicator is PlanIndicator.EVENT_HIRES:
+        held = _held_events(plan, operator_id).with_only_columns(Event.id)
+        return sa.select(EventParticipant).where(EventParticipant.event_id.in_(held), EventParticipant.hires > 0)
+    if indicator is PlanIndicator.EMPLOYERS_WITH_CONTACT:
+        assigned = sa.select(Assignment.employer_id).where(Assignment.ended_at.is_(None))
+        if operator_id is not None:
+            assigned = assigned.where(Assignment.operator_id == operator_id)
+        targeted = sa.select(PlanEmployer.employer_id).where(
+            PlanEmployer.plan_id == plan.id, PlanEmployer.is_excluded.is_(False)
+        )
+        return sa.select(Employer).where(Employer.id.in_(targeted), Employer.id.in_(assigned))
+    raise ValueError(indicator)
+
+
+# Indicators that add a quantity up instead of counting records.
+SUMMED_COLUMNS = {
+    PlanIndicator.POSITIONS_FILLED: "positions_filled",
+    PlanIndicator.EVENT_HIRES: "hires",
+}
+
+
+def indicator_value(plan: ProspectionPlan, indicator: PlanIndicator, operator_id: int | None = None) -> int:
+    records = indicator_records(plan, indicator, operator_id).subquery()
+    column = SUMMED_COLUMNS.get(indicator)
+    aggregate = sa.func.coalesce(sa.func.sum(records.c[column]), 0) if column else sa.func.count()
+    return db.session.scalar(sa.select(aggregate).select_from(records))
+
+
+@dataclass
+class TargetProgress:
+    target: PlanTarget
+    done: int
+
+    @property
+    def percent(self) -> int:
+        if self.target.target_value == 0:
+            return 100
+        return min(100, round(self.done * 100 / self.target.target_value))
+
+    @property
+    def is_reached(self) -> bool:
+        return self.done >= self.target.target_value
+
+
+def plan_progress(plan: ProspectionPlan) -> list[TargetProgress]:
+    """Done against target for each of the plan's targets, network-wide first."""
+    targets = sorted(
+        plan.targets,
+        key=lambda t: (
+            list(PlanIndicator).index(t.indicator),
+            t.operator_id is not None,
+            t.operator.name if t.operator else "",
+        ),
+    )
+    return [TargetProgress(target, indicator_value(plan, target.indicator, target.operator_id)) for target in targets]
+
+
+def target_list(
+    plan: ProspectionPlan, *, adviser_id: int | None = None, unassigned: bool = False, excluded: bool = False
+) -> sa.Select:
+    query = (
+        sa.select(PlanEmployer)
+        .where(PlanEmployer.plan_id == plan.id, PlanEmployer.is_excluded.is_(excluded))
+        .options(joinedload(PlanEmployer.employer), joinedload(PlanEmployer.adviser))
+        .order_by(PlanEmployer.score.desc(), PlanEmployer.id)
+    )
+    if adviser_id is not None:
+        query = query.where(PlanEmployer.adviser_id == adviser_id)
+    elif unassigned:
+        query = query.where(PlanEmployer.adviser_id.is_(None))
+    return query
+
+
+def contacted_employer_ids(plan: ProspectionPlan, employer_ids: list[int]) -> set[int]:
+    """Which of these employers had a contact during the plan's period."""
+    if not employer_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Interaction.employer_id)
+            .where(
+                Interaction.employer_id.in_(employer_ids),
+                Interaction.occurred_on.between(plan.starts_on, plan.ends_on),
+            )
+            .distinct()
+        )
+    )
+
+
+def share_out_loads(plan: ProspectionPlan) -> list[tuple[User | None, int]]:
+    rows = db.session.execute(
+        sa.select(PlanEmployer.adviser_id, sa.func.count())
+        .where(PlanEmployer.plan_id == plan.id, PlanEmployer.is_excluded.is_(False))
+        .group_by(PlanEmployer.adviser_id)
+    ).all()
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([r[0] for r in rows if r[0]])))}
+    return sorted(
+        ((users.get(adviser_id), count) for adviser_id, count in rows), key=lambda r: (r[0] is None, str(r[0]))
+    )
+
+
+@dataclass
+class AdviserPlanTargets:
+    plan: ProspectionPlan
+    total: int
+    contacted: int
+    next_to_contact: list[PlanEmployer]
+
+    @property
+    def percent(self) -> int:
+        return round(self.contacted * 100 / self.total) if self.total else 0
+
+
+def adviser_targets(user: User, today: date, next_count: int = 5) -> list[AdviserPlanTargets]:
+    """The current plans' targets given to an adviser: how many contacted, and who comes next."""
+    contacted = (
+        sa.select(Interaction.id)
+        .where(
+            Interaction.employer_id == PlanEmployer.employer_id,
+            Interaction.occurred_on >= ProspectionPlan.starts_on,
+            Interaction.occurred_on <= ProspectionPlan.ends_on,
+        )
+        .exists()
+    )
+    mine = sa.and_(
+        PlanEmployer.adviser_id == user.id,
+        PlanEmployer.is_excluded.is_(False),
+        ProspectionPlan.starts_on <= today,
+        ProspectionPlan.ends_on >= today,
+    )
+    rows = db.session.execute(
+        sa.select(ProspectionPlan, sa.func.count(PlanEmployer.id), sa.func.sum(sa.case((contacted, 1), else_=0)))
+        .join(PlanEmployer, PlanEmployer.plan_id == ProspectionPlan.id)
+        .where(mine)
+        .group_by(ProspectionPlan.id)
+        .order_by(ProspectionPlan.ends_on, ProspectionPlan.id)
+    ).all()
+    if not rows:
+        return []
+    upcoming = db.session.scalars(
+        sa.select(PlanEmployer)
+        .join(ProspectionPlan, ProspectionPlan.id == PlanEmployer.plan_id)
+        .where(mine, ~contacted)
+        .options(joinedload(PlanEmployer.employer))
+        .order_by(PlanEmployer.score.desc(), PlanEmployer.id)
+        .limit(next_count * len(rows))
+    ).all()
+    return [
+        AdviserPlanTargets(
+            plan=plan,
+            total=total,
+            contacted=int(done or 0),
+            next_to_contact=[entry for entry in upcoming if entry.plan_id == plan.id][:next_count],
+        )
+        for plan, total, done in rows
+    ]

@@ -1,0 +1,26 @@
+"""What the model/migration comparison (autogenerate, tests/test_migrations.py) must ignore.
+
+Some search indexes exist on purpose in one database only and so are not declared in
+the models: autogenerate must not propose to drop them. Keep these lists short and named.
+"""
+
+DATABASE_SPECIFIC_INDEXES = {
+    # GIN trigram index for typo-tolerant employer search, PostgreSQL only
+    # (migrations/versions/20261122_0300_employers_search.py).
+    "ix_employers_search_name_trgm",
+}
+
+
+# SQLite only: the FTS5 word index of employer names and its shadow tables
+# (employers_fts, employers_fts_data, _idx, _docsize, _config), same migration.
+DATABASE_SPECIFIC_TABLE_PREFIX = "employers_fts"
+
+
+def include_object(object_, name, type_, reflected, compare_to) -> bool:
+    if not reflected:
+        return True
+    if type_ == "index":
+        return name not in DATABASE_SPECIFIC_INDEXES
+    if type_ == "table":
+        return not name.startswith(DATABASE_SPECIFIC_TABLE_PREFIX)
+    return True

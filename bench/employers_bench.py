@@ -1,0 +1,298 @@
+"""Benchmark of the adviser's screens: employer search (/entreprises) and employer page.
+
+Builds a fresh database with the migrations, loads N synthetic employers with valid
+SIRETs and their activity (interactions, privileged contacts, needs, follow-ups) with the
+database's bulk path, then times full HTTP requests through the app (query + render)
+for an adviser who sees every basin, and prints p50 / p95 / max per kind of request.
+
+    .venv/bin/python bench/employers_bench.py --database-url sqlite:////tmp/bench_employers.db --employers 200000
+    .venv/bin/python bench/employers_bench.py \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_employers --employers 2500000
+
+The database named in the URL is dropped and recreated (SQLite: the file is deleted).
+"""
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.synthetic_employers import SURNAMES, communes, employer_rows  # noqa: E402
+
+PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)
+COLLEAGUES = 99
+EMPLOYER_COLUMNS = [
+    "siret", "siren", "name", "enseigne", "search_name", "naf_code", "headcount_band", "street", "postcode",
+    "commune_insee", "commune_name", "basin_id", "source", "version", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def recreate_database(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+    admin.dispose()
+
+
+def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
+    """The database's own bulk path: COPY on PostgreSQL, executemany on SQLite."""
+    count = 0
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+                count += 1
+        return count
+    placeholders = ", ".join("?" for _ in columns)
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+    cursor = connection.connection.driver_connection.cursor()
+    batch = []
+    for row in rows:
+        batch.append(tuple(row[c] for c in columns))
+        if len(batch) == 10_000:
+            cursor.executemany(statement, batch)
+            count += len(batch)
+            batch = []
+    cursor.executemany(statement, batch)
+    return count + len(batch)
+
+
+def build(app, employers: int, seed: int) -> dict:
+    from flask_migrate import upgrade
+
+    from app.auth.enums import Role
+    from app.auth.models import User
+    from app.auth.services import hash_password
+    from app.extensions import db
+    from app.referential.models import Basin, Operator
+    from seeds.reference import load_reference
+
+    rng = random.Random(seed)
+    with app.app_context():
+        upgrade()
+        load_reference()
+        db.session.commit()
+        operator = db.session.scalar(sa.select(Operator).order_by(Operator.id))
+        adviser = User(
+            email="banc@exemple.fr",
+            full_name="Conseiller de banc d'essai",
+            password_hash=hash_password(PASSWORD),
+            role=Role.ADVISER,
+            operator=operator,
+            basins=list(db.session.scalars(sa.select(Basin))),
+        )
+        # Colleagues share the portfolios: an adviser follows a few hundred employers, not all.
+        colleagues = [
+            User(
+                email=f"collegue{n}@exemple.fr",
+                full_name=f"Collègue {n}",
+                password_hash=adviser.password_hash,
+                role=Role.ADVISER,
+                operator=operator,
+            )
+            for n in range(COLLEAGUES)
+        ]
+        db.session.add_all([adviser, *colleagues])
+        db.session.commit()
+        adviser_ids = [adviser.id] + [c.id for c in colleagues]
+        operator_id = operator.id
+        engine = db.engine
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            is_pg = connection.dialect.name == "postgresql"
+            if is_pg:
+                # Bulk load, then build the trigram index once (faster than maintaining it row by row).
+                connection.exec_driver_sql("DROP INDEX ix_employers_search_name_trgm")
+            now = "2026-11-22 08:00:00+00" if is_pg else "2026-11-22 08:00:00"
+            rows = (
+                {**row, "created_at": now, "updated_at": now}
+                for row in employer_rows(employers, communes(connection), seed)
+            )
+            bulk_insert(connection, "employers", EMPLOYER_COLUMNS, rows)
+            if is_pg:
+                connection.exec_driver_sql(
+                    "CREATE INDEX ix_employers_search_name_trgm ON employers USING gin (search_name gin_trgm_ops)"
+                )
+        loaded = time.perf_counter() - started
+        with engine.begin() as connection:
+            _activity(connection, employers, adviser_ids, operator_id, rng)
+            connection.exec_driver_sql("ANALYZE")
+        print(
+            f"Chargé : {employers} entreprises en {loaded:.1f} s, activité en {time.perf_counter() - started - loaded:.1f} s"
+        )
+    return {"adviser_email": "banc@exemple.fr"}
+
+
+def _activity(connection, employers: int, adviser_ids: list[int], operator_id: int, rng: random.Random) -> None:
+    """Interactions on 30 % of employers, privileged contacts on 15 % (shared by the advisers), needs on 5 %."""
+    today = date(2026, 11, 22)
+    now = "2026-11-01 08:00:00+00" if connection.dialect.name == "postgresql" else "2026-11-01 08:00:00"
+    interactions, assignments, needs, follow_ups = [], [], [], []
+    for employer_id in range(1, employers + 1):
+        draw = rng.random()
+        if draw < 0.30:
+            for _ in range(rng.randint(1, 3)):
+                interactions.append(
+                    {
+                        "employer_id": employer_id,
+                        "author_id": rng.choice(adviser_ids),
+                        "occurred_on": today - timedelta(days=rng.randint(0, 900)),
+                        "channel": rng.choice(["visit", "phone", "email"]),
+                        "subject": "Point sur les recrutements",
+                        "summary": "",
+                        "outcome": "",
+                        "created_at": now,
+                    }
+                )
+        if draw < 0.15:
+            assignments.append(
+                {
+                    "employer_id": employer_id,
+                    "adviser_id": rng.choice(adviser_ids),
+                    "operator_id": operator_id,
+                    "reason": "Banc d'essai",
+                    "started_at": now,
+                }
+            )
+        if draw < 0.05:
+            needs.append(
+                {
+                    "employer_id": employer_id,
+                    "title": "Besoin de recrutement",
+                    "positions": 1,
+                    "positions_filled": 0,
+                    "contract": "cdi",
+                    "target_public": "all",
+                    "origin": "contact",
+                    "status": rng.choice(["identified", "sourcing", "filled"]),
+                    "identified_on": today - timedelta(days=rng.randint(0, 300)),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+        if draw < 0.02:
+            follow_ups.append(
+                {
+                    "employer_id": employer_id,
+                    "owner_id": rng.choice(adviser_ids),
+                    "due_on": today + timedelta(days=rng.randint(-20, 40)),
+                    "title": "Rappeler",
+                    "status": "open",
+                    "created_at": now,
+                }
+            )
+    for table, rows in (
+        ("interactions", interactions),
+        ("assignments", assignments),
+        ("recruitment_needs", needs),
+        ("follow_ups", follow_ups),
+    ):
+        if rows:
+            bulk_insert(connection, table, list(rows[0]), iter(rows))
+
+
+def requests_to_time(connection, rng: random.Random, typo: bool) -> list[tuple[str, str]]:
+    sirets = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers ORDER BY random() LIMIT 60"))]
+    names = [row[0] for row in connection.execute(sa.text("SELECT name FROM employers ORDER BY random() LIMIT 30"))]
+    communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM basin_communes"))]
+    tag_id = connection.execute(sa.text("SELECT min(id) FROM tags")).scalar()
+    plan = []
+    for index in range(30):
+        surname = rng.choice(SURNAMES).lower()
+        siret = sirets[index]
+        plan += [
+            ("recherche : un mot courant", f"/entreprises?q={rng.choice(['boulangerie', 'garage', 'transports'])}"),
+            ("recherche : deux mots", f"/entreprises?q=restaurant+{surname}"),
+            ("recherche : nom exact d'un établissement", f"/entreprises?q={names[index]}"),
+            ("recherche : SIRET avec espaces", f"/entreprises?q={siret[:3]}+{siret[3:6]}+{siret[6:9]}+{siret[9:]}"),
+            ("recherche : SIREN", f"/entreprises?q={siret[:9]}"),
+            ("recherche : commune", f"/entreprises?q={rng.choice(communes_)}"),
+            ("recherche : page 5", "/entreprises?q=garage&page=5"),
+            ("filtres : mon portefeuille + NAF 56", "/entreprises?contact=mine&naf=56"),
+            (
+                "filtres : sans interlocuteur + secteur en tension, tri commune",
+                "/entreprises?contact=none&shortage=btp&sort=commune",
+            ),
+            ("filtres : sans contact depuis 6 mois + besoin ouvert", "/entreprises?idle=6&open_need=y"),
+            ("filtres : effectif 10-19 + étiquette", f"/entreprises?headcount=11&tag={tag_id}"),
+            ("fiche entreprise", f"/entreprises/{sirets[30 + index]}"),
+        ]
+        if typo:
+            plan.append(("recherche : faute de frappe (trigrammes)", f"/entreprises?q=boulangrie+{surname[:-1]}"))
+    return plan
+
+
+def run(app, email: str, seed: int) -> None:
+    from app.extensions import db
+
+    rng = random.Random(seed)
+    client = app.test_client()
+    response = client.post("/connexion", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    with app.app_context(), db.engine.connect() as connection:
+        plan = requests_to_time(connection, rng, typo=connection.dialect.name == "postgresql")
+    for _, url in plan[:12]:  # warm the caches once
+        client.get(url)
+    timings: dict[str, list[float]] = {}
+    for label, url in plan:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        timings.setdefault(label, []).append(elapsed)
+    everything = sorted(t for values in timings.values() for t in values)
+    out = io.StringIO()
+    out.write(f"{'requête':<62} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}\n")
+    for label, values in timings.items():
+        values.sort()
+        out.write(
+            f"{label:<62} {len(values):>3} {statistics.median(values):8.1f} {_p95(values):8.1f} {values[-1]:8.1f}\n"
+        )
+    out.write(
+        f"{'TOUT':<62} {len(everything):>3} {statistics.median(everything):8.1f} {_p95(everything):8.1f} {everything[-1]:8.1f}\n"
+    )
+    print(out.getvalue())
+
+
+def _p95(values: list[float]) -> float:
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default="sqlite:////tmp/bench_employers.db")
+    parser.add_argument("--employers", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reuse", action="store_true", help="time an already built database")
+    args = parser.parse_args()
+
+    from app import create_app
+
+    if not args.reuse:
+        recreate_database(args.database_url)
+    app = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    )
+    if not args.reuse:
+        build(app, args.employers, args.seed)
+    run(app, "banc@exemple.fr", args.seed)
+
+
+if __name__ == "__main__":
+    main()

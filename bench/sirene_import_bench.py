@@ -1,0 +1,216 @@
+"""Benchmark of `flask import-sirene`: rows per second, and the ratio to the bulk-load floor.
+
+Writes synthetic SIRENE stock files in INSEE's format (StockEtablissement: the 53
+columns of format 3.11; StockUniteLegale), imports them into a fresh database for one
+basin, runs the import a second time (idempotent: nothing to write), then loads the
+same kept rows with the database's own bulk path into an emptied table (SQLite:
+executemany in one transaction; PostgreSQL: COPY) and prints the ratio.
+
+    .venv/bin/python bench/sirene_import_bench.py --database-url sqlite:////tmp/bench_sirene.db --rows 200000
+    .venv/bin/python bench/sirene_import_bench.py \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_sirene --rows 200000
+"""
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.employers_bench import EMPLOYER_COLUMNS, bulk_insert, recreate_database  # noqa: E402
+from bench.synthetic_employers import communes, employer_rows  # noqa: E402
+
+BASIN = "5219"
+ESTABLISHMENT_HEADER = [
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "activitePrincipaleRegistreMetiersEtablissement",
+    "dateDernierTraitementEtablissement",
+    "etablissementSiege",
+    "nombrePeriodesEtablissement",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "dernierNumeroVoieEtablissement",
+    "indiceRepetitionDernierNumeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement",
+    "distributionSpecialeEtablissement",
+    "codeCommuneEtablissement",
+    "codeCedexEtablissement",
+    "libelleCedexEtablissement",
+    "codePaysEtrangerEtablissement",
+    "libellePaysEtrangerEtablissement",
+    "identifiantAdresseEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "complementAdresse2Etablissement",
+    "numeroVoie2Etablissement",
+    "indiceRepetition2Etablissement",
+    "typeVoie2Etablissement",
+    "libelleVoie2Etablissement",
+    "codePostal2Etablissement",
+    "libelleCommune2Etablissement",
+    "libelleCommuneEtranger2Etablissement",
+    "distributionSpeciale2Etablissement",
+    "codeCommune2Etablissement",
+    "codeCedex2Etablissement",
+    "libelleCedex2Etablissement",
+    "codePaysEtranger2Etablissement",
+    "libellePaysEtranger2Etablissement",
+    "dateDebut",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+]
+LEGAL_UNIT_HEADER = ["siren", "statutDiffusionUniteLegale", "prenom1UniteLegale", "nomUniteLegale"]
+LEGAL_UNIT_HEADER += ["denominationUniteLegale", "etatAdministratifUniteLegale", "activitePrincipaleUniteLegale"]
+
+
+def write_files(directory: Path, rows: int, basin_communes, seed: int) -> tuple[Path, Path]:
+    """90 % active establishments of the basin, 5 % closed, 5 % elsewhere in France."""
+    rng = random.Random(seed)
+    establishments = directory / "StockEtablissement_bench.csv"
+    legal_units = directory / "StockUniteLegale_bench.csv"
+    position = {name: index for index, name in enumerate(ESTABLISHMENT_HEADER)}
+    with (
+        establishments.open("w", newline="", encoding="utf-8") as est,
+        legal_units.open("w", newline="", encoding="utf-8") as lu,
+    ):
+        est_writer, lu_writer = csv.writer(est, lineterminator="\n"), csv.writer(lu, lineterminator="\n")
+        est_writer.writerow(ESTABLISHMENT_HEADER)
+        lu_writer.writerow(LEGAL_UNIT_HEADER)
+        for row in employer_rows(rows, basin_communes, seed):
+            cells = [""] * len(ESTABLISHMENT_HEADER)
+            draw = rng.random()
+            number, _, street = row["street"].partition(" ")
+            street_type, _, street_name = street.partition(" ")
+            values = {
+                "siren": row["siren"],
+                "nic": row["siret"][9:],
+                "siret": row["siret"],
+                "statutDiffusionEtablissement": "O",
+                "dateCreationEtablissement": f"{rng.randint(1970, 2025)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                "trancheEffectifsEtablissement": row["headcount_band"] or "",
+                "etablissementSiege": "true",
+                "numeroVoieEtablissement": number,
+                "typeVoieEtablissement": street_type.upper(),
+                "libelleVoieEtablissement": street_name.upper(),
+                "codePostalEtablissement": row["postcode"],
+                "libelleCommuneEtablissement": row["commune_name"].upper(),
+                "codeCommuneEtablissement": "75056" if draw < 0.05 else row["commune_insee"],
+                "dateDebut": "2020-01-01",
+                "etatAdministratifEtablissement": "F" if 0.05 <= draw < 0.10 else "A",
+                "enseigne1Etablissement": row["enseigne"] or "",
+                "activitePrincipaleEtablissement": row["naf_code"],
+                "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
+                "caractereEmployeurEtablissement": "O",
+            }
+            for name, value in values.items():
+                cells[position[name]] = value
+            est_writer.writerow(cells)
+            lu_writer.writerow([row["siren"], "O", "", "", row["name"], "A", row["naf_code"]])
+    return establishments, legal_units
+
+
+def _sibling_url(url: str, suffix: str) -> str:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(database=parsed.database.replace(".db", f"{suffix}.db")).render_as_string(False)
+    return parsed.set(database=parsed.database + suffix).render_as_string(False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default="sqlite:////tmp/bench_sirene.db")
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--directory", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.employers.importing import import_sirene
+    from app.extensions import db
+    from seeds.reference import load_reference
+
+    recreate_database(args.database_url)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": args.database_url})
+    with app.app_context():
+        upgrade()
+        load_reference()
+        db.session.commit()
+        with db.engine.connect() as connection:
+            basin_id = connection.execute(sa.text("SELECT id FROM basins WHERE code = :c"), {"c": BASIN}).scalar()
+            basin_communes = [c for c in communes(connection) if c[3] == basin_id]
+        establishments, legal_units = write_files(args.directory, args.rows, basin_communes, args.seed)
+        size_mb = (establishments.stat().st_size + legal_units.stat().st_size) / 1e6
+        print(f"Fichiers : {args.rows} établissements, {size_mb:.0f} Mo")
+
+        started = time.perf_counter()
+        report = import_sirene(BASIN, establishments, legal_units)
+        db.session.commit()
+        first = time.perf_counter() - started
+        print(
+            f"1er import : {first:.2f} s, {report.read / first:,.0f} lignes lues/s, {report.created / first:,.0f} créations/s"
+        )
+        print("  " + " · ".join(report.summary_lines()))
+
+        started = time.perf_counter()
+        again = import_sirene(BASIN, establishments, legal_units)
+        db.session.commit()
+        second = time.perf_counter() - started
+        print(f"2e import (rien à changer) : {second:.2f} s, créés {again.created}, mis à jour {again.updated}")
+
+        kept = [row[0] for row in db.session.execute(sa.text("SELECT siret FROM employers"))]
+        floor_rows = [
+            {**row, "created_at": "2026-11-22 08:00:00+00", "updated_at": "2026-11-22 08:00:00+00"}
+            for row in employer_rows(args.rows, basin_communes, args.seed)
+        ]
+        kept_set = set(kept)
+        floor_rows = [row for row in floor_rows if row["siret"] in kept_set]
+        if db.engine.dialect.name == "sqlite":
+            for row in floor_rows:
+                row["created_at"] = row["updated_at"] = "2026-11-22 08:00:00"
+        db.session.remove()
+        db.engine.dispose()
+    # The floor loads the same rows into a fresh database built the same way (same
+    # indexes and search triggers), so that neither side inherits the other's pages.
+    floor_url = _sibling_url(args.database_url, "_plancher")
+    recreate_database(floor_url)
+    floor_app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": floor_url})
+    with floor_app.app_context():
+        upgrade()
+        load_reference()
+        db.session.commit()
+        started = time.perf_counter()
+        with db.engine.begin() as connection:
+            loaded = bulk_insert(connection, "employers", EMPLOYER_COLUMNS, iter(floor_rows))
+        floor = time.perf_counter() - started
+        method = "COPY" if db.engine.dialect.name == "postgresql" else "executemany (une transaction)"
+        print(f"Plancher {method} : {loaded} lignes en {floor:.2f} s, {loaded / floor:,.0f} lignes/s")
+        print(f"Rapport import / plancher : {first / floor:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
