@@ -4,8 +4,10 @@ import logging
 import os
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import Flask, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS
@@ -157,6 +159,20 @@ def _register_error_handlers(app: Flask) -> None:
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, handler(code))
+
+    def concurrent_change(error):
+        # Two people changed one record at once (a stale version, or a uniqueness rule
+        # that the database enforced): the second change is refused, nothing is half-saved.
+        db.session.rollback()
+        return render_template(
+            "errors/error.html",
+            code=409,
+            title="Modification simultanée",
+            message="Quelqu'un d'autre vient de modifier ces informations. Rechargez la page et recommencez.",
+        ), 409
+
+    app.register_error_handler(StaleDataError, concurrent_change)
+    app.register_error_handler(sa.exc.IntegrityError, concurrent_change)
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.employers.models import Employer
 from app.employers.queries import visible_employers
@@ -42,19 +41,6 @@ from app.needs.models import RecruitmentNeed
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
 from app.timeutils import PARIS, to_paris, today_paris, utcnow
-
-
-@bp.errorhandler(StaleDataError)
-@bp.errorhandler(sa.exc.IntegrityError)
-def concurrent_change(error):
-    # Two people changed the same record at once: the database refused the second change.
-    db.session.rollback()
-    return render_template(
-        "errors/error.html",
-        code=409,
-        title="Modification simultanée",
-        message="Quelqu'un d'autre vient de modifier ces informations. Rechargez la page et recommencez.",
-    ), 409
 
 
 @bp.app_context_processor

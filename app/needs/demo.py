@@ -20,7 +20,7 @@ from app.needs.enums import (
     TargetPublic,
 )
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
-from app.referential.models import Basin, RomeCode
+from app.referential.models import Basin
 from app.timeutils import today_paris
 
 NEEDS_PER_BASIN = 90
@@ -32,13 +32,27 @@ NOT_FILLED_REASONS = [
 ]
 
 
+# (ROME code, job title as an employer would write it): the title always matches its code.
+DEMO_JOBS = [
+    ("G1803", "Serveur ou serveuse"),
+    ("J1501", "Aide-soignant(e)"),
+    ("F1703", "Maçon(ne)"),
+    ("N1103", "Préparateur ou préparatrice de commandes"),
+    ("G1602", "Commis de cuisine"),
+    ("K2204", "Agent(e) d'entretien"),
+    ("N4101", "Conducteur ou conductrice poids lourd"),
+    ("D1106", "Vendeur ou vendeuse en alimentation"),
+    ("F1603", "Plombier chauffagiste"),
+    ("K1302", "Auxiliaire de vie"),
+]
+
+
 def _at(day) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
 def build_demo_needs(rng: random.Random) -> int:
     today = today_paris()
-    rome_codes = list(db.session.scalars(sa.select(RomeCode.code).where(sa.func.length(RomeCode.code) == 5)))
     created = 0
     for basin in db.session.scalars(sa.select(Basin).order_by(Basin.code)):
         employers = list(
@@ -61,21 +75,11 @@ def build_demo_needs(rng: random.Random) -> int:
             author_id = privileged_id or rng.choice(advisers)
             identified_on = today - timedelta(days=rng.randint(0, 330))
             positions = rng.choice([1, 1, 1, 2, 3, 5])
+            rome_code, title = rng.choice(DEMO_JOBS)
             need = RecruitmentNeed(
                 employer_id=employer_id,
-                rome_code=rng.choice(rome_codes) if rome_codes else None,
-                title=rng.choice(
-                    [
-                        "Serveur ou serveuse",
-                        "Aide-soignant(e)",
-                        "Maçon(ne)",
-                        "Cariste",
-                        "Commis de cuisine",
-                        "Agent(e) d'entretien",
-                        "Conducteur ou conductrice poids lourd",
-                        "Vendeur ou vendeuse",
-                    ]
-                ),
+                rome_code=rome_code,
+                title=title,
                 positions=positions,
                 contract=rng.choice(list(ContractType)),
                 target_public=rng.choice(list(TargetPublic)),

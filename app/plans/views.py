@@ -2,7 +2,6 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.activity.models import Interaction
 from app.auth.enums import Role
@@ -42,19 +41,6 @@ from app.plans.services import (
 )
 from app.referential.models import Basin, NafCode, Operator, RomeCode
 from app.timeutils import today_paris
-
-
-@bp.errorhandler(StaleDataError)
-@bp.errorhandler(sa.exc.IntegrityError)
-def concurrent_change(error):
-    # Two people changed the same record at once: the database refused the second change.
-    db.session.rollback()
-    return render_template(
-        "errors/error.html",
-        code=409,
-        title="Modification simultanée",
-        message="Quelqu'un d'autre vient de modifier ces informations. Rechargez la page et recommencez.",
-    ), 409
 
 
 @bp.app_context_processor
