@@ -83,22 +83,33 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(views.bp)
 
 
+# The main menu: (label, [(endpoint, label), …]). Each user sees the entries their role may
+# open; an entry left with a single page is a plain link, otherwise a drop-down.
 NAVIGATION = [
-    ("dashboard.index", "Tableau de bord"),
-    ("employers.index", "Entreprises"),
-    ("needs.board", "Besoins"),
-    ("leads.index", "Signalements"),
-    ("assignments.queue", "Affectations"),
-    ("assignments.task_forces", "Task forces"),
-    ("plans.index", "Plans"),
-    ("events.index", "Événements"),
-    ("activity.follow_ups", "Relances"),
-    ("activity.portfolio", "Portefeuille"),
-    ("notifications.digest", "Point du jour"),
-    ("notifications.index", "Notifications"),
-    ("notifications.monthly_reports", "Rapports mensuels"),
-    ("notifications.admin_jobs", "Tâches planifiées"),
-    ("auth.admin_users", "Administration"),
+    ("Tableau de bord", [("dashboard.index", "Indicateurs"), ("notifications.monthly_reports", "Rapports mensuels")]),
+    ("Entreprises", [("employers.index", "Entreprises")]),
+    ("Besoins", [("needs.board", "Besoins")]),
+    ("Signalements", [("leads.index", "Signalements")]),
+    ("Affectations", [("assignments.queue", "File d'affectation"), ("assignments.task_forces", "Task forces")]),
+    ("Plans", [("plans.index", "Plans")]),
+    ("Événements", [("events.index", "Événements")]),
+    (
+        "Relances",
+        [
+            ("notifications.digest", "Point du jour"),
+            ("activity.follow_ups", "Mes relances"),
+            ("activity.portfolio", "Mon portefeuille"),
+            ("notifications.index", "Notifications"),
+        ],
+    ),
+    (
+        "Administration",
+        [
+            ("auth.admin_users", "Utilisateurs"),
+            ("notifications.admin_jobs", "Tâches planifiées"),
+            ("notifications.admin_outbox", "Courriels"),
+        ],
+    ),
 ]
 
 
@@ -112,7 +123,12 @@ def _register_template_helpers(app: Flask) -> None:
             return current_user.is_authenticated and is_allowed(endpoint, current_user.role)
 
         def navigation_items():
-            return [(endpoint, label) for endpoint, label in NAVIGATION if allowed(endpoint)]
+            menu = []
+            for label, pages in NAVIGATION:
+                visible = [(endpoint, page_label) for endpoint, page_label in pages if allowed(endpoint)]
+                if visible:
+                    menu.append((label, visible))
+            return menu
 
         return {"navigation_items": navigation_items, "is_allowed": allowed}
 

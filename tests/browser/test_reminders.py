@@ -36,7 +36,8 @@ def test_an_adviser_reads_the_digest_and_turns_the_email_off(browser_page, brows
     page = browser_page
     browser_login(page, adviser)
 
-    page.click("text=Point du jour")
+    page.click("#navigation >> button:has-text('Relances')")
+    page.click("#navigation >> text=Point du jour")
     assert page.locator("h1").inner_text() == "Mon point du jour"
     assert page.locator("text=Rappeler la menuiserie").is_visible()
     page.click("text=mes préférences")
@@ -55,7 +56,8 @@ def test_an_admin_runs_the_digest_now_and_reads_the_email(browser_page, browser_
     page = browser_page
     browser_login(page, admin)
 
-    page.click("text=Tâches planifiées")
+    page.click("#navigation >> button:has-text('Administration')")
+    page.click("#navigation >> text=Tâches planifiées")
     page.locator("section", has_text="Point du matin des conseillers").locator("button").click()
     assert page.locator("text=sera lancée par le planificateur").is_visible()
     page.wait_for_load_state("networkidle")  # the server thread shares the test's connection
