@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 VENDOR := app/static/vendor/dsfr
 
-.PHONY: run test lint format bench db assets
+.PHONY: run test lint format bench bench-pg db assets
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,5 +44,19 @@ format: $(BIN)/.installed
 test: $(BIN)/.installed assets lint
 	$(BIN)/pytest
 
+# Benchmarks at the volumes the issues name (see bench/README.md). Each script builds its own
+# database from the migrations; the PostgreSQL ones need a server (BENCH_PG, without a database).
+BENCH_SQLITE := sqlite:////tmp/relais-bench
+BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432
+
 bench: $(BIN)/.installed
-	@echo "Benchmarks: see bench/README.md"
+	$(BIN)/python bench/employers_bench.py --database-url $(BENCH_SQLITE)-employers.db --employers 200000
+	$(BIN)/python bench/sirene_import_bench.py --database-url $(BENCH_SQLITE)-sirene.db --rows 200000
+	$(BIN)/python bench/dashboard_bench.py --database-url $(BENCH_SQLITE)-dashboard.db --employers 200000 --runs 20
+	$(BIN)/python bench/plans_bench.py --database-url $(BENCH_SQLITE)-plans.db --employers 50000 --interactions 100000
+
+bench-pg: $(BIN)/.installed
+	$(BIN)/python bench/employers_bench.py --database-url $(BENCH_PG)/bench_employers --employers 2500000
+	$(BIN)/python bench/sirene_import_bench.py --database-url $(BENCH_PG)/bench_sirene --rows 200000
+	$(BIN)/python bench/dashboard_bench.py --database-url $(BENCH_PG)/bench_dashboard --employers 500000 --interactions 2000000 --basins 60 --basins-per-region 25 --runs 20
+	$(BIN)/python bench/bench_digest.py --database-url $(BENCH_PG)/bench_digest

@@ -8,6 +8,9 @@ DATABASE_SPECIFIC_INDEXES = {
     # GIN trigram index for typo-tolerant employer search, PostgreSQL only
     # (migrations/versions/20261122_0300_employers_search.py).
     "ix_employers_search_name_trgm",
+    # GIN trigram indexes on two parts of the name, for name searches (same migration).
+    "ix_employers_first_word_tail_trgm",
+    "ix_employers_other_words_trgm",
 }
 
 

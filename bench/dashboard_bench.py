@@ -128,8 +128,8 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                        'entreprise ' || s.n, {first_basin} + (s.n - 1) % {basin_count}, 'sirene', '{now}', '{now}', 1
                 FROM {sql.series(employers)}""",  # noqa: S608  (generated numbers only)
             "interactions": f"""
-                INSERT INTO interactions (employer_id, author_id, occurred_on, channel, subject, summary, outcome, created_at)
-                SELECT e.id, {first_adviser} + 2 * ((e.id - 1) % {basin_count}) + s.n % 2,
+                INSERT INTO interactions (employer_id, basin_id, author_id, occurred_on, channel, subject, summary, outcome, created_at)
+                SELECT e.id, e.basin_id, {first_adviser} + 2 * ((e.id - 1) % {basin_count}) + s.n % 2,
                        {sql.days_ago(today, sql.rnd(2, 365))},
                        CASE {sql.rnd(3, 5)} {" ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(CHANNELS))} END,
                        'Échange', '', '', '{now}'

@@ -99,6 +99,7 @@ def main() -> None:
         contacts = [
             {
                 "employer_id": rng.choice(employer_ids),
+                "basin_id": basin.id,  # bulk inserts skip the ORM event that copies the employer's basin
                 "author_id": rng.choice(advisers).id,
                 "occurred_on": today - timedelta(days=rng.randint(0, 720)),
                 "channel": rng.choice(["visit", "phone", "email"]),

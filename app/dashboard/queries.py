@@ -87,10 +87,9 @@ def _needs_employers(basin_ids: list[int], *conditions) -> sa.Select:
 
 
 def _interactions(basin_ids: list[int], period: Period, *conditions) -> sa.Select:
-    return (
-        sa.select(Interaction.id.label("record_id"), Employer.basin_id.label("basin_id"))
-        .join(Employer, Employer.id == Interaction.employer_id)
-        .where(Employer.basin_id.in_(basin_ids), Interaction.occurred_on.between(period.start, period.end), *conditions)
+    # A contact carries its employer's basin: no join to employers (ix_interactions_dashboard_by_basin).
+    return sa.select(Interaction.id.label("record_id"), Interaction.basin_id.label("basin_id")).where(
+        Interaction.basin_id.in_(basin_ids), Interaction.occurred_on.between(period.start, period.end), *conditions
     )
 
 
@@ -171,10 +170,8 @@ FIGURES: dict[str, Figure] = {
     "contacted": Figure(
         "employers",
         "Entreprises contactées sur la période",
-        lambda b, p, k: (
-            sa.select(Interaction.employer_id.label("record_id"), Employer.basin_id.label("basin_id"))
-            .join(Employer, Employer.id == Interaction.employer_id)
-            .where(Employer.basin_id.in_(b), Interaction.occurred_on.between(p.start, p.end))
+        lambda b, p, k: _interactions(b, p).with_only_columns(
+            Interaction.employer_id.label("record_id"), Interaction.basin_id.label("basin_id")
         ),
     ),
     "with_need": Figure(
@@ -381,15 +378,19 @@ def _sum_where(column, condition) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(column).filter(condition), 0)
 
 
-def _employer_counts(basin_ids: list[int]) -> sa.Select:
-    """Employers and those with a privileged contact today, per basin: one pass over the scope's employers."""
-    return (
-        sa.select(Employer.basin_id, sa.func.count(), sa.func.count(Assignment.id))
+def _employer_counts(basin_ids: list[int]) -> list[sa.Row]:
+    """Employers and those with a privileged contact today, per basin and operator of that contact.
+
+    One pass over the scope's employers gives both the per-basin counts and the privileged
+    contacts by operator (assignments_by_operator).
+    """
+    return db.session.execute(
+        sa.select(Employer.basin_id, Assignment.operator_id, sa.func.count(), sa.func.count(Assignment.id))
         .select_from(Employer)
         .outerjoin(Assignment, sa.and_(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None)))
         .where(Employer.basin_id.in_(basin_ids))
-        .group_by(Employer.basin_id)
-    )
+        .group_by(Employer.basin_id, Assignment.operator_id)
+    ).all()
 
 
 def _interaction_counts(basin_ids: list[int], period: Period) -> sa.Select:
@@ -397,12 +398,12 @@ def _interaction_counts(basin_ids: list[int], period: Period) -> sa.Select:
     return (
         _interactions(basin_ids, period)
         .with_only_columns(
-            Employer.basin_id,
+            Interaction.basin_id,
             sa.func.count(),
             sa.func.count(sa.distinct(Interaction.employer_id)),
             *[sa.func.count().filter(Interaction.channel == channel) for channel in Channel],
         )
-        .group_by(Employer.basin_id)
+        .group_by(Interaction.basin_id)
     )
 
 
@@ -441,13 +442,14 @@ def _need_counts(basin_ids: list[int], period: Period) -> sa.Select:
 CLOSED_STATUSES_ORDER = (NeedStatus.FILLED, NeedStatus.NOT_FILLED, NeedStatus.CANCELLED)
 
 
-def basin_figures(basin_ids: list[int], period: Period) -> dict[int, BasinFigures]:
-    """Every per-basin figure in three grouped passes (employers, contacts, needs) and the percentiles."""
+def basin_figures(basin_ids: list[int], period: Period, employer_counts: list[sa.Row]) -> dict[int, BasinFigures]:
+    """Every per-basin figure: the employer counts (_employer_counts), two grouped passes (contacts, needs), percentiles."""
     figures = {basin_id: BasinFigures(basin=basin_id) for basin_id in basin_ids}
     if not basin_ids:
         return figures
-    for basin_id, employers, assigned in db.session.execute(_employer_counts(basin_ids)):
-        figures[basin_id].employers, figures[basin_id].assigned = employers, assigned
+    for basin_id, _operator_id, employers, assigned in employer_counts:
+        figures[basin_id].employers += employers
+        figures[basin_id].assigned += assigned
     for basin_id, contacts, contacted, *channels in db.session.execute(_interaction_counts(basin_ids, period)):
         target = figures[basin_id]
         target.contacts, target.contacted = contacts, contacted
@@ -518,8 +520,9 @@ def contacts_by_operator_and_week(
     basin_ids: list[int], period: Period
 ) -> tuple[list[tuple[str, str, int]], list[tuple[date, int]]]:
     """Contacts by the author's operator (busiest first) and by week, from one grouped pass."""
-    # Count per author and day first (from the covering index), then name operators and weeks
-    # on those few grouped rows rather than on every contact.
+    # Count per author and day first (from the covering index, whose (basin, day, author) order
+    # makes the grouping a single pass without sorting), then name operators and weeks on those
+    # few grouped rows rather than on every contact.
     per_author_day = (
         _interactions(basin_ids, period)
         .with_only_columns(
@@ -527,7 +530,7 @@ def contacts_by_operator_and_week(
             Interaction.occurred_on.label("day"),
             sa.func.count().label("contacts"),
         )
-        .group_by(Interaction.author_id, Interaction.occurred_on)
+        .group_by(Interaction.basin_id, Interaction.occurred_on, Interaction.author_id)
         .subquery()
     )
     week = week_start(per_author_day.c.day).label("week")
@@ -548,17 +551,19 @@ def contacts_by_operator_and_week(
     return by_operator, sorted(weeks.items())
 
 
-def assignments_by_operator(basin_ids: list[int]) -> list[tuple[str, str, int]]:
-    rows = db.session.execute(
-        sa.select(Operator.id, Operator.name, sa.func.count())
-        .select_from(Assignment)
-        .join(Employer, Employer.id == Assignment.employer_id)
-        .join(Operator, Operator.id == Assignment.operator_id)
-        .where(Employer.basin_id.in_(basin_ids), Assignment.ended_at.is_(None))
-        .group_by(Operator.id, Operator.name)
-        .order_by(sa.func.count().desc(), Operator.name)
+def assignments_by_operator(employer_counts: list[sa.Row]) -> list[tuple[str, str, int]]:
+    """Privileged contacts by operator (most first), folded from the employer counts' few groups."""
+    counts: dict[int, int] = {}
+    for _basin_id, operator_id, _employers, assigned in employer_counts:
+        if operator_id is not None:
+            counts[operator_id] = counts.get(operator_id, 0) + assigned
+    if not counts:
+        return []
+    names = dict(db.session.execute(sa.select(Operator.id, Operator.name).where(Operator.id.in_(list(counts)))).all())
+    return sorted(
+        ((str(operator_id), names[operator_id], n) for operator_id, n in counts.items()),
+        key=lambda item: (-item[2], item[1]),
     )
-    return [(str(op_id), name, count) for op_id, name, count in rows]
 
 
 @dataclass
@@ -585,7 +590,8 @@ class Dashboard:
 
 def build_dashboard(basins: list, period: Period) -> Dashboard:
     basin_ids = [basin.id for basin in basins]
-    per_basin = basin_figures(basin_ids, period)
+    employer_counts = _employer_counts(basin_ids) if basin_ids else []
+    per_basin = basin_figures(basin_ids, period, employer_counts)
     for basin in basins:
         per_basin[basin.id].basin = basin
     operators, weeks = contacts_by_operator_and_week(basin_ids, period) if basin_ids else ([], [])
@@ -595,5 +601,5 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
         stage_days=average_days_per_stage(basin_ids, period),
         operators=operators,
         weeks=weeks,
-        assignments=assignments_by_operator(basin_ids),
+        assignments=assignments_by_operator(employer_counts),
     )

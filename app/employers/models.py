@@ -49,6 +49,7 @@ class Employer(db.Model):
         sa.CheckConstraint("siret IS NULL OR substr(siret, 1, 9) = siren", name="siren_matches_siret"),
         sa.Index("ix_employers_basin_id_search_name", "basin_id", "search_name"),
         sa.Index("ix_employers_commune_name_search_name", "commune_name", "search_name"),
+        sa.Index("ix_employers_search_name_id", "search_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +57,7 @@ class Employer(db.Model):
     siren: Mapped[str | None] = mapped_column(sa.String(9), index=True)
     name: Mapped[str] = mapped_column(sa.String(255))
     enseigne: Mapped[str | None] = mapped_column(sa.String(255))
-    search_name: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
+    search_name: Mapped[str] = mapped_column(sa.String(600), default="")
     naf_code: Mapped[str | None] = mapped_column(sa.ForeignKey("naf_codes.code", ondelete="RESTRICT"), index=True)
     headcount_band: Mapped[HeadcountBand | None] = mapped_column(
         enum_column_type(HeadcountBand, "headcount_band"), index=True

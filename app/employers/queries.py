@@ -15,6 +15,7 @@ from app.employers.models import Employer, employer_tags
 from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.pagination import MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import NafCode
 from app.text import normalize_for_search
@@ -24,6 +25,13 @@ MAX_SEARCH_WORDS = 8
 MIN_WORD_LENGTH = 1
 # pg_trgm's word_similarity threshold for the typo-tolerant fallback.
 TYPO_SIMILARITY = 0.5
+# PostgreSQL name search: how many names, in sort order, are read in the hope of filling the
+# page with them (a commune's employers), and the deepest row a page found without the full
+# sort may end at.
+LOOK_AHEAD_NAMES = 20_000
+MAX_NAME_ORDER_ROW = 1_000
+# Collations in which the names starting with "garage" are exactly those in ["garage", "garagf").
+_BYTE_ORDER_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8"}
 
 
 def visible_employers(user: User) -> sa.Select:
@@ -85,12 +93,20 @@ def _in_divisions(divisions) -> sa.ColumnElement[bool]:
     return sa.or_(*[_division_range(f"{first:02d}", f"{last:02d}") for first, last in ranges])
 
 
+def _search_words(text: str) -> list[str]:
+    return [w for w in normalize_for_search(text).split() if len(w) >= MIN_WORD_LENGTH][:MAX_SEARCH_WORDS]
+
+
+def _contains_words(column, words: list[str]) -> sa.ColumnElement[bool]:
+    return sa.and_(*[column.like(f"%{word}%") for word in words])
+
+
 def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
     identifier = parse_identifier(text)
     if identifier:
         kind, digits = identifier
         return (Employer.siret if kind == "siret" else Employer.siren) == digits
-    words = [w for w in normalize_for_search(text).split() if len(w) >= MIN_WORD_LENGTH][:MAX_SEARCH_WORDS]
+    words = _search_words(text)
     if not words:
         return None
     # normalize_for_search leaves only [a-z0-9 ]: no LIKE wildcard nor FTS syntax can come from the user.
@@ -101,7 +117,7 @@ def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
         fts_rowids = sa.select(sa.column("rowid")).select_from(sa.table("employers_fts"))
         return Employer.id.in_(fts_rowids.where(sa.text("employers_fts MATCH :words").bindparams(words=match)))
     # PostgreSQL: substrings, served by the GIN trigram index.
-    return sa.and_(*[Employer.search_name.like(f"%{word}%") for word in words])
+    return _contains_words(Employer.search_name, words)
 
 
 def _typo_condition(text: str) -> sa.ColumnElement[bool] | None:
@@ -179,13 +195,17 @@ _ORDERINGS = {
 }
 
 
-def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
-    """The employers matching the filters, sorted; ``typo_tolerant`` swaps exact words for near ones."""
-    query = visible_employers(user).options(joinedload(Employer.basin))
-    condition = _typo_condition(filters.text) if typo_tolerant else _text_condition(filters.text)
+def _matching_employers(user: User, filters: EmployerFilters, today: date, condition) -> sa.Select:
+    query = visible_employers(user)
     if condition is not None:
         query = query.where(condition)
-    query = _apply_filters(query, user, filters, today)
+    return _apply_filters(query, user, filters, today)
+
+
+def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
+    """The employers matching the filters, sorted; ``typo_tolerant`` swaps exact words for near ones."""
+    condition = _typo_condition(filters.text) if typo_tolerant else _text_condition(filters.text)
+    query = _matching_employers(user, filters, today, condition).options(joinedload(Employer.basin))
     if typo_tolerant:
         distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
         return query.order_by(distance, Employer.id)
@@ -198,6 +218,108 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
         key = Employer.search_name + ""
         return query.order_by(key.desc() if filters.sort is EmployerSort.NAME_DESC else key, Employer.id)
     return query.order_by(*_ORDERINGS[filters.sort])
+
+
+def search_page(user: User, filters: EmployerFilters, today: date, page: int | None, per_page: int) -> Page:
+    """One page of ``search_employers``: the same rows in the same order, found faster when it can.
+
+    On PostgreSQL a common word ("garage", a commune) matches a tenth of the register, and
+    sorting every match to show 25 of them reads most of the table (see ``_first_ids_by_name``).
+    """
+    query = search_employers(user, filters, today)
+    number = min(max(page or 1, 1), MAX_PAGE)
+    skipped = (number - 1) * per_page
+    # One row more than the page, to know if there is a next one.
+    ids = _first_ids_by_name(user, filters, today, skipped + per_page + 1)
+    if ids is None:
+        rows = list(db.session.scalars(query.limit(per_page + 1).offset(skipped)).unique())
+    elif ids[skipped:]:
+        rows = list(db.session.scalars(query.where(Employer.id.in_(ids[skipped:]))).unique())
+    else:
+        rows = []
+    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted: int) -> list[int] | None:
+    """The ids of the first ``wanted`` matches of a name search, without sorting every match.
+
+    None when this cannot be done (SQLite's word index is fast enough, other sorts, deep pages,
+    a collation that does not sort names byte-wise) or is not worth it (several words: the
+    rows holding all of them are few, and sorting them is cheap).
+    1. Words spread over the register (a commune): the first names in sort order hold the page.
+    2. One word: every match either starts with it, and those names are one range of the name
+       index, read in order; or has it inside its first word or in its other words (the
+       repeats of the first word left out: "garage martin garage du port"), which the trigram
+       indexes of migration 0300 find among few rows.
+    """
+    words = [] if parse_identifier(filters.text) else _search_words(filters.text)
+    if (
+        not words
+        or wanted > MAX_NAME_ORDER_ROW
+        or filters.sort not in (EmployerSort.NAME, EmployerSort.NAME_DESC)
+        or db.engine.dialect.name != "postgresql"
+        or not _names_sort_bytewise()
+    ):
+        return None
+    matching = _matching_employers(user, filters, today, _text_condition(filters.text))
+
+    def in_order(id_column, name_column):
+        # As search_employers orders a narrowed search: ties by ascending id either way.
+        return (name_column.desc() if filters.sort is EmployerSort.NAME_DESC else name_column, id_column)
+
+    # The window is read from the name index alone; only its matches are looked up.
+    window = (
+        sa.select(Employer.id, Employer.search_name)
+        .order_by(*in_order(Employer.id, Employer.search_name))
+        .limit(LOOK_AHEAD_NAMES)
+        .subquery()
+    )
+    look_ahead = list(
+        db.session.scalars(
+            matching.with_only_columns(Employer.id)
+            .join(window, window.c.id == Employer.id)
+            .where(_contains_words(window.c.search_name, words))
+            .order_by(*in_order(window.c.id, window.c.search_name))
+            .limit(wanted)
+        )
+    )
+    if len(look_ahead) == wanted:
+        return look_ahead
+    if len(set(words)) > 1:
+        return None
+    word = words[0]
+    candidates = matching.with_only_columns(Employer.id, Employer.search_name)
+    starting_with_word = (
+        candidates.where(Employer.search_name >= word, Employer.search_name < _next_prefix(word))
+        .order_by(*in_order(Employer.id, Employer.search_name))
+        .limit(wanted)
+    )
+    pattern = f"%{word}%"
+    elsewhere = (
+        candidates.where(
+            sa.or_(
+                sa.func.employer_first_word_tail(Employer.search_name).like(pattern),
+                sa.func.employer_other_words(Employer.search_name).like(pattern),
+            )
+        )
+        # On an expression, as in search_employers: start from the (few) matches, not the name index.
+        .order_by(*in_order(Employer.id, Employer.search_name + ""))
+        .limit(wanted)
+    )
+    union = sa.union(starting_with_word, elsewhere).subquery()
+    return list(
+        db.session.scalars(sa.select(union.c.id).order_by(*in_order(union.c.id, union.c.search_name)).limit(wanted))
+    )
+
+
+def _next_prefix(word: str) -> str:
+    """The first string after every string starting with ``word`` (whose characters are [a-z0-9])."""
+    return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+def _names_sort_bytewise() -> bool:
+    collation = db.session.scalar(sa.text("SELECT datcollate FROM pg_database WHERE datname = current_database()"))
+    return collation in _BYTE_ORDER_COLLATIONS
 
 
 def supports_typo_tolerance() -> bool:

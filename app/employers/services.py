@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret as siret_number
 
+from app.activity.models import move_interactions_to_employer_basin
 from app.assignments.models import Assignment
 from app.audit.models import AuditEvent
 from app.auth.models import User
@@ -354,6 +355,8 @@ def merge_employers(user: User, kept: Employer, merged: Employer, reason: str) -
             raise EmployerError(
                 f"Fusion impossible : les deux fiches ont des données incompatibles ({column.table.name})."
             ) from None
+    # The moved contacts take the kept record's basin (their denormalised copy for the dashboard).
+    move_interactions_to_employer_basin(db.session.connection(), kept_id)
     # The rows moved under the ORM's feet: reload before deleting, so nothing cascades by mistake.
     db.session.expire_all()
     db.session.delete(db.session.get(Employer, merged_id))

@@ -1,4 +1,4 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -23,6 +23,7 @@ from app.employers.queries import (
     open_follow_ups,
     row_facts,
     search_employers,
+    search_page,
     supports_typo_tolerance,
     timeline,
 )
@@ -72,7 +73,7 @@ def index():
     if filters is None:
         return render_template("employers/index.html", form=form, page=None, facts={}, near_matches=False), 400
     page_number = request.args.get("page", type=int)
-    page = paginate(search_employers(current_user, filters, today_paris()), page_number)
+    page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
     near_matches = False
     if not page.items and filters.text and supports_typo_tolerance():
         page = paginate(search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number)
