@@ -21,7 +21,7 @@ SPECIALISTS = {
 
 def _specialists(basin: Basin, operators: list[Operator], template: User) -> list[User]:
     """Cap emploi and APEC advisers, so that rule 3's suggestions have someone to point at."""
-    slug = template.email.split("@")[0].split(".", 1)[1]
+    slug = template.email.split("@")[0].rsplit(".", 1)[-1]  # "conseiller.ml.laval" -> "laval"
     domain = template.email.split("@")[1]
     users = []
     for operator in operators:

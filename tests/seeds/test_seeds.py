@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from stdnum.fr import siret
@@ -8,7 +11,7 @@ from app.employers.models import Employer
 from app.extensions import db
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, NafCode, Operator, RomeCode
-from seeds.demo import EMPLOYERS_PER_BASIN, build_demo
+from seeds.demo import DEMO_PASSWORD, EMPLOYERS_PER_BASIN, build_demo
 from seeds.reference import load_reference
 
 
@@ -75,3 +78,18 @@ def test_seed_command_reports_what_it_did(app, command):
     result = app.test_cli_runner().invoke(args=["seed", command])
     assert result.exit_code == 0
     assert "bassins : 0" in result.output
+
+
+def test_every_demo_account_of_the_readme_exists_with_the_documented_password(client, post):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([\w.-]+@demo\.relais-entreprises\.fr)`", readme))
+    password = re.search(r"Mot de passe de tous les comptes : `([^`]+)`", readme).group(1)
+    assert password == DEMO_PASSWORD
+    build_demo()
+    db.session.commit()
+    existing = set(db.session.scalars(sa.select(User.email).where(User.email.like("%@demo.relais-entreprises.fr"))))
+    assert documented == existing
+    response = post(
+        "/connexion", {"email": "conseiller.cap.saint-nazaire@demo.relais-entreprises.fr", "password": password}
+    )
+    assert response.status_code == 302
