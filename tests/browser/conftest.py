@@ -107,3 +107,16 @@ def screenshot():
         return path
 
     return _screenshot
+
+
+@pytest.fixture
+def open_menu():
+    """Open a page through a drop-down of the main menu, once the DSFR script has started."""
+
+    def _open(page, group: str, item: str):
+        page.wait_for_selector("html[data-fr-js]", state="attached")
+        page.click(f"#navigation >> button:has-text('{group}')")
+        page.locator("#navigation").get_by_role("link", name=item, exact=True).click()
+        page.wait_for_load_state()
+
+    return _open

@@ -10,7 +10,7 @@ from tests.factories import EmployerFactory, TaskForceMemberFactory, UserFactory
 pytestmark = pytest.mark.browser
 
 
-def test_from_a_spotters_lead_to_the_privileged_contact(browser_page, browser_login):
+def test_from_a_spotters_lead_to_the_privileged_contact(browser_page, browser_login, open_menu):
     page = browser_page
     employer = EmployerFactory(name="Boulangerie Morel")
     spotter = UserFactory(spotter=True, full_name="Romain Repéreur")
@@ -38,8 +38,7 @@ def test_from_a_spotters_lead_to_the_privileged_contact(browser_page, browser_lo
     page.click("text=Boulangerie Morel")
     page.click("button:has-text('Accepter')")
     assert "Signalement accepté" in page.inner_text("main")
-    page.click("#navigation >> button:has-text('Affectations')")
-    page.click("#navigation >> text=File d'affectation")
+    open_menu(page, "Affectations", "File d'affectation")
     row = page.locator(f"[data-testid=queue-row-{employer.id}]")
     assert "besoin de recrutement ouvert" in row.inner_text().lower()
     assert row.locator("select").input_value() == str(adviser.id)

@@ -28,7 +28,7 @@ def outbox(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path))
 
 
-def test_an_adviser_reads_the_digest_and_turns_the_email_off(browser_page, browser_login, travel):
+def test_an_adviser_reads_the_digest_and_turns_the_email_off(browser_page, browser_login, travel, open_menu):
     travel(paris(2026, 11, 23, 9, 0), tick=True)
     adviser = UserFactory()
     FollowUpFactory(owner=adviser, due_on=date(2026, 11, 16), title="Rappeler la menuiserie")
@@ -36,8 +36,7 @@ def test_an_adviser_reads_the_digest_and_turns_the_email_off(browser_page, brows
     page = browser_page
     browser_login(page, adviser)
 
-    page.click("#navigation >> button:has-text('Relances')")
-    page.click("#navigation >> text=Point du jour")
+    open_menu(page, "Relances", "Point du jour")
     assert page.locator("h1").inner_text() == "Mon point du jour"
     assert page.locator("text=Rappeler la menuiserie").is_visible()
     page.click("text=mes préférences")
@@ -47,7 +46,7 @@ def test_an_adviser_reads_the_digest_and_turns_the_email_off(browser_page, brows
     assert not page.is_checked("#wants_email_digest")
 
 
-def test_an_admin_runs_the_digest_now_and_reads_the_email(browser_page, browser_login, travel, outbox):
+def test_an_admin_runs_the_digest_now_and_reads_the_email(browser_page, browser_login, travel, outbox, open_menu):
     travel(paris(2026, 11, 23, 9, 0), tick=True)
     adviser = UserFactory(full_name="Inès Conseillère")
     FollowUpFactory(owner=adviser, due_on=date(2026, 11, 23), title="Proposer deux candidats")
@@ -56,8 +55,7 @@ def test_an_admin_runs_the_digest_now_and_reads_the_email(browser_page, browser_
     page = browser_page
     browser_login(page, admin)
 
-    page.click("#navigation >> button:has-text('Administration')")
-    page.click("#navigation >> text=Tâches planifiées")
+    open_menu(page, "Administration", "Tâches planifiées")
     page.locator("section", has_text="Point du matin des conseillers").locator("button").click()
     assert page.locator("text=sera lancée par le planificateur").is_visible()
     page.wait_for_load_state("networkidle")  # the server thread shares the test's connection
