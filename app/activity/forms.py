@@ -4,10 +4,9 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.activity.enums import Channel
-from app.employers.forms import FrenchForm
 from app.employers.models import Employer
+from app.forms import REQUIRED, FrenchForm
 
-REQUIRED = "Ce champ est obligatoire."
 BAD_DATE = "Date invalide (format attendu : jj/mm/aaaa)."
 
 

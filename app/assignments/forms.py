@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-REQUIRED = "Ce champ est obligatoire."
+from app.forms import REQUIRED
 
 
 def _optional_int(value):

@@ -3,8 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.auth.enums import Role
-
-REQUIRED = "Ce champ est obligatoire."
+from app.forms import REQUIRED
 
 
 class LoginForm(FlaskForm):

@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -11,27 +10,15 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.auth.models import User
 from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
 from app.employers.models import Employer, Tag
 from app.extensions import db
+from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, BasinCommune, NafCode, Operator
-
-REQUIRED = "Ce champ est obligatoire."
-
-
-class FrenchForm(FlaskForm):
-    """WTForms' own messages ("Not a valid choice") in French, from its bundled catalogue."""
-
-    class Meta:
-        locales = ["fr"]
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
 
 
 def _optional_int(value):

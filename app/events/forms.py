@@ -11,10 +11,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.events.enums import EventKind, EventStatus
+from app.forms import REQUIRED, FrenchForm
 from app.needs.enums import TargetPublic
-from app.needs.forms import FrenchForm
-
-REQUIRED = "Ce champ est obligatoire."
 
 
 def _optional_int(value):

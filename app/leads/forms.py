@@ -2,11 +2,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.forms import REQUIRED
 from app.leads.enums import RejectionReason, SpotterKind, Urgency
 from app.leads.services import LeadData
 from app.needs.enums import ContractType, QualificationLevel, TargetPublic
-
-REQUIRED = "Ce champ est obligatoire."
 
 
 def _optional_int(value):

@@ -1,8 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms import REQUIRED, FrenchForm
 from app.needs.enums import (
     OPEN_STATUSES,
     ContractType,
@@ -15,21 +14,10 @@ from app.needs.enums import (
     WorkingTime,
 )
 
-REQUIRED = "Ce champ est obligatoire."
 OPEN_CHOICES = [(status.value, status.label) for status in NeedStatus if status in OPEN_STATUSES]
 CLOSING_CHOICES = [
     (status.value, status.label) for status in (NeedStatus.FILLED, NeedStatus.NOT_FILLED, NeedStatus.CANCELLED)
 ]
-
-
-class FrenchForm(FlaskForm):
-    """WTForms' own French messages ("Choix non valide"…), without Flask-Babel."""
-
-    class Meta(FlaskForm.Meta):
-        locales = ("fr_FR", "fr")
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
 
 
 def _optional_enum(enum_cls):

@@ -1,12 +1,11 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.needs.forms import FrenchForm
+from app.forms import REQUIRED, FrenchForm
 from app.plans.enums import PlanIndicator
 from app.plans.models import MAX_TARGET_LIST_SIZE
 from app.referential.enums import HeadcountBand
 
-REQUIRED = "Ce champ est obligatoire."
 NOT_NEGATIVE = "L'objectif ne peut pas être négatif."
 DATE_FORMAT_MESSAGE = "Date invalide (jj/mm/aaaa)."
 
