@@ -135,10 +135,10 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                        'Échange', '', '', '{now}'
                 FROM {sql.series(interactions)} JOIN employers e ON e.id = 1 + {sql.rnd(1, employers)}""",  # noqa: S608  (generated numbers only)
             "recruitment_needs": f"""
-                INSERT INTO recruitment_needs (id, employer_id, title, positions, positions_filled, contract, target_public,
+                INSERT INTO recruitment_needs (id, employer_id, basin_id, title, positions, positions_filled, contract, target_public,
                     origin, status, identified_on, closed_on, satisfaction_score, satisfaction_recorded_at,
                     created_at, updated_at, version)
-                SELECT s.n, 1 + {sql.rnd(4, employers)}, 'Besoin ' || s.n, 1 + {sql.rnd(8, 3)},
+                SELECT s.n, 1 + {sql.rnd(4, employers)}, {first_basin} + {sql.rnd(4, employers)} % {basin_count}, 'Besoin ' || s.n, 1 + {sql.rnd(8, 3)},
                        CASE WHEN {sql.rnd(6, 100)} BETWEEN 45 AND 79 THEN 1 ELSE 0 END, 'cdi', 'all', 'contact',
                        CASE WHEN {sql.rnd(6, 100)} < 45 THEN
                             CASE {sql.rnd(9, 4)} {" ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(OPEN_STAGES))} END
@@ -160,8 +160,8 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                 SELECT id, 'identified', status, {sql.at_nine("COALESCE(closed_on, identified_on)")}
                 FROM recruitment_needs WHERE status <> 'identified'""",  # noqa: S608  (generated numbers only)
             "assignments": f"""
-                INSERT INTO assignments (employer_id, adviser_id, operator_id, reason, started_at)
-                SELECT e.id, u.id, u.operator_id, '', '{now}'
+                INSERT INTO assignments (employer_id, basin_id, adviser_id, operator_id, reason, started_at)
+                SELECT e.id, e.basin_id, u.id, u.operator_id, '', '{now}'
                 FROM employers e JOIN users u ON u.id = {first_adviser} + 2 * ((e.id - 1) % {basin_count})
                 WHERE (e.id * 7) % 10 < 4""",  # noqa: S608  (generated numbers only)
         }

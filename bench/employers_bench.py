@@ -177,6 +177,7 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
             assignments.append(
                 {
                     "employer_id": employer_id,
+                    "basin_id": basin_of[employer_id],
                     "adviser_id": rng.choice(adviser_ids),
                     "operator_id": operator_id,
                     "reason": "Banc d'essai",
@@ -187,6 +188,7 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
             needs.append(
                 {
                     "employer_id": employer_id,
+                    "basin_id": basin_of[employer_id],
                     "title": "Besoin de recrutement",
                     "positions": 1,
                     "positions_filled": 0,

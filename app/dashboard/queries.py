@@ -71,18 +71,15 @@ def _employers(basin_ids: list[int]) -> sa.Select:
 
 
 def _needs(basin_ids: list[int], *conditions) -> sa.Select:
-    return (
-        sa.select(RecruitmentNeed.id.label("record_id"), Employer.basin_id.label("basin_id"))
-        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
-        .where(Employer.basin_id.in_(basin_ids), *conditions)
+    # A need carries its employer's basin: no join to employers (ix_recruitment_needs_basin_id_*).
+    return sa.select(RecruitmentNeed.id.label("record_id"), RecruitmentNeed.basin_id.label("basin_id")).where(
+        RecruitmentNeed.basin_id.in_(basin_ids), *conditions
     )
 
 
 def _needs_employers(basin_ids: list[int], *conditions) -> sa.Select:
-    return (
-        sa.select(RecruitmentNeed.employer_id.label("record_id"), Employer.basin_id.label("basin_id"))
-        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
-        .where(Employer.basin_id.in_(basin_ids), *conditions)
+    return sa.select(RecruitmentNeed.employer_id.label("record_id"), RecruitmentNeed.basin_id.label("basin_id")).where(
+        RecruitmentNeed.basin_id.in_(basin_ids), *conditions
     )
 
 
@@ -275,14 +272,10 @@ def percentiles_by_group(values: sa.Select) -> dict[object, dict[str, float]]:
 
 
 def _time_to_fill_values(basin_ids: list[int], period: Period, by_basin: bool) -> sa.Select:
-    group = Employer.basin_id if by_basin else sa.literal(0)
-    return (
-        sa.select(
-            group.label("grp"), days_between(RecruitmentNeed.closed_on, RecruitmentNeed.identified_on).label("value")
-        )
-        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
-        .where(Employer.basin_id.in_(basin_ids), closed_in(period, (NeedStatus.FILLED,)))
-    )
+    group = RecruitmentNeed.basin_id if by_basin else sa.literal(0)
+    return sa.select(
+        group.label("grp"), days_between(RecruitmentNeed.closed_on, RecruitmentNeed.identified_on).label("value")
+    ).where(RecruitmentNeed.basin_id.in_(basin_ids), closed_in(period, (NeedStatus.FILLED,)))
 
 
 @dataclass
@@ -381,15 +374,22 @@ def _sum_where(column, condition) -> sa.ColumnElement[int]:
 def _employer_counts(basin_ids: list[int]) -> list[sa.Row]:
     """Employers and those with a privileged contact today, per basin and operator of that contact.
 
-    One pass over the scope's employers gives both the per-basin counts and the privileged
-    contacts by operator (assignments_by_operator).
+    Rows (basin, operator, employers, privileged contacts): the employers per basin (operator
+    None), then the current privileged contacts per basin and operator, each read from its own
+    index (a privileged contact carries its employer's basin); they give both the per-basin
+    counts and the privileged contacts by operator (assignments_by_operator).
     """
+    employers = sa.select(
+        Employer.basin_id, sa.cast(sa.null(), sa.Integer), sa.func.count(), sa.literal(0, sa.Integer)
+    ).where(Employer.basin_id.in_(basin_ids))
+    assigned = sa.select(Assignment.basin_id, Assignment.operator_id, sa.literal(0, sa.Integer), sa.func.count()).where(
+        Assignment.basin_id.in_(basin_ids), Assignment.ended_at.is_(None)
+    )
     return db.session.execute(
-        sa.select(Employer.basin_id, Assignment.operator_id, sa.func.count(), sa.func.count(Assignment.id))
-        .select_from(Employer)
-        .outerjoin(Assignment, sa.and_(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None)))
-        .where(Employer.basin_id.in_(basin_ids))
-        .group_by(Employer.basin_id, Assignment.operator_id)
+        sa.union_all(
+            employers.group_by(Employer.basin_id),
+            assigned.group_by(Assignment.basin_id, Assignment.operator_id),
+        )
     ).all()
 
 
@@ -418,7 +418,7 @@ def _need_counts(basin_ids: list[int], period: Period) -> sa.Select:
     closed = closed_in(period, tuple(CLOSED_STATUSES))
     return (
         sa.select(
-            Employer.basin_id,
+            need.basin_id,
             _count_distinct_where(identified_in(period), need.employer_id),
             sa.func.count(sa.distinct(need.employer_id)),
             _count_distinct_where(hire_in(period), need.employer_id),
@@ -433,9 +433,8 @@ def _need_counts(basin_ids: list[int], period: Period) -> sa.Select:
             *[sa.func.count().filter(need.status == status) for status in NeedStatus],
             *[sa.func.count().filter(closed, need.satisfaction_score == score) for score in range(1, 6)],
         )
-        .join(Employer, Employer.id == need.employer_id)
-        .where(Employer.basin_id.in_(basin_ids), active_in(period))
-        .group_by(Employer.basin_id)
+        .where(need.basin_id.in_(basin_ids), active_in(period))
+        .group_by(need.basin_id)
     )
 
 
@@ -495,9 +494,8 @@ def average_days_per_stage(basin_ids: list[int], period: Period) -> dict[NeedSta
     spans = (
         sa.select(NeedStatusChange.to_status, NeedStatusChange.changed_at, next_change)
         .join(RecruitmentNeed, RecruitmentNeed.id == NeedStatusChange.need_id)
-        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
         # A stretch that ended in the period belongs to a need open during it.
-        .where(Employer.basin_id.in_(basin_ids), active_in(period))
+        .where(RecruitmentNeed.basin_id.in_(basin_ids), active_in(period))
         .subquery()
     )
     # next_at is compared with the period's bounds as instants: from the first day's midnight UTC.
