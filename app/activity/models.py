@@ -5,12 +5,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.activity.enums import Channel, FollowUpStatus
 from app.auth.models import User
-from app.employers.models import Employer, EmployerContact
+from app.employers.models import Employer, EmployerContact, copies_employer_basin
 from app.enums import enum_column_type
 from app.extensions import db
 from app.timeutils import UTCDateTime, utcnow
 
 
+@copies_employer_basin
 class Interaction(db.Model):
     """A logged contact with an employer."""
 
@@ -24,7 +25,7 @@ class Interaction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"))
-    # The employer's basin, copied (see _copy_employer_basin) so that the dashboard counts a
+    # The employer's basin, copied (see copies_employer_basin) so that the dashboard counts a
     # basin's contacts from one index range, without joining every contact to its employer.
     basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
@@ -41,32 +42,6 @@ class Interaction(db.Model):
     employer: Mapped[Employer] = relationship()
     author: Mapped[User] = relationship()
     contact: Mapped[EmployerContact | None] = relationship()
-
-
-@sa.event.listens_for(Interaction, "before_insert")
-@sa.event.listens_for(Interaction, "before_update")
-def _copy_employer_basin(_mapper, connection, interaction: Interaction) -> None:
-    """A contact belongs to its employer's basin (the employer row is flushed before it)."""
-    if interaction.basin_id is None or sa.inspect(interaction).attrs.employer_id.history.has_changes():
-        interaction.basin_id = connection.scalar(
-            sa.select(Employer.basin_id).where(Employer.id == interaction.employer_id)
-        )
-
-
-@sa.event.listens_for(Employer, "after_update")
-def _follow_employer_basin(_mapper, connection, employer: Employer) -> None:
-    """An employer moved to another basin takes its contacts with it."""
-    if sa.inspect(employer).attrs.basin_id.history.has_changes():
-        move_interactions_to_employer_basin(connection, employer.id)
-
-
-def move_interactions_to_employer_basin(connection, employer_id: int) -> None:
-    """Copy the employer's basin onto its contacts (after a basin change or a merge moved rows)."""
-    connection.execute(
-        sa.update(Interaction)
-        .where(Interaction.employer_id == employer_id)
-        .values(basin_id=sa.select(Employer.basin_id).where(Employer.id == employer_id).scalar_subquery())
-    )
 
 
 class FollowUp(db.Model):

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.assignments.enums import HandoverStatus
 from app.auth.models import User
-from app.employers.models import Employer
+from app.employers.models import Employer, copies_employer_basin
 from app.enums import enum_column_type
 from app.extensions import db
 from app.referential.models import Basin, Operator
@@ -16,6 +16,7 @@ PENDING = sa.text("status = 'pending'")
 DEFAULT_CAPACITY = 60
 
 
+@copies_employer_basin
 class Assignment(db.Model):
     """An employer's privileged contact over a period; the open one is the current one."""
 
@@ -36,7 +37,7 @@ class Assignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True)
-    # The employer's basin, copied (see _copy_employer_basin) so that the dashboard counts a
+    # The employer's basin, copied (see copies_employer_basin) so that the dashboard counts a
     # basin's privileged contacts without joining them to the employers (app/dashboard/models.py).
     basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
     adviser_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
@@ -55,32 +56,6 @@ class Assignment(db.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
-
-
-@sa.event.listens_for(Assignment, "before_insert")
-@sa.event.listens_for(Assignment, "before_update")
-def _copy_employer_basin(_mapper, connection, assignment: Assignment) -> None:
-    """A privileged contact belongs to its employer's basin (the employer row is flushed before it)."""
-    if assignment.basin_id is None or sa.inspect(assignment).attrs.employer_id.history.has_changes():
-        assignment.basin_id = connection.scalar(
-            sa.select(Employer.basin_id).where(Employer.id == assignment.employer_id)
-        )
-
-
-@sa.event.listens_for(Employer, "after_update")
-def _follow_employer_basin(_mapper, connection, employer: Employer) -> None:
-    """An employer moved to another basin takes its privileged contacts with it."""
-    if sa.inspect(employer).attrs.basin_id.history.has_changes():
-        move_assignments_to_employer_basin(connection, employer.id)
-
-
-def move_assignments_to_employer_basin(connection, employer_id: int) -> None:
-    """Copy the employer's basin onto its privileged contacts (after a basin change or a merge moved rows)."""
-    connection.execute(
-        sa.update(Assignment.__table__)
-        .where(Assignment.__table__.c.employer_id == employer_id)
-        .values(basin_id=sa.select(Employer.basin_id).where(Employer.id == employer_id).scalar_subquery())
-    )
 
 
 class TaskForce(db.Model):

@@ -111,6 +111,40 @@ def _keep_search_name_current(mapper, connection, employer: Employer) -> None:
     employer.refresh_search_name()
 
 
+# Tables whose rows carry a copy of their employer's basin, so that the dashboard reads a
+# basin's rows from one index range instead of joining each row to ``employers``.
+_BASIN_COPIES: list[type] = []
+
+
+def copies_employer_basin(model: type) -> type:
+    """Class decorator: the model's ``basin_id`` always equals its employer's."""
+    sa.event.listen(model, "before_insert", _copy_employer_basin)
+    sa.event.listen(model, "before_update", _copy_employer_basin)
+    _BASIN_COPIES.append(model)
+    return model
+
+
+def _copy_employer_basin(_mapper, connection, row) -> None:
+    # The employer row is flushed before the rows that point at it.
+    if row.basin_id is None or sa.inspect(row).attrs.employer_id.history.has_changes():
+        row.basin_id = connection.scalar(sa.select(Employer.basin_id).where(Employer.id == row.employer_id))
+
+
+@sa.event.listens_for(Employer, "after_update")
+def _follow_employer_basin(_mapper, connection, employer: Employer) -> None:
+    """An employer moved to another basin takes its rows with it."""
+    if sa.inspect(employer).attrs.basin_id.history.has_changes():
+        move_rows_to_employer_basin(connection, employer.id)
+
+
+def move_rows_to_employer_basin(connection, employer_id: int) -> None:
+    """Copy the employer's basin onto its rows (after a basin change, or a merge that moved rows)."""
+    basin = sa.select(Employer.basin_id).where(Employer.id == employer_id).scalar_subquery()
+    for model in _BASIN_COPIES:
+        table = model.__table__
+        connection.execute(sa.update(table).where(table.c.employer_id == employer_id).values(basin_id=basin))
+
+
 class EmployerContact(db.Model):
     """A person at the employer: personal data, purged 3 years after the last contact."""
 

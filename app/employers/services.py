@@ -8,14 +8,12 @@ import sqlalchemy as sa
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret as siret_number
 
-from app.activity.models import move_interactions_to_employer_basin
-from app.assignments.models import Assignment, move_assignments_to_employer_basin
+from app.assignments.models import Assignment
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.employers.enums import EmployerSource
-from app.employers.models import Employer, EmployerContact, Tag, employer_tags
+from app.employers.models import Employer, EmployerContact, Tag, employer_tags, move_rows_to_employer_basin
 from app.extensions import db
-from app.needs.models import move_needs_to_employer_basin
 from app.referential.enums import HeadcountBand
 from app.referential.models import BasinCommune, NafCode
 from app.text import normalize_for_search
@@ -358,9 +356,7 @@ def merge_employers(user: User, kept: Employer, merged: Employer, reason: str) -
             ) from None
     # The moved contacts, needs and privileged contacts take the kept record's basin (their
     # denormalised copy for the dashboard).
-    move_interactions_to_employer_basin(db.session.connection(), kept_id)
-    move_needs_to_employer_basin(db.session.connection(), kept_id)
-    move_assignments_to_employer_basin(db.session.connection(), kept_id)
+    move_rows_to_employer_basin(db.session.connection(), kept_id)
     # The rows moved under the ORM's feet: reload before deleting, so nothing cascades by mistake.
     db.session.expire_all()
     db.session.delete(db.session.get(Employer, merged_id))

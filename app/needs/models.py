@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.employers.models import Employer
+from app.employers.models import Employer, copies_employer_basin
 from app.enums import enum_column_type
 from app.extensions import db
 from app.needs.enums import (
@@ -21,6 +21,7 @@ from app.referential.models import RomeCode
 from app.timeutils import UTCDateTime, utcnow
 
 
+@copies_employer_basin
 class RecruitmentNeed(db.Model):
     """A hiring need of an employer, followed from identification to hire."""
 
@@ -40,7 +41,7 @@ class RecruitmentNeed(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"))
-    # The employer's basin, copied (see _copy_employer_basin) so that the dashboard reads a basin's
+    # The employer's basin, copied (see copies_employer_basin) so that the dashboard reads a basin's
     # needs from one index range (app/dashboard/models.py), without joining every need to its employer.
     basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
     rome_code: Mapped[str | None] = mapped_column(sa.ForeignKey("rome_codes.code", ondelete="RESTRICT"), index=True)
@@ -88,30 +89,6 @@ class RecruitmentNeed(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status.is_open
-
-
-@sa.event.listens_for(RecruitmentNeed, "before_insert")
-@sa.event.listens_for(RecruitmentNeed, "before_update")
-def _copy_employer_basin(_mapper, connection, need: RecruitmentNeed) -> None:
-    """A need belongs to its employer's basin (the employer row is flushed before it)."""
-    if need.basin_id is None or sa.inspect(need).attrs.employer_id.history.has_changes():
-        need.basin_id = connection.scalar(sa.select(Employer.basin_id).where(Employer.id == need.employer_id))
-
-
-@sa.event.listens_for(Employer, "after_update")
-def _follow_employer_basin(_mapper, connection, employer: Employer) -> None:
-    """An employer moved to another basin takes its needs with it."""
-    if sa.inspect(employer).attrs.basin_id.history.has_changes():
-        move_needs_to_employer_basin(connection, employer.id)
-
-
-def move_needs_to_employer_basin(connection, employer_id: int) -> None:
-    """Copy the employer's basin onto its needs (after a basin change or a merge moved rows)."""
-    connection.execute(
-        sa.update(RecruitmentNeed.__table__)
-        .where(RecruitmentNeed.__table__.c.employer_id == employer_id)
-        .values(basin_id=sa.select(Employer.basin_id).where(Employer.id == employer_id).scalar_subquery())
-    )
 
 
 class NeedStatusChange(db.Model):
