@@ -42,17 +42,12 @@ from app.employers.queries import visible_employers
 from app.extensions import db
 from app.pagination import paginate
 from app.referential.models import Basin
+from app.referential.queries import visible_basins
 from app.timeutils import today_paris
 
 
 def _user() -> User:
     return current_user._get_current_object()
-
-
-def _user_basins() -> list[Basin]:
-    if current_user.sees_all_basins:
-        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
-    return list(current_user.basins)
 
 
 def _status_for(error: AssignmentError) -> int:
@@ -76,7 +71,7 @@ def _render_queue(status: int = 200):
     basin_id = request.args.get("bassin", type=int)
     page = queue_page(current_user, today_paris(), request.args.get("page", type=int), basin_id)
     return render_template(
-        "assignments/queue.html", page=page, basins=_user_basins(), basin_id=basin_id, today=today_paris()
+        "assignments/queue.html", page=page, basins=visible_basins(current_user), basin_id=basin_id, today=today_paris()
     ), status
 
 
@@ -132,7 +127,7 @@ def _member_or_404(member_id: int) -> TaskForceMember:
 
 def _task_force_form() -> TaskForceForm:
     form = TaskForceForm()
-    form.basin_id.choices = [("", "— Choisir —")] + [(b.id, b.name) for b in _user_basins()]
+    form.basin_id.choices = [("", "— Choisir —")] + [(b.id, b.name) for b in visible_basins(current_user)]
     return form
 
 

@@ -19,16 +19,11 @@ from app.extensions import db
 from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, BasinCommune, NafCode, Operator
+from app.referential.queries import visible_basins
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "") else None
-
-
-def _basins_of(user: User) -> list[Basin]:
-    if user.sees_all_basins:
-        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
-    return list(user.basins)
 
 
 class EmployerSearchForm(FrenchForm):
@@ -52,7 +47,7 @@ class EmployerSearchForm(FrenchForm):
     sort = SelectField("Trier par", choices=EmployerSort.choices(), validators=[Optional()])
 
     def set_choices(self, user: User) -> None:
-        self.basin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in _basins_of(user)]
+        self.basin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in visible_basins(user)]
         nafs = db.session.execute(
             sa.select(NafCode.code, NafCode.label, NafCode.level)
             .where(NafCode.level.in_([NafLevel.SECTION, NafLevel.DIVISION]))
@@ -98,7 +93,7 @@ class EmployerForm(FrenchForm):
         ).all()
         self.naf_code.choices = [("", "— Non renseignée —")] + [(c, f"{c} — {label}") for c, label in subclasses]
         self.headcount_band.choices = [("", "— Non renseignée —")] + HeadcountBand.choices()
-        basin_ids = [b.id for b in _basins_of(user)]
+        basin_ids = [b.id for b in visible_basins(user)]
         communes = db.session.execute(
             sa.select(BasinCommune.insee_code, BasinCommune.name, Basin.name)
             .join(BasinCommune.basin)

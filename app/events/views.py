@@ -40,6 +40,7 @@ from app.needs.enums import TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
+from app.referential.queries import visible_basins
 from app.timeutils import PARIS, to_paris, today_paris, utcnow
 
 
@@ -55,13 +56,6 @@ def event_totals_for_dashboard():
 
 def _event_or_404(event_id: int) -> Event:
     return get_visible_event(current_user, event_id) or abort(404)
-
-
-def _user_basins() -> list[Basin]:
-    query = sa.select(Basin).order_by(Basin.name)
-    if not current_user.sees_all_basins:
-        query = query.where(Basin.id.in_(current_user.basin_ids))
-    return list(db.session.scalars(query))
 
 
 def _status_for(error: EventError) -> int:
@@ -93,7 +87,7 @@ def index():
     if status in {s.value for s in EventStatus}:
         query = query.where(Event.status == EventStatus(status))
     basin_id = basin_ids[0] if len(basin_ids) == 1 else None
-    filters = {"basins": _user_basins(), "basin_id": basin_id, "kind": kind, "kinds": EventKind}
+    filters = {"basins": visible_basins(current_user), "basin_id": basin_id, "kind": kind, "kinds": EventKind}
     if request.args.get("vue") == "mois":
         return render_template("events/month.html", calendar=month_calendar(query, _month_arg()), **filters)
     start, end = _date_arg("du"), _date_arg("au")
@@ -121,7 +115,7 @@ def _date_arg(name: str) -> date | None:
 
 def _event_form(event: Event | None = None) -> EventForm:
     form = EventForm(obj=event)
-    basins = [event.basin] if event else _user_basins()
+    basins = [event.basin] if event else visible_basins(current_user)
     form.basin_id.choices = [(basin.id, basin.name) for basin in basins]
     operators = db.session.scalars(
         sa.select(Operator)
@@ -437,14 +431,14 @@ def feed(token: str):
 def subscriptions():
     feeds = [
         (basin, url_for("events.feed", token=feed_token(current_app.secret_key, basin), _external=True))
-        for basin in _user_basins()
+        for basin in visible_basins(current_user)
     ]
     return render_template("events/subscriptions.html", feeds=feeds)
 
 
 @bp.route("/evenements/abonnement/<int:basin_id>/renouveler", methods=["POST"])
 def rotate(basin_id: int):
-    basin = next((b for b in _user_basins() if b.id == basin_id), None) or abort(404)
+    basin = next((b for b in visible_basins(current_user) if b.id == basin_id), None) or abort(404)
     rotate_feed(basin, author=current_user)
     db.session.commit()
     flash(f"Nouvelle adresse d'abonnement pour {basin.name} : l'ancienne ne fonctionne plus.", "success")

@@ -38,6 +38,7 @@ from app.needs.enums import QualificationLevel, TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.pagination import paginate
 from app.referential.models import Basin
+from app.referential.queries import visible_basins
 
 
 def _user() -> User:
@@ -197,15 +198,9 @@ def contributions_page():
 # --- Spotter organisations (admins, managers) --------------------------------------------------
 
 
-def _scoped_basins() -> list[Basin]:
-    if current_user.sees_all_basins:
-        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
-    return list(current_user.basins)
-
-
 def _organisation_form() -> OrganisationForm:
     form = OrganisationForm()
-    form.basin_id.choices = [("", "— Choisir —")] + [(b.id, b.name) for b in _scoped_basins()]
+    form.basin_id.choices = [("", "— Choisir —")] + [(b.id, b.name) for b in visible_basins(current_user)]
     return form
 
 

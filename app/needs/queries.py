@@ -22,12 +22,6 @@ BOARD_CARDS_PER_COLUMN = 30
 BOARD_CLOSED_WINDOW = timedelta(days=90)
 
 
-def visible_basins(user: User) -> list[Basin]:
-    if user.sees_all_basins:
-        return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
-    return sorted(user.basins, key=lambda basin: basin.name)
-
-
 def visible_needs(user: User) -> sa.Select:
     query = sa.select(RecruitmentNeed).join(RecruitmentNeed.employer)
     if not user.sees_all_basins:

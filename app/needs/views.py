@@ -25,7 +25,6 @@ from app.needs.queries import (
     filtered_needs,
     get_visible_need,
     rome_choices,
-    visible_basins,
 )
 from app.needs.services import (
     NeedConflict,
@@ -42,6 +41,7 @@ from app.needs.services import (
     update_service,
 )
 from app.pagination import paginate
+from app.referential.queries import visible_basins
 from app.timeutils import today_paris
 
 EXPORT_COLUMNS = (

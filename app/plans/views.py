@@ -40,6 +40,7 @@ from app.plans.services import (
     share_out,
 )
 from app.referential.models import Basin, NafCode, Operator, RomeCode
+from app.referential.queries import visible_basins
 from app.timeutils import today_paris
 
 
@@ -59,16 +60,9 @@ def _plan_or_404(plan_id: int) -> ProspectionPlan:
     return get_visible_plan(current_user, plan_id) or abort(404)
 
 
-def _user_basins() -> list[Basin]:
-    query = sa.select(Basin).order_by(Basin.name)
-    if not current_user.sees_all_basins:
-        query = query.where(Basin.id.in_(current_user.basin_ids))
-    return list(db.session.scalars(query))
-
-
 def _plan_form(plan: ProspectionPlan | None = None) -> PlanForm:
     form = PlanForm(obj=plan)
-    basins = [plan.basin] if plan else _user_basins()
+    basins = [plan.basin] if plan else visible_basins(current_user)
     form.basin_id.choices = [(basin.id, basin.name) for basin in basins]
     leads = db.session.scalars(
         sa.select(User)
@@ -153,7 +147,9 @@ def index():
     page = paginate(
         query.order_by(ProspectionPlan.starts_on.desc(), ProspectionPlan.id.desc()), request.args.get("page", type=int)
     )
-    return render_template("plans/index.html", page=page, basins=_user_basins(), basin_id=basin_id, today=today_paris())
+    return render_template(
+        "plans/index.html", page=page, basins=visible_basins(current_user), basin_id=basin_id, today=today_paris()
+    )
 
 
 @bp.route("/plans/nouveau", methods=["GET", "POST"])
