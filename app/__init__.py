@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
+from app.transactions import RelaisFlask
 from config import CONFIGS
 
 
@@ -19,7 +20,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if hasattr(config_class, "check"):
         config_class.check()
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = RelaisFlask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides or {})
     os.makedirs(app.instance_path, exist_ok=True)

@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.audit.services import acting_as
 from app.auth.models import User
+from app.errors import DomainError
 from app.extensions import db
 from app.notifications.enums import JobRunStatus, JobRunTrigger
 from app.notifications.mail import deliver_outbox
@@ -138,7 +139,7 @@ LOOKBACK = timedelta(days=35)  # longer than the longest period (a month)
 INTERRUPTED = "Interrompue : le planificateur s'est arrêté pendant l'exécution."
 
 
-class SchedulerError(Exception):
+class SchedulerError(DomainError):
     """A refusal with a French message for the user."""
 
 

@@ -11,6 +11,7 @@ from app.assignments.models import Assignment
 from app.auth.models import User
 from app.employers.models import Employer, EmployerContact
 from app.employers.services import record_contact_with
+from app.errors import DomainError
 from app.extensions import db
 from app.notifications.services import app_path, notify
 from app.timeutils import today_paris, utcnow
@@ -20,7 +21,7 @@ OLDEST_LOGGABLE_DAYS = 366
 MAX_POSTPONE_DAYS = 365
 
 
-class ActivityError(Exception):
+class ActivityError(DomainError):
     """A refusal whose message can be shown to the user as it is."""
 
 

@@ -16,6 +16,7 @@ from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskF
 from app.auth.enums import Role
 from app.auth.models import User
 from app.employers.models import Employer
+from app.errors import DomainError
 from app.extensions import db
 from app.notifications.services import notify
 from app.referential.models import Basin
@@ -34,7 +35,7 @@ WRITE_RACE_LOST = (
 )
 
 
-class AssignmentError(Exception):
+class AssignmentError(DomainError):
     """A refusal with a French message for the user."""
 
 

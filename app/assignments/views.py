@@ -37,12 +37,12 @@ from app.assignments.services import (
 )
 from app.auth.enums import Role
 from app.auth.models import User
+from app.auth.queries import visible_basins
 from app.employers.models import Employer
 from app.employers.queries import visible_employers
 from app.extensions import db
 from app.pagination import paginate
 from app.referential.models import Basin
-from app.referential.queries import visible_basins
 from app.timeutils import today_paris
 
 

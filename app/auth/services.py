@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.auth.enums import Role
 from app.auth.models import LoginAttempt, User, new_session_token
+from app.errors import DomainError
 from app.extensions import db
 from app.referential.models import Basin, Operator
 from app.timeutils import utcnow
@@ -17,7 +18,7 @@ from app.timeutils import utcnow
 MIN_PASSWORD_LENGTH = 12
 
 
-class AuthError(Exception):
+class AuthError(DomainError):
     """A refusal with a message that can be shown to the user as it is."""
 
 

@@ -22,6 +22,7 @@ from app.auth.sessions import log_security_event, start_session
 from app.extensions import db, limiter
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
+from app.transactions import keep_changes
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,11 +44,10 @@ def login():
         try:
             user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except LoginRefused as refusal:
-            db.session.commit()  # keep the failed attempt: it counts for the throttle
+            keep_changes()  # the failed attempt counts for the throttle
             log_security_event("login_failed", email=form.email.data.strip().lower()[:254], reason=refusal.reason)
             flash(str(refusal), "error")
             return render_template("auth/login.html", form=form), 429 if refusal.reason == "throttled" else 401
-        db.session.commit()
         start_session()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))

@@ -13,13 +13,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.auth.models import User
+from app.auth.queries import visible_basins
 from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
 from app.employers.models import Employer, Tag
 from app.extensions import db
 from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, BasinCommune, NafCode, Operator
-from app.referential.queries import visible_basins
 
 
 def _optional_int(value):

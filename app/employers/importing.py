@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.employers.enums import EmployerSource
 from app.employers.models import Employer
+from app.errors import DomainError
 from app.extensions import db
 from app.referential.enums import HeadcountBand
 from app.referential.models import Basin, BasinCommune, NafCode
@@ -47,7 +48,7 @@ LEGAL_UNITS_REQUIRED = ("siren", "denominationUniteLegale")
 COMPARED_FIELDS = ("name", "enseigne", "naf_code", "headcount_band", "street", "postcode", "created_on")
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """The file cannot be imported at all; the message says why, in French."""
 
 

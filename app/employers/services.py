@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.employers.enums import EmployerSource
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags, move_rows_to_employer_basin
+from app.errors import DomainError
 from app.extensions import db
 from app.referential.enums import HeadcountBand
 from app.referential.models import BasinCommune, NafCode
@@ -25,7 +26,7 @@ DUPLICATE_NAME_RATIO = 0.85
 LEGAL_FORM_WORDS = frozenset({"sarl", "sas", "sasu", "sa", "eurl", "sci", "sca", "snc", "ets", "etablissements", "et"})
 
 
-class EmployerError(Exception):
+class EmployerError(DomainError):
     """A refusal whose message can be shown to the user as it is."""
 
 

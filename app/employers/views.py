@@ -46,6 +46,7 @@ from app.extensions import db
 from app.pagination import paginate
 from app.referential.enums import HeadcountBand
 from app.timeutils import today_paris
+from app.transactions import refusal_shown
 
 
 def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
@@ -129,22 +130,18 @@ def new():
         try:
             employer = create_employer(current_user, _employer_data(form), form.confirm_duplicate.data)
         except ExistingEmployer as error:
-            db.session.rollback()
             if error.visible:
                 flash(f"{error} Voici sa fiche.", "warning")
                 return redirect(url_for("employers.detail", siret=error.employer.url_key))
             form.siret.errors.append(str(error))
             return render_template("employers/form.html", form=form, employer=None, duplicates=[]), 409
         except PossibleDuplicates as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
             duplicates = error.employers
             return render_template("employers/form.html", form=form, employer=None, duplicates=duplicates), 409
         except EmployerError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
             flash("L'entreprise a été créée.", "success")
             return redirect(url_for("employers.detail", siret=employer.url_key))
     return render_template("employers/form.html", form=form, employer=None, duplicates=duplicates), 400
@@ -189,6 +186,7 @@ def edit(siret: str):
         try:
             update_employer(current_user, employer, _employer_data(form), expected_version)
         except (EditConflict, StaleDataError) as error:
+            # Reread the stored record to show what changed: undo this request's attempt first.
             db.session.rollback()
             conflict = error if isinstance(error, EditConflict) else EditConflict([], None)
             employer = _visible_or_404(siret)
@@ -197,14 +195,11 @@ def edit(siret: str):
                 "employers/form.html", form=form, employer=employer, duplicates=[], conflict=conflict
             ), 409
         except ExistingEmployer as error:
-            db.session.rollback()
             form.siret.errors.append(str(error))
             return render_template("employers/form.html", form=form, employer=employer, duplicates=[]), 409
         except EmployerError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
             flash("Les modifications ont été enregistrées.", "success")
             return redirect(url_for("employers.detail", siret=employer.url_key))
     return render_template("employers/form.html", form=form, employer=employer, duplicates=[]), 400
@@ -227,13 +222,9 @@ def contact_new(siret: str):
     form = ContactPersonForm()
     if request.method == "POST":
         if form.validate():
-            try:
+            with refusal_shown(form) as outcome:
                 add_contact(employer, _contact_data(form))
-            except EmployerError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
+            if not outcome.refused:
                 flash("L'interlocuteur a été ajouté.", "success")
                 return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
         return render_template("employers/contact_form.html", form=form, employer=employer, contact=None), 400
@@ -254,13 +245,9 @@ def contact_edit(siret: str, contact_id: int):
     form = ContactPersonForm(obj=contact)
     if request.method == "POST":
         if form.validate():
-            try:
+            with refusal_shown(form) as outcome:
                 update_contact(contact, _contact_data(form))
-            except EmployerError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
+            if not outcome.refused:
                 flash("L'interlocuteur a été modifié.", "success")
                 return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
         return render_template("employers/contact_form.html", form=form, employer=employer, contact=contact), 400
@@ -273,7 +260,6 @@ def contact_opposition(siret: str, contact_id: int):
     contact = _contact_or_404(employer, contact_id)
     opposed = request.form.get("opposed") == "1"
     set_contact_opposition(contact, opposed)
-    db.session.commit()
     if opposed:
         flash(f"{contact.full_name} ne sera plus proposé(e) dans les relances ni les exports.", "success")
     else:
@@ -299,10 +285,8 @@ def merge():
     try:
         kept = merge_employers(current_user, kept, merged, form.reason.data)
     except EmployerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return render_template("employers/duplicates.html", pairs=probable_duplicates(current_user), form=form), 409
-    db.session.commit()
     flash("Les deux fiches ont été fusionnées : tout l'historique est sur celle-ci.", "success")
     return redirect(url_for("employers.detail", siret=kept.url_key))
 
@@ -318,8 +302,6 @@ def import_file():
     try:
         report = import_spreadsheet(current_user, upload.stream, upload.filename or "")
     except ImportFileError as error:
-        db.session.rollback()
         form.file.errors = [str(error)]
         return render_template("employers/import.html", form=form, report=None), 400
-    db.session.commit()
     return render_template("employers/import.html", form=SpreadsheetImportForm(formdata=MultiDict()), report=report)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.employers.models import Employer
+from app.errors import DomainError
 from app.events.enums import EventKind, EventStatus
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.extensions import db
@@ -19,7 +20,7 @@ from app.referential.models import Basin, Operator
 from app.timeutils import to_paris, utcnow
 
 
-class EventError(Exception):
+class EventError(DomainError):
     """A refusal with a French message for the user."""
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.auth.queries import visible_basins
 from app.employers.models import Employer
 from app.employers.queries import visible_employers
 from app.events import bp
@@ -40,7 +41,6 @@ from app.needs.enums import TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
-from app.referential.queries import visible_basins
 from app.timeutils import PARIS, to_paris, today_paris, utcnow
 
 

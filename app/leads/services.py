@@ -19,6 +19,7 @@ from app.employers.services import (
     create_employer,
     possible_duplicates,
 )
+from app.errors import DomainError
 from app.extensions import db
 from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind, Urgency
 from app.leads.models import Lead, SpotterOrganisation
@@ -31,7 +32,7 @@ from app.text import normalize_for_search
 from app.timeutils import utcnow
 
 
-class LeadError(Exception):
+class LeadError(DomainError):
     """A refusal with a French message for the user."""
 
 

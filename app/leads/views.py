@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.enums import Role
 from app.auth.models import User
+from app.auth.queries import visible_basins
 from app.extensions import db, limiter
 from app.leads import bp
 from app.leads.enums import LeadStatus, RejectionReason, SpotterKind
@@ -38,7 +39,6 @@ from app.needs.enums import QualificationLevel, TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.pagination import paginate
 from app.referential.models import Basin
-from app.referential.queries import visible_basins
 
 
 def _user() -> User:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.employers.models import Employer
+from app.errors import DomainError
 from app.extensions import db
 from app.needs.enums import (
     CLOSED_STATUSES,
@@ -39,7 +40,7 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-class NeedError(Exception):
+class NeedError(DomainError):
     """A refusal with a French message for the user."""
 
 

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.auth.queries import visible_basins
 from app.employers.queries import active_assignment, get_visible_employer
 from app.extensions import db
 from app.needs import bp
@@ -41,7 +42,6 @@ from app.needs.services import (
     update_service,
 )
 from app.pagination import paginate
-from app.referential.queries import visible_basins
 from app.timeutils import today_paris
 
 EXPORT_COLUMNS = (

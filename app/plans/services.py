@@ -13,6 +13,7 @@ from app.auth.enums import Role
 from app.auth.models import User, user_basins
 from app.employers.enums import ShortageSector
 from app.employers.models import Employer, Tag, employer_tags
+from app.errors import DomainError
 from app.extensions import db
 from app.leads.enums import LeadStatus
 from app.leads.models import Lead
@@ -25,7 +26,7 @@ from app.referential.models import Basin, NafCode, Operator, RomeCode
 from app.timeutils import today_paris, utcnow
 
 
-class PlanError(Exception):
+class PlanError(DomainError):
     """A refusal with a French message for the user."""
 
 

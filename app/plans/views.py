@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.activity.models import Interaction
 from app.auth.enums import Role
 from app.auth.models import User, user_basins
+from app.auth.queries import visible_basins
 from app.employers.models import Employer, Tag
 from app.employers.queries import visible_employers
 from app.events.models import Event, EventParticipant
@@ -40,7 +41,6 @@ from app.plans.services import (
     share_out,
 )
 from app.referential.models import Basin, NafCode, Operator, RomeCode
-from app.referential.queries import visible_basins
 from app.timeutils import today_paris
 
 
