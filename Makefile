@@ -36,13 +36,15 @@ run: $(BIN)/.installed assets db
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Two workers, one per core; each builds its own database (tests/conftest.py).
 test: $(BIN)/.installed assets lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # Benchmarks at the volumes the issues name (see bench/README.md). Each script builds its own
 # database from the migrations; the PostgreSQL ones need a server (BENCH_PG, without a database).

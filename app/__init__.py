@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_receivers()
     _register_template_helpers(app)
     _register_error_handlers(app)
     _register_security_headers(app)
@@ -82,6 +83,15 @@ def _register_blueprints(app: Flask) -> None:
         events_views,
     ):
         app.register_blueprint(views.bp)
+
+
+def _connect_receivers() -> None:
+    # Cross-domain reactions: a lower domain sends a signal, a higher one reacts (docs/ARCHITECTURE.md).
+    from app.assignments.receivers import connect_receivers as connect_assignments
+    from app.notifications.receivers import connect_receivers as connect_notifications
+
+    connect_assignments()
+    connect_notifications()
 
 
 # The main menu: (label, [(endpoint, label), …]). Each user sees the entries their role may

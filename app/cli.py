@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from app.audit.services import acting_as
 from app.employers.cli import import_sirene_command
-from app.extensions import db
+from app.transactions import transaction
 
 seed_cli = AppGroup("seed", help="Charger les données de référence ou de démonstration.")
 
@@ -16,9 +16,8 @@ def seed_reference() -> None:
     """Bassins, communes, opérateurs, NAF et ROME (idempotent)."""
     from seeds.reference import load_reference
 
-    with acting_as("flask seed reference"):
+    with acting_as("flask seed reference"), transaction():
         changes = load_reference()
-        db.session.commit()
     for table, count in changes.items():
         click.echo(f"{table} : {count} ajout(s) ou mise(s) à jour")
 
@@ -26,13 +25,14 @@ def seed_reference() -> None:
 @seed_cli.command("demo")
 def seed_demo() -> None:
     """Données de démonstration des bassins pilotes (refusé en production)."""
-    from seeds.demo import DEMO_PASSWORD, build_demo
-
     if not current_app.config["DEMO_SEED_ALLOWED"]:
         raise click.ClickException("Les données de démonstration sont interdites en production.")
-    with acting_as("flask seed demo"):
+    # Imported past the refusal: the demo needs time-machine, a development package.
+    from seeds.demo import build_demo
+    from seeds.demo.accounts import DEMO_PASSWORD
+
+    with acting_as("flask seed demo"), transaction():
         counts = build_demo()
-        db.session.commit()
     if not counts:
         click.echo("Les données de démonstration sont déjà chargées : rien à faire.")
         return
@@ -42,7 +42,7 @@ def seed_demo() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app.scheduler import scheduler_cli
+    from app.scheduler.cli import scheduler_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(scheduler_cli)

@@ -10,9 +10,10 @@ from app.employers.models import Employer, EmployerContact, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
-from app.notifications.models import JobRun, MonthlyReport, Notification, OutboxEmail, SchedulerLock, SentItem
+from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, BasinCommune, NafCode, Operator, RomeCode
+from app.scheduler.models import JobRun, SchedulerLock
 
 __all__ = [
     "Assignment",

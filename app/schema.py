@@ -14,6 +14,13 @@ DATABASE_SPECIFIC_INDEXES = {
 }
 
 
+# Not listed because the comparison cannot tell them apart from the models' declaration:
+# on PostgreSQL, ix_employers_search_name_id and ix_employers_basin_id_search_name sort
+# search_name with COLLATE "C" (migrations/versions/20261122_0900_employers_name_byte_order.py),
+# which reflection does not report. A migration that rebuilds them must keep that collation
+# (tests/employers/test_search_page.py checks it).
+
+
 # SQLite only: the FTS5 word index of employer names and its shadow tables
 # (employers_fts, employers_fts_data, _idx, _docsize, _config), same migration.
 DATABASE_SPECIFIC_TABLE_PREFIX = "employers_fts"

@@ -55,7 +55,9 @@ def main() -> None:
     from app.extensions import db
     from app.plans.enums import PlanIndicator, SegmentKind
     from app.plans.queries import plan_progress
-    from app.plans.services import build_target_list, save_plan, share_out
+    from app.plans.services import save_plan
+    from app.plans.share_out import share_out
+    from app.plans.target_list import build_target_list
     from app.referential.models import Basin, Operator
     from app.timeutils import today_paris
     from seeds.reference import load_reference

@@ -150,7 +150,7 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.employers.importing import import_sirene
+    from app.employers.sirene import import_sirene
     from app.extensions import db
     from seeds.reference import load_reference
 

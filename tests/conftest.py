@@ -1,14 +1,17 @@
 """Test harness: one database per run, built by the migrations; one rolled-back transaction per test.
 
 DATABASE_URL picks the server: unset, a throwaway SQLite file; a PostgreSQL URL, a
-throwaway database created next to it and dropped at the end.
+throwaway database created next to it and dropped at the end. Under pytest-xdist (make test:
+-n 2) each worker builds its own: its own tmp directory, a random database name.
 """
 
+import contextlib
 import contextvars
 import os
 import re
 import secrets
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -19,8 +22,56 @@ from itsdangerous import URLSafeTimedSerializer
 
 from app import create_app
 from app.extensions import db, limiter
+from app.timeutils import PARIS
 
 TEST_PASSWORD = "Mot-de-passe-de-test-1"
+
+
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    """postgresql_only tests are skipped on SQLite; sqlite_only ones are left out of a PostgreSQL
+    run (deselected, not skipped: a PostgreSQL run admits no skip, see pytest_sessionfinish)."""
+    if not _on_postgresql():
+        skip = pytest.mark.skip(reason="PostgreSQL only: run with DATABASE_URL=postgresql+psycopg://…")
+        for item in items:
+            if item.get_closest_marker("postgresql_only"):
+                item.add_marker(skip)
+        return
+    sqlite_only = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if sqlite_only:
+        config.hook.pytest_deselected(items=sqlite_only)
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
+
+
+# What a PostgreSQL run skipped: the PostgreSQL-only tests run nowhere else, so a skip there
+# (a missing server feature, Chromium absent…) must not pass unnoticed.
+_skipped: list[str] = []
+
+
+def pytest_collectreport(report):
+    if report.skipped and _on_postgresql():
+        _skipped.append(report.nodeid)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail") and _on_postgresql():
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Under pytest-xdist the workers send their reports to the controller, which decides.
+    if _skipped and session.exitstatus == pytest.ExitCode.OK and not hasattr(session.config, "workerinput"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped and not hasattr(terminalreporter.config, "workerinput"):
+        terminalreporter.write_sep("=", f"{len(_skipped)} skipped on PostgreSQL: the run fails", red=True)
+        for nodeid in _skipped:
+            terminalreporter.write_line(nodeid)
 
 
 def _throwaway_postgres(base_url: str):
@@ -54,6 +105,8 @@ class IsolatedClient(FlaskClient):
     as in production, instead of borrowing the test's."""
 
     def open(self, *args, **kwargs):
+        # Buffered: a streamed body (an export) is read within that context too, as a server does.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -97,6 +150,27 @@ def db_connection(app):
         if transaction.is_active:
             transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def count_queries(db_connection):
+    """``with count_queries() as statements:`` records the SQL statements run inside the block,
+    by the test or by its requests (both use the test's connection)."""
+
+    @contextlib.contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db_connection, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db_connection, "before_cursor_execute", record)
+
+    return _count
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +224,11 @@ def travel():
     yield _travel
     for traveller in reversed(travellers):
         traveller.stop()
+
+
+def paris(*args) -> datetime:
+    """An instant given in Paris time: paris(2026, 11, 23, 7, 30)."""
+    return datetime(*args, tzinfo=PARIS)
 
 
 def extract(pattern: str, html: str) -> str:

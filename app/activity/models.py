@@ -8,11 +8,12 @@ from app.auth.models import User
 from app.employers.models import Employer, EmployerContact, copies_employer_basin
 from app.enums import enum_column_type
 from app.extensions import db
-from app.timeutils import UTCDateTime, utcnow
+from app.mixins import TimestampMixin
+from app.timeutils import UTCDateTime
 
 
 @copies_employer_basin
-class Interaction(db.Model):
+class Interaction(TimestampMixin, db.Model):
     """A logged contact with an employer."""
 
     __tablename__ = "interactions"
@@ -37,14 +38,13 @@ class Interaction(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     outcome: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     employer: Mapped[Employer] = relationship()
     author: Mapped[User] = relationship()
     contact: Mapped[EmployerContact | None] = relationship()
 
 
-class FollowUp(db.Model):
+class FollowUp(TimestampMixin, db.Model):
     """A dated to-do on an employer for an adviser: the reminders are built on it."""
 
     __tablename__ = "follow_ups"
@@ -65,7 +65,6 @@ class FollowUp(db.Model):
         enum_column_type(FollowUpStatus, "status"), default=FollowUpStatus.OPEN
     )
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     employer: Mapped[Employer] = relationship()
     owner: Mapped[User] = relationship()

@@ -10,6 +10,7 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.employers.models import Employer
+from app.extensions import db
 
 
 def my_follow_ups(user: User, today: date, upcoming: bool = False) -> sa.Select:
@@ -21,6 +22,22 @@ def my_follow_ups(user: User, today: date, upcoming: bool = False) -> sa.Select:
         .options(joinedload(FollowUp.employer))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
+
+
+def due_follow_up_counts(user: User, today: date) -> tuple[int, int]:
+    """How many of the user's open follow-ups are due today, and how many are overdue."""
+    due, overdue = db.session.execute(
+        sa.select(
+            sa.func.count().filter(FollowUp.due_on == today),
+            sa.func.count().filter(FollowUp.due_on < today),
+        ).where(FollowUp.owner_id == user.id, FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
+    ).one()
+    return due, overdue
+
+
+def get_own_follow_up(user: User, follow_up_id: int) -> FollowUp | None:
+    """One of the user's follow-ups: nobody acts on another's."""
+    return db.session.scalar(sa.select(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.owner_id == user.id))
 
 
 PORTFOLIO_SORTS = {

@@ -3,17 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import sqlalchemy as sa
-
 from app.activity.enums import Channel, FollowUpStatus
 from app.activity.models import FollowUp, Interaction
-from app.assignments.models import Assignment
+from app.activity.signals import interaction_logged
 from app.auth.models import User
 from app.employers.models import Employer, EmployerContact
 from app.employers.services import record_contact_with
 from app.errors import DomainError
 from app.extensions import db
-from app.notifications.services import app_path, notify
 from app.timeutils import today_paris, utcnow
 
 # A contact logged long after the fact is almost always a typo in the year.
@@ -76,19 +73,8 @@ def log_interaction(author: User, employer: Employer, log: ContactLog) -> Intera
                 title=(log.next_follow_up_title.strip() or f"Relancer suite à : {interaction.subject}")[:200],
             )
         )
-    privileged = db.session.scalar(
-        sa.select(Assignment).where(Assignment.employer_id == employer.id, Assignment.ended_at.is_(None))
-    )
-    if privileged is not None and privileged.adviser_id != author.id:
-        notify(
-            privileged.adviser,
-            "interaction_logged",
-            f"{author.full_name} a enregistré un échange ({log.channel.label.lower()}) avec "
-            f"{employer.display_name} : {interaction.subject}"[:500],
-            link=app_path("employers.detail", siret=employer.url_key),
-            employer_id=employer.id,
-        )
     db.session.flush()
+    interaction_logged.send(interaction)
     return interaction
 
 

@@ -5,12 +5,15 @@ from app.activity import bp
 from app.activity.enums import Channel
 from app.activity.forms import InteractionForm, PostponeForm
 from app.activity.models import FollowUp
-from app.activity.queries import PORTFOLIO_SORTS, my_follow_ups, my_portfolio
-from app.activity.services import ActivityError, ContactLog, log_interaction, mark_follow_up_done, postpone_follow_up
+from app.activity.queries import PORTFOLIO_SORTS, get_own_follow_up, my_follow_ups, my_portfolio
+from app.activity.services import ContactLog, log_interaction, mark_follow_up_done, postpone_follow_up
+from app.assignments.queries import contact_history, pending_handover_for
 from app.employers.queries import active_assignment, get_visible_employer, open_follow_ups, timeline
-from app.extensions import db
+from app.needs.queries import employer_needs
 from app.pagination import paginate
 from app.timeutils import today_paris
+from app.transactions import refusal_shown
+from app.urls import safe_next_url
 
 
 @bp.route("/entreprises/<siret>/echanges", methods=["POST"])
@@ -31,22 +34,21 @@ def log_contact(siret: str):
             next_follow_up_on=form.next_follow_up_on.data,
             next_follow_up_title=form.next_follow_up_title.data or "",
         )
-        try:
+        with refusal_shown(form) as outcome:
             log_interaction(current_user, employer, log)
-        except ActivityError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("L'échange a été enregistré.", "success")
             return redirect(url_for("employers.detail", siret=employer.url_key))
-    employer = get_visible_employer(current_user, siret)
+    # The employer page again, as employers.detail composes it, with the refused form.
     return render_template(
         "employers/detail.html",
         employer=employer,
         assignment=active_assignment(employer),
         follow_ups=open_follow_ups(employer),
         timeline=timeline(employer),
+        employer_needs=employer_needs(employer),
+        contact_history=contact_history(employer.id),
+        pending_handover=pending_handover_for(employer.id),
         interaction_form=form,
     ), 400
 
@@ -65,8 +67,8 @@ def _follow_up_or_404() -> FollowUp:
     follow_up_id = request.form.get("follow_up_id", type=int)
     if follow_up_id is None:
         abort(400)
-    follow_up = db.session.get(FollowUp, follow_up_id)
-    if follow_up is None or follow_up.owner_id != current_user.id:
+    follow_up = get_own_follow_up(current_user, follow_up_id)
+    if follow_up is None:
         abort(404)
     return follow_up
 
@@ -77,22 +79,16 @@ def _list_with_error(message: str, status: int):
 
 
 def _back_to_list():
-    target = request.form.get("next", "")
-    # Only our own pages: never an open redirect.
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("activity.follow_ups"))
+    return redirect(safe_next_url(request.form.get("next"), url_for("activity.follow_ups")))
 
 
 @bp.route("/relances/faite", methods=["POST"])
 def follow_up_done():
     follow_up = _follow_up_or_404()
-    try:
+    with refusal_shown() as outcome:
         mark_follow_up_done(current_user, follow_up)
-    except ActivityError as error:
-        db.session.rollback()
-        return _list_with_error(str(error), 409)
-    db.session.commit()
+    if outcome.refused:
+        return follow_ups(), 409
     flash(f"Relance « {follow_up.title} » faite.", "success")
     return _back_to_list()
 
@@ -103,12 +99,10 @@ def follow_up_postpone():
     form = PostponeForm()
     if not form.validate():
         return _list_with_error("Le report doit être de 1 à 365 jours.", 400)
-    try:
+    with refusal_shown() as outcome:
         postpone_follow_up(current_user, follow_up, form.days.data)
-    except ActivityError as error:
-        db.session.rollback()
-        return _list_with_error(str(error), 409)
-    db.session.commit()
+    if outcome.refused:
+        return follow_ups(), 409
     flash(f"Relance reportée au {follow_up.due_on:%d/%m/%Y}.", "success")
     return _back_to_list()
 

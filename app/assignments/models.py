@@ -8,6 +8,7 @@ from app.auth.models import User
 from app.employers.models import Employer, copies_employer_basin
 from app.enums import enum_column_type
 from app.extensions import db
+from app.mixins import TimestampMixin
 from app.referential.models import Basin, Operator
 from app.timeutils import UTCDateTime, utcnow
 
@@ -58,7 +59,7 @@ class Assignment(db.Model):
         return self.ended_at is None
 
 
-class TaskForce(db.Model):
+class TaskForce(TimestampMixin, db.Model):
     """The basin's task force: advisers of several operators and their lead(s)."""
 
     __tablename__ = "task_forces"
@@ -67,7 +68,6 @@ class TaskForce(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"), unique=True)
     name: Mapped[str] = mapped_column(sa.String(160))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     basin: Mapped[Basin] = relationship()
     members: Mapped[list["TaskForceMember"]] = relationship(back_populates="task_force", cascade="all, delete-orphan")

@@ -10,6 +10,7 @@ from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp
 from app.assignments.enums import HandoverStatus, QueueReason
 from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
+from app.assignments.services import ASSIGNABLE_ROLES
 from app.assignments.suggestions import MemberLoad, OperatorSuggestion, suggest_adviser, suggest_operator
 from app.auth.models import User
 from app.employers.models import Employer
@@ -20,7 +21,7 @@ from app.needs.enums import OPEN_STATUSES
 from app.needs.models import RecruitmentNeed
 from app.pagination import Page, paginate
 from app.plans.models import PlanEmployer, ProspectionPlan
-from app.referential.models import Operator
+from app.referential.models import Basin, Operator
 
 
 def _scoped_basin_ids(user: User, basin_id: int | None) -> list[int] | None:
@@ -197,6 +198,34 @@ def visible_task_forces(user: User) -> sa.Select:
     return query
 
 
+def get_visible_task_force(user: User, task_force_id: int) -> TaskForce | None:
+    return db.session.scalar(visible_task_forces(user).where(TaskForce.id == task_force_id))
+
+
+def get_visible_member(user: User, member_id: int) -> TaskForceMember | None:
+    """A member of a task force the user may see."""
+    member = db.session.get(TaskForceMember, member_id)
+    if member is None or get_visible_task_force(user, member.task_force_id) is None:
+        return None
+    return member
+
+
+def task_force_candidates(task_force: TaskForce) -> list[User]:
+    """The active users who may join the task force and are not in it yet, by name."""
+    current = {member.user_id for member in task_force.members}
+    candidates = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.is_active.is_(True),
+            User.role.in_(ASSIGNABLE_ROLES),
+            User.basins.any(Basin.id == task_force.basin_id),
+        )
+        .options(joinedload(User.operator))
+        .order_by(User.full_name)
+    )
+    return [user for user in candidates if user.id not in current]
+
+
 @dataclass
 class MemberRow:
     member: TaskForceMember
@@ -258,6 +287,10 @@ def pending_handovers(user: User) -> sa.Select:
     return query
 
 
+def get_pending_handover(user: User, request_id: int) -> HandoverRequest | None:
+    return db.session.scalar(pending_handovers(user).where(HandoverRequest.id == request_id))
+
+
 def contact_history(employer_id: int) -> list[Assignment]:
     return list(
         db.session.scalars(
@@ -276,4 +309,13 @@ def pending_handover_for(employer_id: int) -> HandoverRequest | None:
         sa.select(HandoverRequest).where(
             HandoverRequest.employer_id == employer_id, HandoverRequest.status == HandoverStatus.PENDING
         )
+    )
+
+
+def portfolio_size(user: User) -> int:
+    """How many employers have the user as their active privileged contact."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Assignment)
+        .where(Assignment.adviser_id == user.id, Assignment.ended_at.is_(None))
     )

@@ -13,12 +13,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.assignments.enums import HandoverStatus
 from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
+from app.assignments.signals import (
+    handover_decided,
+    handover_requested,
+    portfolio_released,
+    privileged_contact_assigned,
+)
 from app.auth.enums import Role
 from app.auth.models import User
 from app.employers.models import Employer
 from app.errors import DomainError
 from app.extensions import db
-from app.notifications.services import notify
 from app.referential.models import Basin
 from app.timeutils import utcnow
 
@@ -109,18 +114,8 @@ def assign_privileged_contact(
         if message is None:
             raise
         raise AssignmentConflict(message.format(employer=employer.display_name)) from error
-    notify(
-        adviser,
-        "assignment",
-        f"Vous êtes désormais l'interlocuteur privilégié de {employer.display_name}.",
-        link=_employer_link(employer),
-        employer_id=employer.id,
-    )
+    privileged_contact_assigned.send(assignment)
     return assignment
-
-
-def _employer_link(employer: Employer) -> str:
-    return f"/entreprises/{employer.url_key}"
 
 
 def end_assignment(assignment: Assignment, reason: str) -> None:
@@ -163,14 +158,7 @@ def release_portfolio(user: User, reason: str) -> int:
     for assignment in assignments:
         end_assignment(assignment, reason)
         per_basin[assignment.employer.basin_id] = per_basin.get(assignment.employer.basin_id, 0) + 1
-    for basin_id, count in per_basin.items():
-        for lead in task_force_leads(basin_id):
-            notify(
-                lead,
-                "portfolio_released",
-                f"{count} entreprise(s) de {user.full_name} attendent un nouvel interlocuteur privilégié.",
-                link="/affectations",
-            )
+    portfolio_released.send(user, released_per_basin=per_basin)
     return len(assignments)
 
 
@@ -191,12 +179,7 @@ def request_handover(*, employer: Employer, requested_by: User, reason: str) -> 
         raise AssignmentConflict(
             f"Une demande de passation est déjà en attente pour {employer.display_name}."
         ) from error
-    message = f"Demande de passation pour {employer.display_name} par {requested_by.full_name} : {reason}"
-    recipients = task_force_leads(employer.basin_id)
-    if current.adviser_id != requested_by.id:
-        recipients.append(current.adviser)
-    for recipient in recipients:
-        notify(recipient, "handover_requested", message[:500], link="/passations", employer_id=employer.id)
+    handover_requested.send(request)
     return request
 
 
@@ -235,13 +218,7 @@ def decide_handover(
                 assigned_by=decided_by,
                 reason=f"Passation acceptée : {request.reason}"[:500],
             )
-    verdict = "acceptée" if approve else "refusée"
-    message = f"Passation {verdict} pour {employer.display_name}" + (f" : {note}" if note else ".")
-    recipients = {request.assignment.adviser_id: request.assignment.adviser}
-    if request.requested_by is not None:
-        recipients[request.requested_by.id] = request.requested_by
-    for recipient in recipients.values():
-        notify(recipient, "handover_decided", message[:500], link=_employer_link(employer), employer_id=employer.id)
+    handover_decided.send(request)
     return new_assignment
 
 

@@ -1,7 +1,5 @@
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.assignments import bp
 from app.assignments.forms import (
@@ -13,16 +11,18 @@ from app.assignments.forms import (
 )
 from app.assignments.models import HandoverRequest, TaskForce, TaskForceMember
 from app.assignments.queries import (
-    contact_history,
+    get_pending_handover,
+    get_visible_member,
+    get_visible_task_force,
     member_loads,
     pending_handover_for,
     pending_handovers,
     queue_page,
+    task_force_candidates,
     task_force_members,
     visible_task_forces,
 )
 from app.assignments.services import (
-    ASSIGNABLE_ROLES,
     AssignmentChoice,
     AssignmentConflict,
     AssignmentError,
@@ -35,15 +35,14 @@ from app.assignments.services import (
     request_handover,
     update_member,
 )
-from app.auth.enums import Role
 from app.auth.models import User
-from app.auth.queries import visible_basins
+from app.auth.queries import get_visible_basin, visible_basins
 from app.employers.models import Employer
-from app.employers.queries import visible_employers
+from app.employers.queries import get_visible_employer_by_id, get_visible_employers_by_id
 from app.extensions import db
 from app.pagination import paginate
-from app.referential.models import Basin
 from app.timeutils import today_paris
+from app.transactions import keep_changes, refusal_shown
 
 
 def _user() -> User:
@@ -52,16 +51,6 @@ def _user() -> User:
 
 def _status_for(error: AssignmentError) -> int:
     return 409 if isinstance(error, AssignmentConflict) else 400
-
-
-@bp.app_context_processor
-def employer_assignments_helpers():
-    """Data for the block included in the employer page (employers/detail.html)."""
-
-    def privileged_contact_history(employer: Employer) -> dict:
-        return {"history": contact_history(employer.id), "pending_handover": pending_handover_for(employer.id)}
-
-    return {"privileged_contact_history": privileged_contact_history}
 
 
 # --- The lead's queue -------------------------------------------------------------------------
@@ -85,7 +74,7 @@ def assign():
     form = request.form
     only = form.get("only", type=int)
     selected = [only] if only else [int(v) for v in form.getlist("employer_id") if v.isdigit()]
-    employers = {e.id: e for e in db.session.scalars(visible_employers(current_user).where(Employer.id.in_(selected)))}
+    employers = get_visible_employers_by_id(current_user, selected)
     if len(employers) != len(set(selected)):
         abort(404)
     choices = [
@@ -97,7 +86,8 @@ def assign():
         for employer_id in selected
     ]
     outcome = assign_in_bulk(choices, assigned_by=_user(), reason=form.get("reason", "")[:500])
-    db.session.commit()
+    # Each employer is assigned on its own: those assigned stay so even when others are refused.
+    keep_changes()
     if outcome.assigned:
         flash(f"{len(outcome.assigned)} entreprise(s) affectée(s) ; chaque interlocuteur est prévenu.", "success")
     if not outcome.refused:
@@ -111,17 +101,16 @@ def assign():
 
 
 def _task_force_or_404(task_force_id: int) -> TaskForce:
-    task_force = db.session.scalar(visible_task_forces(current_user).where(TaskForce.id == task_force_id))
+    task_force = get_visible_task_force(current_user, task_force_id)
     if task_force is None:
         abort(404)
     return task_force
 
 
 def _member_or_404(member_id: int) -> TaskForceMember:
-    member = db.session.get(TaskForceMember, member_id)
+    member = get_visible_member(current_user, member_id)
     if member is None:
         abort(404)
-    _task_force_or_404(member.task_force_id)
     return member
 
 
@@ -140,35 +129,24 @@ def task_forces():
 @bp.route("/task-forces", methods=["POST"])
 def task_force_create():
     form = _task_force_form()
+    status = 400
     if form.validate_on_submit():
-        try:
-            task_force = create_task_force(basin=db.session.get(Basin, form.basin_id.data), name=form.name.data)
-        except AssignmentError as error:
-            flash(str(error), "error")
-            status = _status_for(error)
-        else:
-            db.session.commit()
+        with refusal_shown() as outcome:
+            task_force = create_task_force(
+                basin=get_visible_basin(current_user, form.basin_id.data), name=form.name.data
+            )
+        if not outcome.refused:
             flash("Task force créée : ajoutez-y ses membres.", "success")
             return redirect(url_for("assignments.task_force", task_force_id=task_force.id))
-    else:
-        status = 400
+        status = _status_for(outcome.error)
     page = paginate(visible_task_forces(current_user), 1)
     return render_template("assignments/task_forces.html", page=page, form=form), status
 
 
 def _add_member_form(task_force: TaskForce) -> AddMemberForm:
     form = AddMemberForm()
-    current = {member.user_id for member in task_force.members}
-    candidates = db.session.scalars(
-        sa.select(User)
-        .where(
-            User.is_active.is_(True), User.role.in_(ASSIGNABLE_ROLES), User.basins.any(Basin.id == task_force.basin_id)
-        )
-        .options(joinedload(User.operator))
-        .order_by(User.full_name)
-    )
     form.user_id.choices = [("", "— Choisir —")] + [
-        (u.id, f"{u.full_name} — {u.operator.name if u.operator else ''}") for u in candidates if u.id not in current
+        (u.id, f"{u.full_name} — {u.operator.name if u.operator else ''}") for u in task_force_candidates(task_force)
     ]
     return form
 
@@ -183,7 +161,6 @@ def _render_task_force(task_force: TaskForce, add_form: AddMemberForm | None = N
         today=today,
         add_form=add_form or _add_member_form(task_force),
         member_forms={row.member.id: MemberForm(obj=row.member, prefix=f"m{row.member.id}") for row in rows},
-        can_manage=current_user.role in (Role.ADMIN, Role.MANAGER),
     ), status
 
 
@@ -203,7 +180,6 @@ def member_add(task_force_id: int):
     except AssignmentError as error:
         form.user_id.errors.append(str(error))
         return _render_task_force(task_force, form, _status_for(error))
-    db.session.commit()
     flash("Membre ajouté à la task force.", "success")
     return redirect(url_for("assignments.task_force", task_force_id=task_force.id))
 
@@ -217,12 +193,10 @@ def member_update(member_id: int):
             for message in errors:
                 flash(message, "error")
         return _render_task_force(member.task_force, status=400)
-    try:
+    with refusal_shown() as outcome:
         update_member(member, capacity=form.capacity.data, absent_until=form.absent_until.data)
-    except AssignmentError as error:
-        flash(str(error), "error")
-        return _render_task_force(member.task_force, status=_status_for(error))
-    db.session.commit()
+    if outcome.refused:
+        return _render_task_force(member.task_force, status=_status_for(outcome.error))
     flash(f"Disponibilité de {member.user.full_name} enregistrée.", "success")
     return redirect(url_for("assignments.task_force", task_force_id=member.task_force_id))
 
@@ -232,7 +206,6 @@ def member_remove(member_id: int):
     member = _member_or_404(member_id)
     task_force_id = member.task_force_id
     remove_member(member)
-    db.session.commit()
     flash("Membre retiré de la task force.", "success")
     return redirect(url_for("assignments.task_force", task_force_id=task_force_id))
 
@@ -241,7 +214,7 @@ def member_remove(member_id: int):
 
 
 def _employer_or_404(employer_id: int) -> Employer:
-    employer = db.session.scalar(visible_employers(current_user).where(Employer.id == employer_id))
+    employer = get_visible_employer_by_id(current_user, employer_id)
     if employer is None:
         abort(404)
     return employer
@@ -256,11 +229,9 @@ def handover_request(employer_id: int):
         try:
             request_handover(employer=employer, requested_by=_user(), reason=form.reason.data)
         except AssignmentError as error:
-            db.session.rollback()
             form.reason.errors.append(str(error))
             status = _status_for(error)
         else:
-            db.session.commit()
             flash("Demande de passation envoyée au pilote de la task force.", "success")
             return redirect(url_for("employers.detail", siret=employer.url_key))
     elif form.errors:
@@ -303,14 +274,14 @@ def handovers():
 
 @bp.route("/passations/<int:request_id>/decision", methods=["POST"])
 def handover_decide(request_id: int):
-    handover = db.session.scalar(pending_handovers(current_user).where(HandoverRequest.id == request_id))
+    handover = get_pending_handover(current_user, request_id)
     if handover is None:
         abort(404)
     form = _decision_forms([handover])[handover.id]
     if not form.validate_on_submit():
         flash("Décision invalide : choisissez d'accepter ou de refuser.", "error")
         return _render_handovers(400)
-    try:
+    with refusal_shown() as outcome:
         decide_handover(
             handover,
             decided_by=_user(),
@@ -318,10 +289,7 @@ def handover_decide(request_id: int):
             note=form.note.data,
             new_adviser=db.session.get(User, form.new_adviser_id.data) if form.new_adviser_id.data else None,
         )
-    except AssignmentError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _render_handovers(_status_for(error))
-    db.session.commit()
+    if outcome.refused:
+        return _render_handovers(_status_for(outcome.error))
     flash("Décision enregistrée ; le demandeur et l'interlocuteur sont prévenus.", "success")
     return redirect(url_for("assignments.handovers"))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.enums import Role
 from app.enums import enum_column_type
 from app.extensions import db
+from app.mixins import TimestampMixin
 from app.referential.models import Basin, Operator
 from app.timeutils import UTCDateTime, utcnow
 
@@ -23,7 +24,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __audited__ = True
     __audit_exclude__ = {"password_hash", "session_token", "last_login_at"}
@@ -45,7 +46,6 @@ class User(UserMixin, db.Model):
     # Rotated on logout, password change and deactivation: every cookie that carries
     # the old token stops working (Flask sessions are client-side).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     operator: Mapped[Operator | None] = relationship()

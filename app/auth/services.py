@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.auth.enums import Role
 from app.auth.models import LoginAttempt, User, new_session_token
+from app.auth.signals import user_deactivated
 from app.errors import DomainError
 from app.extensions import db
 from app.referential.models import Basin, Operator
@@ -170,9 +171,6 @@ def update_user(
 
 
 def deactivate_user(user: User) -> None:
-    from app.assignments.services import release_portfolio  # assignments imports auth: late import
-
     user.is_active = False
     end_all_sessions(user)
-    # No employer left orphaned: the leaver's employers go back to the lead's queue.
-    release_portfolio(user, f"Compte de {user.full_name} désactivé")
+    user_deactivated.send(user)

@@ -1,6 +1,3 @@
-from urllib.parse import urlsplit
-
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -8,6 +5,7 @@ from app.auth import bp
 from app.auth.enums import Role
 from app.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from app.auth.models import User
+from app.auth.queries import all_basins, all_operators, basins_with_ids, search_users
 from app.auth.services import (
     AuthError,
     LoginRefused,
@@ -22,16 +20,8 @@ from app.auth.sessions import log_security_event, start_session
 from app.extensions import db, limiter
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
-from app.transactions import keep_changes
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: no open redirect through ?next=."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.home")
+from app.transactions import keep_changes, refusal_shown
+from app.urls import safe_next_url
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -50,7 +40,7 @@ def login():
             return render_template("auth/login.html", form=form), 429 if refusal.reason == "throttled" else 401
         start_session()
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -58,7 +48,6 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
     end_all_sessions(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     flash("Vous êtes déconnecté.", "success")
     return redirect(url_for("auth.login"))
@@ -74,7 +63,6 @@ def change_password_page():
         except AuthError as error:
             form.current_password.errors.append(str(error))
         else:
-            db.session.commit()
             # This session continues with the new token; every other one has ended.
             start_session()
             login_user(user)
@@ -86,9 +74,7 @@ def change_password_page():
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    operators = db.session.scalars(sa.select(Operator).order_by(Operator.name)).all()
-    basins = db.session.scalars(sa.select(Basin).order_by(Basin.name)).all()
-    form.set_choices(operators, basins)
+    form.set_choices(all_operators(), all_basins())
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.basin_ids.data = [b.id for b in user.basins]
@@ -97,18 +83,13 @@ def _user_form(user: User | None = None) -> UserForm:
 
 def _selected_scope(form: UserForm) -> tuple[Role, Operator | None, list[Basin]]:
     operator = db.session.get(Operator, form.operator_id.data) if form.operator_id.data else None
-    basins = db.session.scalars(sa.select(Basin).where(Basin.id.in_(form.basin_ids.data or []))).all()
-    return Role(form.role.data), operator, list(basins)
+    return Role(form.role.data), operator, basins_with_ids(form.basin_ids.data or [])
 
 
 @bp.route("/administration/utilisateurs")
 def admin_users():
-    query = sa.select(User).options(sa.orm.selectinload(User.basins), sa.orm.joinedload(User.operator))
     search = request.args.get("q", "").strip()
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(User.email.like(pattern), sa.func.lower(User.full_name).like(pattern)))
-    page = paginate(query.order_by(User.full_name, User.id), request.args.get("page", type=int))
+    page = paginate(search_users(search), request.args.get("page", type=int))
     return render_template("auth/admin_users.html", page=page, search=search)
 
 
@@ -117,7 +98,7 @@ def admin_user_new():
     form = _user_form()
     if form.validate_on_submit():
         role, operator, basins = _selected_scope(form)
-        try:
+        with refusal_shown(form) as outcome:
             if not form.password.data:
                 raise AuthError("Indiquez un mot de passe initial (12 caractères au moins).")
             create_user(
@@ -128,10 +109,7 @@ def admin_user_new():
                 operator=operator,
                 basins=basins,
             )
-        except AuthError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("Compte créé.", "success")
             return redirect(url_for("auth.admin_users"))
     status = 400 if form.errors or form.form_errors else 200
@@ -145,7 +123,7 @@ def admin_user_edit(user_id: int):
     del form.password
     if form.validate_on_submit():
         role, operator, basins = _selected_scope(form)
-        try:
+        with refusal_shown(form) as outcome:
             if form.email.data.strip().lower() != user.email:
                 raise AuthError("L'adresse e-mail d'un compte ne se modifie pas : créez un autre compte.")
             update_user(
@@ -156,11 +134,7 @@ def admin_user_edit(user_id: int):
                 basins=basins,
                 is_active=form.is_active.data,
             )
-        except AuthError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("Compte modifié.", "success")
             return redirect(url_for("auth.admin_users"))
     status = 400 if form.errors or form.form_errors else 200
@@ -174,6 +148,5 @@ def admin_user_deactivate(user_id: int):
         flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
         return redirect(url_for("auth.admin_users"))
     deactivate_user(user)
-    db.session.commit()
     flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.", "success")
     return redirect(url_for("auth.admin_users"))

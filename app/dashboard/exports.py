@@ -1,4 +1,8 @@
-"""The dashboard's figures as rows, for CSV and XLSX: one line per figure and basin."""
+"""The dashboard's figures as rows, for CSV and XLSX: one line per figure and basin.
+
+A rate is a fraction (0.75), as every export writes it: 0,75 in the CSV, a number in the XLSX
+(app/spreadsheets.py).
+"""
 
 from app.dashboard.queries import OPEN_AGE_THRESHOLDS, BasinFigures, Dashboard
 from app.dashboard.scopes import Period, Scope

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.activity.enums import Channel
 from app.activity.models import Interaction
@@ -227,6 +228,38 @@ FIGURES: dict[str, Figure] = {
 
 def figure_rows(name: str, basin_ids: list[int], period: Period, key: str = "") -> sa.Select:
     return FIGURES[name].rows(basin_ids, period, key)
+
+
+# How the drill-down lists each kind of record: what a row shows loaded, in a stable order.
+_RECORD_LISTS = {
+    "employers": lambda ids: (
+        sa.select(Employer)
+        .where(Employer.id.in_(ids))
+        .options(joinedload(Employer.basin))
+        .order_by(Employer.search_name, Employer.id)
+    ),
+    "needs": lambda ids: (
+        sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.id.in_(ids))
+        .options(joinedload(RecruitmentNeed.employer).joinedload(Employer.basin))
+        .order_by(RecruitmentNeed.identified_on, RecruitmentNeed.id)
+    ),
+    "interactions": lambda ids: (
+        sa.select(Interaction)
+        .where(Interaction.id.in_(ids))
+        .options(joinedload(Interaction.employer), joinedload(Interaction.author))
+        .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
+    ),
+}
+
+
+def figure_records(name: str, basin_ids: list[int], period: Period, key: str = "") -> sa.Select:
+    """The records behind one figure, for the drill-down: the same rows the dashboard counted.
+
+    Raises ValueError or TypeError for a key that the figure cannot read.
+    """
+    rows = figure_rows(name, basin_ids, period, key).subquery()
+    return _RECORD_LISTS[FIGURES[name].kind](sa.select(rows.c.record_id))
 
 
 # --- Aggregates ----------------------------------------------------------------------

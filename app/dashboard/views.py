@@ -1,17 +1,13 @@
-import sqlalchemy as sa
 from flask import abort, flash, render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
-from app.activity.models import Interaction
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
-from app.dashboard.queries import FIGURES, build_dashboard, figure_rows
+from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
-from app.employers.models import Employer
-from app.needs.exports import spreadsheet_response
-from app.needs.models import RecruitmentNeed
+from app.events.queries import event_totals_between_days
 from app.pagination import paginate
+from app.spreadsheets import spreadsheet_response
 
 
 def _scope_and_period(warn: bool = True):
@@ -34,29 +30,8 @@ def index():
         choices=choices,
         period=period,
         query_args=query_args,
+        event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
     )
-
-
-RECORD_QUERIES = {
-    "employers": lambda ids: (
-        sa.select(Employer)
-        .where(Employer.id.in_(ids))
-        .options(joinedload(Employer.basin))
-        .order_by(Employer.search_name, Employer.id)
-    ),
-    "needs": lambda ids: (
-        sa.select(RecruitmentNeed)
-        .where(RecruitmentNeed.id.in_(ids))
-        .options(joinedload(RecruitmentNeed.employer).joinedload(Employer.basin))
-        .order_by(RecruitmentNeed.identified_on, RecruitmentNeed.id)
-    ),
-    "interactions": lambda ids: (
-        sa.select(Interaction)
-        .where(Interaction.id.in_(ids))
-        .options(joinedload(Interaction.employer), joinedload(Interaction.author))
-        .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
-    ),
-}
 
 
 @bp.route("/tableau-de-bord/detail")
@@ -74,10 +49,10 @@ def drilldown():
             abort(404)
     key = request.args.get("cle", "")[:40]
     try:
-        rows = figure_rows(request.args["indicateur"], [basin.id for basin in basins], period, key).subquery()
+        records = figure_records(request.args["indicateur"], [basin.id for basin in basins], period, key)
     except (ValueError, TypeError):
         abort(400)
-    page = paginate(RECORD_QUERIES[figure.kind](sa.select(rows.c.record_id)), request.args.get("page", type=int))
+    page = paginate(records, request.args.get("page", type=int))
     return render_template(
         "dashboard/drilldown.html", figure=figure, page=page, scope=scope, period=period, basins=basins, key=key
     )

@@ -7,8 +7,9 @@ import click
 from flask.cli import with_appcontext
 
 from app.audit.services import acting_as
-from app.employers.importing import ImportFileError, import_sirene
-from app.extensions import db
+from app.employers.readers import ImportFileError
+from app.employers.sirene import import_sirene
+from app.transactions import transaction
 
 
 @click.command("import-sirene")
@@ -27,11 +28,9 @@ def import_sirene_command(basin_code: str, legal_units: Path | None, details: bo
     sizes = [p.stat().st_size for p in (establishments, legal_units) if p is not None and p.exists()]
     with click.progressbar(length=max(sum(sizes), 1), label="Lecture", file=sys.stderr) as bar:
         try:
-            with acting_as("flask import-sirene"):
+            with acting_as("flask import-sirene"), transaction():
                 report = import_sirene(basin_code, establishments, legal_units, on_bytes=bar.update)
-                db.session.commit()
         except ImportFileError as error:
-            db.session.rollback()
             raise click.ClickException(f"{error} Rien n'a été modifié dans la base.") from None
     for line in report.summary_lines():
         click.echo(line)

@@ -1,4 +1,3 @@
-import sqlalchemy as sa
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,11 +14,10 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from app.auth.models import User
 from app.auth.queries import visible_basins
 from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
-from app.employers.models import Employer, Tag
-from app.extensions import db
+from app.employers.models import Employer
+from app.employers.queries import active_operators, all_tags, basin_communes, naf_choices
 from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
-from app.referential.models import Basin, BasinCommune, NafCode, Operator
 
 
 def _optional_int(value):
@@ -33,7 +31,8 @@ class EmployerSearchForm(FrenchForm):
         csrf = False
 
     q = StringField("Rechercher", validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
-    basin = SelectField("Bassin", coerce=_optional_int, validators=[Optional()])
+    # Field names are the URL's keys, in French: users read them.
+    bassin = SelectField("Bassin", coerce=_optional_int, validators=[Optional()])
     naf = SelectField("Activité (NAF)", validators=[Optional()])
     headcount = SelectField("Effectif", validators=[Optional()])
     shortage = SelectField("Secteur en tension", validators=[Optional()])
@@ -44,28 +43,24 @@ class EmployerSearchForm(FrenchForm):
         validators=[Optional(), NumberRange(min=1, max=120, message="Entre 1 et 120 mois.")],
     )
     open_need = BooleanField("Avec un besoin ouvert")
-    sort = SelectField("Trier par", choices=EmployerSort.choices(), validators=[Optional()])
+    tri = SelectField("Trier par", choices=EmployerSort.choices(), validators=[Optional()])
 
     def set_choices(self, user: User) -> None:
-        self.basin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in visible_basins(user)]
-        nafs = db.session.execute(
-            sa.select(NafCode.code, NafCode.label, NafCode.level)
-            .where(NafCode.level.in_([NafLevel.SECTION, NafLevel.DIVISION]))
-            .order_by(NafCode.code)
-        ).all()
+        self.bassin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in visible_basins(user)]
+        nafs = naf_choices([NafLevel.SECTION, NafLevel.DIVISION])
         sections = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.SECTION]
         divisions = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.DIVISION]
         self.naf.choices = [("", "Toutes")] + sections + divisions
         self.headcount.choices = [("", "Toutes")] + HeadcountBand.choices()
         self.shortage.choices = [("", "Tous")] + ShortageSector.choices()
-        self.tag.choices = [(t.id, t.label) for t in db.session.scalars(sa.select(Tag).order_by(Tag.label))]
-        operators = db.session.scalars(sa.select(Operator).where(Operator.is_active).order_by(Operator.name))
+        self.tag.choices = [(t.id, t.label) for t in all_tags()]
+        operators = active_operators()
         self.contact.choices = (
             [("", "Peu importe")]
             + PrivilegedContactFilter.choices()
             + [(str(o.id), f"Opérateur : {o.name}") for o in operators]
         )
-        self.sort.choices = EmployerSort.choices()
+        self.tri.choices = EmployerSort.choices()
 
 
 class EmployerForm(FrenchForm):
@@ -88,22 +83,15 @@ class EmployerForm(FrenchForm):
     confirm_duplicate = BooleanField("Je confirme qu'il s'agit d'une autre entreprise")
 
     def set_choices(self, user: User) -> None:
-        subclasses = db.session.execute(
-            sa.select(NafCode.code, NafCode.label).where(NafCode.level == NafLevel.SUBCLASS).order_by(NafCode.code)
-        ).all()
-        self.naf_code.choices = [("", "— Non renseignée —")] + [(c, f"{c} — {label}") for c, label in subclasses]
+        subclasses = naf_choices([NafLevel.SUBCLASS])
+        self.naf_code.choices = [("", "— Non renseignée —")] + [(c, f"{c} — {label}") for c, label, _ in subclasses]
         self.headcount_band.choices = [("", "— Non renseignée —")] + HeadcountBand.choices()
         basin_ids = [b.id for b in visible_basins(user)]
-        communes = db.session.execute(
-            sa.select(BasinCommune.insee_code, BasinCommune.name, Basin.name)
-            .join(BasinCommune.basin)
-            .where(BasinCommune.basin_id.in_(basin_ids))
-            .order_by(BasinCommune.name)
-        ).all()
+        communes = basin_communes(basin_ids)
         self.commune_insee.choices = [("", "— Choisir —")] + [
             (code, f"{name} ({code}) — {basin}") for code, name, basin in communes
         ]
-        self.tag_ids.choices = [(t.id, t.label) for t in db.session.scalars(sa.select(Tag).order_by(Tag.label))]
+        self.tag_ids.choices = [(t.id, t.label) for t in all_tags()]
 
     def fill_from(self, employer: Employer) -> None:
         self.siret.data = employer.siret

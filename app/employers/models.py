@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.employers.enums import EmployerSource
 from app.enums import enum_column_type
 from app.extensions import db
+from app.mixins import TimestampMixin
 from app.referential.enums import HeadcountBand
 from app.referential.models import Basin, NafCode
 from app.text import normalize_for_search
@@ -37,7 +38,7 @@ class Tag(db.Model):
         return self.label
 
 
-class Employer(db.Model):
+class Employer(TimestampMixin, db.Model):
     """One establishment, identified by its SIRET when it has one."""
 
     __tablename__ = "employers"
@@ -71,7 +72,6 @@ class Employer(db.Model):
     source: Mapped[EmployerSource] = mapped_column(
         enum_column_type(EmployerSource, "source"), default=EmployerSource.MANUAL
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Set when an adviser saves the record: imports then only fill its empty fields.
     edited_by_hand_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -145,7 +145,7 @@ def move_rows_to_employer_basin(connection, employer_id: int) -> None:
         connection.execute(sa.update(table).where(table.c.employer_id == employer_id).values(basin_id=basin))
 
 
-class EmployerContact(db.Model):
+class EmployerContact(TimestampMixin, db.Model):
     """A person at the employer: personal data, purged 3 years after the last contact."""
 
     __tablename__ = "employer_contacts"
@@ -161,7 +161,6 @@ class EmployerContact(db.Model):
     is_opposed_to_contact: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_contacted_on: Mapped[date | None] = mapped_column(index=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     employer: Mapped[Employer] = relationship(back_populates="contacts")
 

@@ -11,13 +11,13 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
-from app.employers.models import Employer, employer_tags
+from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.pagination import MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
-from app.referential.models import NafCode
+from app.referential.models import Basin, BasinCommune, NafCode, Operator
 from app.text import normalize_for_search
 
 MAX_SEARCH_WORDS = 8
@@ -30,8 +30,6 @@ TYPO_SIMILARITY = 0.5
 # sort may end at.
 LOOK_AHEAD_NAMES = 20_000
 MAX_NAME_ORDER_ROW = 1_000
-# Collations in which the names starting with "garage" are exactly those in ["garage", "garagf").
-_BYTE_ORDER_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8"}
 
 
 def visible_employers(user: User) -> sa.Select:
@@ -187,12 +185,27 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, 28))
 
 
-_ORDERINGS = {
-    EmployerSort.NAME: (Employer.search_name, Employer.id),
-    EmployerSort.NAME_DESC: (Employer.search_name.desc(), Employer.id.desc()),
-    EmployerSort.COMMUNE: (Employer.commune_name, Employer.search_name, Employer.id),
-    EmployerSort.NEWEST: (Employer.id.desc(),),
-}
+def _byte_order(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """Names sorted and compared byte-wise, as SQLite's BINARY does, whatever PostgreSQL's collation.
+
+    The name search's shorter ways (``_first_ids_by_name``) rely on it: in byte order the names
+    starting with "garage" are exactly those in ["garage", "garagf"), which a locale's order
+    (spaces ignored, contractions) does not promise. Migration 0900 builds the name indexes of
+    PostgreSQL with the same collation, so that they serve these sorts.
+    """
+    if db.engine.dialect.name == "postgresql":
+        return expression.self_group().collate("C")
+    return expression
+
+
+def _ordering(sort: EmployerSort) -> tuple:
+    if sort is EmployerSort.NAME:
+        return (_byte_order(Employer.search_name), Employer.id)
+    if sort is EmployerSort.NAME_DESC:
+        return (_byte_order(Employer.search_name).desc(), Employer.id.desc())
+    if sort is EmployerSort.COMMUNE:
+        return (Employer.commune_name, Employer.search_name, Employer.id)
+    return (Employer.id.desc(),)
 
 
 def _matching_employers(user: User, filters: EmployerFilters, today: date, condition) -> sa.Select:
@@ -215,9 +228,9 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
         # name index hoping to meet the matches early, and since names cluster by trade
         # ("Garage …", "Restaurant …") that walk can read millions of rows. This way it
         # starts from the matches (text index, portfolio) and sorts only those.
-        key = Employer.search_name + ""
+        key = _byte_order(Employer.search_name + "")
         return query.order_by(key.desc() if filters.sort is EmployerSort.NAME_DESC else key, Employer.id)
-    return query.order_by(*_ORDERINGS[filters.sort])
+    return query.order_by(*_ordering(filters.sort))
 
 
 def search_page(user: User, filters: EmployerFilters, today: date, page: int | None, per_page: int) -> Page:
@@ -243,9 +256,9 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
 def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted: int) -> list[int] | None:
     """The ids of the first ``wanted`` matches of a name search, without sorting every match.
 
-    None when this cannot be done (SQLite's word index is fast enough, other sorts, deep pages,
-    a collation that does not sort names byte-wise) or is not worth it (several words: the
-    rows holding all of them are few, and sorting them is cheap).
+    None when this cannot be done (SQLite's word index is fast enough, other sorts, deep pages)
+    or is not worth it (several words: the rows holding all of them are few, and sorting them
+    is cheap). Names are compared byte-wise (``_byte_order``), as ``search_employers`` sorts them.
     1. Words spread over the register (a commune): the first names in sort order hold the page.
     2. One word: every match either starts with it, and those names are one range of the name
        index, read in order; or has it inside its first word or in its other words (the
@@ -258,13 +271,13 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         or wanted > MAX_NAME_ORDER_ROW
         or filters.sort not in (EmployerSort.NAME, EmployerSort.NAME_DESC)
         or db.engine.dialect.name != "postgresql"
-        or not _names_sort_bytewise()
     ):
         return None
     matching = _matching_employers(user, filters, today, _text_condition(filters.text))
 
     def in_order(id_column, name_column):
         # As search_employers orders a narrowed search: ties by ascending id either way.
+        name_column = _byte_order(name_column)
         return (name_column.desc() if filters.sort is EmployerSort.NAME_DESC else name_column, id_column)
 
     # The window is read from the name index alone; only its matches are looked up.
@@ -290,7 +303,9 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
     word = words[0]
     candidates = matching.with_only_columns(Employer.id, Employer.search_name)
     starting_with_word = (
-        candidates.where(Employer.search_name >= word, Employer.search_name < _next_prefix(word))
+        candidates.where(
+            _byte_order(Employer.search_name) >= word, _byte_order(Employer.search_name) < _next_prefix(word)
+        )
         .order_by(*in_order(Employer.id, Employer.search_name))
         .limit(wanted)
     )
@@ -315,11 +330,6 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
 def _next_prefix(word: str) -> str:
     """The first string after every string starting with ``word`` (whose characters are [a-z0-9])."""
     return word[:-1] + chr(ord(word[-1]) + 1)
-
-
-def _names_sort_bytewise() -> bool:
-    collation = db.session.scalar(sa.text("SELECT datcollate FROM pg_database WHERE datname = current_database()"))
-    return collation in _BYTE_ORDER_COLLATIONS
 
 
 def supports_typo_tolerance() -> bool:
@@ -379,6 +389,25 @@ def get_visible_employer(user: User, key: str) -> Employer | None:
             selectinload(Employer.tags),
             selectinload(Employer.contacts),
         )
+    )
+
+
+def get_visible_employer_by_id(user: User, employer_id: int) -> Employer | None:
+    return db.session.scalar(visible_employers(user).where(Employer.id == employer_id))
+
+
+def get_visible_employers_by_id(user: User, employer_ids: list[int]) -> dict[int, Employer]:
+    """The employers among ``employer_ids`` that the user may see, by id."""
+    return {
+        employer.id: employer
+        for employer in db.session.scalars(visible_employers(user).where(Employer.id.in_(employer_ids)))
+    }
+
+
+def get_employer_contact(employer: Employer, contact_id: int) -> EmployerContact | None:
+    """One of the employer's contact persons."""
+    return db.session.scalar(
+        sa.select(EmployerContact).where(EmployerContact.id == contact_id, EmployerContact.employer_id == employer.id)
     )
 
 
@@ -470,3 +499,37 @@ def timeline(employer: Employer, limit: int = TIMELINE_LIMIT) -> list[TimelineEn
             )
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries[:limit]
+
+
+# --- The choices of the employer forms -------------------------------------------------------
+
+
+def naf_choices(levels: list[NafLevel]) -> list[tuple[str, str, NafLevel]]:
+    """(code, label, level) of the NAF codes of these levels, by code."""
+    return list(
+        db.session.execute(
+            sa.select(NafCode.code, NafCode.label, NafCode.level)
+            .where(NafCode.level.in_(levels))
+            .order_by(NafCode.code)
+        ).tuples()
+    )
+
+
+def all_tags() -> list[Tag]:
+    return list(db.session.scalars(sa.select(Tag).order_by(Tag.label)))
+
+
+def active_operators() -> list[Operator]:
+    return list(db.session.scalars(sa.select(Operator).where(Operator.is_active).order_by(Operator.name)))
+
+
+def basin_communes(basin_ids: list[int]) -> list[tuple[str, str, str]]:
+    """(INSEE code, commune name, basin name) of the basins' communes, by commune name."""
+    return list(
+        db.session.execute(
+            sa.select(BasinCommune.insee_code, BasinCommune.name, Basin.name)
+            .join(BasinCommune.basin)
+            .where(BasinCommune.basin_id.in_(basin_ids))
+            .order_by(BasinCommune.name)
+        ).tuples()
+    )

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret as siret_number
 
-from app.assignments.models import Assignment
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.employers.enums import EmployerSource
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags, move_rows_to_employer_basin
+from app.employers.signals import employers_merging
 from app.errors import DomainError
 from app.extensions import db
 from app.referential.enums import HeadcountBand
@@ -321,16 +321,7 @@ def merge_employers(user: User, kept: Employer, merged: Employer, reason: str) -
     if not reason.strip():
         raise EmployerError("Indiquez pourquoi ces deux fiches sont la même entreprise.")
     now = utcnow()
-    merged_active = db.session.scalar(
-        sa.select(Assignment).where(Assignment.employer_id == merged.id, Assignment.ended_at.is_(None))
-    )
-    kept_active = db.session.scalar(
-        sa.select(Assignment).where(Assignment.employer_id == kept.id, Assignment.ended_at.is_(None))
-    )
-    if merged_active and kept_active:
-        # One door per employer: the kept record's privileged contact stays.
-        merged_active.ended_at = now
-        merged_active.end_reason = f"Fusion avec {kept.display_name} : {reason.strip()}"[:500]
+    employers_merging.send(kept, merged=merged, reason=reason.strip())
     for tag in merged.tags:
         if tag not in kept.tags:
             kept.tags.append(tag)

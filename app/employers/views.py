@@ -4,9 +4,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from app.activity.forms import InteractionForm
+from app.assignments.queries import contact_history, pending_handover_for
 from app.employers import bp
 from app.employers.enums import EmployerSort, ShortageSector
-from app.employers.export import EXPORT_LIMIT, export_csv, export_xlsx
+from app.employers.exports import EXPORT_LIMIT, export_csv, export_xlsx
 from app.employers.forms import (
     ContactPersonForm,
     EmployerForm,
@@ -14,11 +15,10 @@ from app.employers.forms import (
     MergeForm,
     SpreadsheetImportForm,
 )
-from app.employers.importing import ImportFileError, import_spreadsheet
-from app.employers.models import EmployerContact
 from app.employers.queries import (
     EmployerFilters,
     active_assignment,
+    get_employer_contact,
     get_visible_employer,
     open_follow_ups,
     row_facts,
@@ -27,6 +27,7 @@ from app.employers.queries import (
     supports_typo_tolerance,
     timeline,
 )
+from app.employers.readers import ImportFileError
 from app.employers.services import (
     ContactData,
     EditConflict,
@@ -42,7 +43,9 @@ from app.employers.services import (
     update_contact,
     update_employer,
 )
+from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
+from app.needs.queries import employer_needs
 from app.pagination import paginate
 from app.referential.enums import HeadcountBand
 from app.timeutils import today_paris
@@ -56,7 +59,7 @@ def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
         return form, None
     return form, EmployerFilters(
         text=(form.q.data or "").strip(),
-        basin_id=form.basin.data or None,
+        basin_id=form.bassin.data or None,
         naf=form.naf.data or None,
         headcount_band=HeadcountBand(form.headcount.data) if form.headcount.data else None,
         shortage=ShortageSector(form.shortage.data) if form.shortage.data else None,
@@ -64,7 +67,7 @@ def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
         privileged_contact=form.contact.data or None,
         idle_months=form.idle.data,
         has_open_need=form.open_need.data,
-        sort=EmployerSort(form.sort.data) if form.sort.data else EmployerSort.NAME,
+        sort=EmployerSort(form.tri.data) if form.tri.data else EmployerSort.NAME,
     )
 
 
@@ -159,12 +162,16 @@ def detail(siret: str):
     employer = _visible_or_404(siret)
     interaction_form = InteractionForm(formdata=None)
     interaction_form.prepare(employer, today_paris())
+    # The page composes the sections of other packages: each one's data comes from its own queries.
     return render_template(
         "employers/detail.html",
         employer=employer,
         assignment=active_assignment(employer),
         follow_ups=open_follow_ups(employer),
         timeline=timeline(employer),
+        employer_needs=employer_needs(employer),
+        contact_history=contact_history(employer.id),
+        pending_handover=pending_handover_for(employer.id),
         interaction_form=interaction_form,
     )
 
@@ -231,9 +238,9 @@ def contact_new(siret: str):
     return render_template("employers/contact_form.html", form=form, employer=employer, contact=None)
 
 
-def _contact_or_404(employer, contact_id: int) -> EmployerContact:
-    contact = db.session.get(EmployerContact, contact_id)
-    if contact is None or contact.employer_id != employer.id:
+def _contact_or_404(employer, contact_id: int):
+    contact = get_employer_contact(employer, contact_id)
+    if contact is None:
         abort(404)
     return contact
 

@@ -8,6 +8,7 @@ from app.employers.models import Employer
 from app.enums import enum_column_type
 from app.events.enums import EventKind, EventStatus
 from app.extensions import db
+from app.mixins import TimestampMixin
 from app.needs.enums import TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.referential.models import Basin, Operator
@@ -21,7 +22,7 @@ event_operators = sa.Table(
 )
 
 
-class Event(db.Model):
+class Event(TimestampMixin, db.Model):
     """A recruitment event of a basin. Candidates are counted, never named."""
 
     __tablename__ = "events"
@@ -57,7 +58,6 @@ class Event(db.Model):
     candidates_expected: Mapped[int] = mapped_column(default=0, server_default="0")
     candidates_attended: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking, and the iCalendar SEQUENCE that tells calendars an event changed.
     version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
-from app.events.enums import EventStatus
+from app.events.enums import EventKind, EventStatus
 from app.events.models import Event, EventParticipant, EventParticipantNeed
 from app.extensions import db
+from app.needs.models import RecruitmentNeed
 from app.timeutils import PARIS, to_paris
 
 
@@ -18,6 +19,20 @@ def visible_events(user: User) -> sa.Select:
     query = sa.select(Event)
     if not user.sees_all_basins:
         query = query.where(Event.basin_id.in_(user.basin_ids))
+    return query
+
+
+def filtered_events(
+    user: User, basin_ids: list[int], kind: EventKind | None = None, status: EventStatus | None = None
+) -> sa.Select:
+    """The user's events, of some basins (all of theirs without any), of a kind, in a status."""
+    query = visible_events(user)
+    if basin_ids:
+        query = query.where(Event.basin_id.in_(basin_ids))
+    if kind is not None:
+        query = query.where(Event.kind == kind)
+    if status is not None:
+        query = query.where(Event.status == status)
     return query
 
 
@@ -70,10 +85,28 @@ def month_calendar(query: sa.Select, month: date) -> MonthCalendar:
     return MonthCalendar(month=month, weeks=weeks, events_by_day=by_day)
 
 
+def events_in_period(query: sa.Select, start: date, end: date) -> sa.Select:
+    """The events that start between two Paris days (both included), in date order."""
+    return query.where(
+        Event.starts_at >= paris_midnight(start), Event.starts_at < paris_midnight(end + timedelta(days=1))
+    ).order_by(Event.starts_at, Event.id)
+
+
 def events_list(query: sa.Select, *, past: bool, now: datetime) -> sa.Select:
     if past:
         return query.where(Event.starts_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
     return query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+
+
+def participant_need_choices(participant: EventParticipant) -> list[RecruitmentNeed]:
+    """The needs a participant may bring: the employer's open ones and those already linked, latest first."""
+    linked_ids = {link.need_id for link in participant.needs}
+    needs = db.session.scalars(
+        sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.employer_id == participant.employer_id)
+        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+    )
+    return [need for need in needs if need.status.is_open or need.id in linked_ids]
 
 
 def feed_events(basin_id: int, now: datetime) -> list[Event]:
@@ -97,6 +130,11 @@ class EventTotals:
     interviews: int
     hires: int
     candidates_attended: int
+
+
+def event_totals_between_days(basin_ids: list[int] | None, first: date, last: date) -> EventTotals:
+    """``event_totals`` of the Paris days from ``first`` to ``last`` included (the dashboard's period)."""
+    return event_totals(basin_ids, paris_midnight(first), paris_midnight(last + timedelta(days=1)))
 
 
 def event_totals(basin_ids: list[int] | None, start: datetime, end: datetime) -> EventTotals:

@@ -1,27 +1,25 @@
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.queries import visible_basins
-from app.employers.models import Employer
-from app.employers.queries import visible_employers
+from app.auth.queries import get_visible_basin, visible_basins
+from app.employers.queries import get_visible_employer
 from app.events import bp
 from app.events.enums import EventKind, EventStatus
 from app.events.forms import EventForm, ParticipantForm, ParticipantNeedsForm, ResultsForm
 from app.events.ical import calendar_of
 from app.events.models import Event, EventParticipant
 from app.events.queries import (
-    event_totals,
+    events_in_period,
     events_list,
     feed_events,
+    filtered_events,
     get_visible_event,
     month_calendar,
-    paris_midnight,
-    visible_events,
+    participant_need_choices,
 )
 from app.events.services import (
     EventConflict,
@@ -36,22 +34,12 @@ from app.events.services import (
     update_event,
     update_participant,
 )
-from app.extensions import db
 from app.needs.enums import TargetPublic
-from app.needs.models import RecruitmentNeed
 from app.pagination import paginate
-from app.referential.models import Basin, Operator
+from app.referential.models import Operator
+from app.referential.queries import active_operators
 from app.timeutils import PARIS, to_paris, today_paris, utcnow
-
-
-@bp.app_context_processor
-def event_totals_for_dashboard():
-    """The dashboard's events section asks for these totals (computed only when it renders)."""
-
-    def dashboard_event_totals(basin_ids: list[int], start: date, end: date):
-        return event_totals(basin_ids, paris_midnight(start), paris_midnight(end + timedelta(days=1)))
-
-    return {"dashboard_event_totals": dashboard_event_totals}
+from app.transactions import refusal_shown
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -76,16 +64,15 @@ def _month_arg() -> date:
 
 @bp.route("/evenements")
 def index():
-    query = visible_events(current_user)
     basin_ids = [basin_id for basin_id in request.args.getlist("bassin", type=int) if basin_id]
-    if basin_ids:
-        query = query.where(Event.basin_id.in_(basin_ids))
     kind = request.args.get("type", "")
-    if kind in {k.value for k in EventKind}:
-        query = query.where(Event.kind == EventKind(kind))
     status = request.args.get("statut", "")
-    if status in {s.value for s in EventStatus}:
-        query = query.where(Event.status == EventStatus(status))
+    query = filtered_events(
+        current_user,
+        basin_ids,
+        EventKind(kind) if kind in EventKind._value2member_map_ else None,
+        EventStatus(status) if status in EventStatus._value2member_map_ else None,
+    )
     basin_id = basin_ids[0] if len(basin_ids) == 1 else None
     filters = {"basins": visible_basins(current_user), "basin_id": basin_id, "kind": kind, "kinds": EventKind}
     if request.args.get("vue") == "mois":
@@ -93,10 +80,7 @@ def index():
     start, end = _date_arg("du"), _date_arg("au")
     if start and end:
         # A period (the dashboard's drill-down): its events, in date order.
-        query = query.where(
-            Event.starts_at >= paris_midnight(start), Event.starts_at < paris_midnight(end + timedelta(days=1))
-        )
-        page = paginate(query.order_by(Event.starts_at, Event.id), request.args.get("page", type=int))
+        page = paginate(events_in_period(query, start, end), request.args.get("page", type=int))
         return render_template("events/index.html", page=page, past=None, period=(start, end), **filters)
     past = request.args.get("periode") == "passes"
     page = paginate(events_list(query, past=past, now=utcnow()), request.args.get("page", type=int))
@@ -113,15 +97,12 @@ def _date_arg(name: str) -> date | None:
 # --- Organising ----------------------------------------------------------------------
 
 
-def _event_form(event: Event | None = None) -> EventForm:
+def _event_form(event: Event | None = None) -> tuple[EventForm, list[Operator]]:
+    """The event's form, and the operators it offers."""
     form = EventForm(obj=event)
     basins = [event.basin] if event else visible_basins(current_user)
     form.basin_id.choices = [(basin.id, basin.name) for basin in basins]
-    operators = db.session.scalars(
-        sa.select(Operator)
-        .where(Operator.basins.any(Basin.id.in_([basin.id for basin in basins])), Operator.is_active)
-        .order_by(Operator.name)
-    )
+    operators = active_operators([basin.id for basin in basins])
     form.operator_ids.choices = [(operator.id, operator.name) for operator in operators]
     if request.method == "GET" and event is not None:
         starts, ends = to_paris(event.starts_at), to_paris(event.ends_at)
@@ -130,10 +111,11 @@ def _event_form(event: Event | None = None) -> EventForm:
         form.kind.data, form.status.data = event.kind.value, event.status.value
         form.target_public.data = event.target_public.value
         form.version.data = str(event.version)
-    return form
+    return form, operators
 
 
-def _event_fields(form: EventForm) -> dict:
+def _event_fields(form: EventForm, operators: list[Operator]) -> dict:
+    chosen_ids = set(form.operator_ids.data or [])
     starts_at = datetime.combine(form.day.data, form.start_time.data, tzinfo=PARIS).astimezone(UTC)
     ends_at = datetime.combine(form.day.data, form.end_time.data, tzinfo=PARIS).astimezone(UTC)
     return {
@@ -144,7 +126,7 @@ def _event_fields(form: EventForm) -> dict:
         "place": form.place.data,
         "capacity": form.capacity.data,
         "target_public": TargetPublic(form.target_public.data),
-        "operators": list(db.session.scalars(sa.select(Operator).where(Operator.id.in_(form.operator_ids.data or [])))),
+        "operators": [operator for operator in operators if operator.id in chosen_ids],
         "partner_names": form.partner_names.data or "",
         "description": form.description.data or "",
         "candidates_expected": form.candidates_expected.data,
@@ -153,16 +135,15 @@ def _event_fields(form: EventForm) -> dict:
 
 @bp.route("/evenements/nouveau", methods=["GET", "POST"])
 def new():
-    form = _event_form()
+    form, operators = _event_form()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             event = create_event(
-                basin=db.session.get(Basin, form.basin_id.data), author=current_user, **_event_fields(form)
+                basin=get_visible_basin(current_user, form.basin_id.data),
+                author=current_user,
+                **_event_fields(form, operators),
             )
-        except EventError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("Événement créé. Ajoutez les entreprises participantes.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
     status = 400 if form.errors or form.form_errors else 200
@@ -172,21 +153,19 @@ def new():
 @bp.route("/evenements/<int:event_id>/modifier", methods=["GET", "POST"])
 def edit(event_id: int):
     event = _event_or_404(event_id)
-    form = _event_form(event)
+    form, operators = _event_form(event)
     status = 200
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             update_event(
                 event,
                 expected_version=form.expected_version(),
                 status=EventStatus(form.status.data),
-                **_event_fields(form),
+                **_event_fields(form, operators),
             )
-        except EventError as error:
-            form.form_errors.append(str(error))
-            status = _status_for(error)
+        if outcome.refused:
+            status = _status_for(outcome.error)
         else:
-            db.session.commit()
             flash("Événement enregistré.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
     if form.errors:
@@ -214,16 +193,14 @@ def add_employer(event_id: int):
         flash("Indiquez le SIRET de l'entreprise participante.", "error")
         return _render_detail(event, 400)
     siret = "".join(ch for ch in form.siret.data if ch.isdigit())
-    employer = db.session.scalar(visible_employers(current_user).where(Employer.siret == siret))
+    employer = get_visible_employer(current_user, siret)
     if employer is None:
         flash(f"Aucune entreprise de vos bassins n'a le SIRET {form.siret.data}.", "error")
         return _render_detail(event, 400)
-    try:
+    with refusal_shown() as outcome:
         participant = add_participant(event, employer, needs=[])
-    except EventError as error:
-        flash(str(error), "error")
+    if outcome.refused:
         return _render_detail(event, 409)
-    db.session.commit()
     flash(f"{employer.display_name} participe. Indiquez les besoins qu'elle apporte.", "success")
     return redirect(url_for("events.participant", event_id=event.id, participant_id=participant.id))
 
@@ -240,12 +217,7 @@ def participant(event_id: int, participant_id: int):
     event = _event_or_404(event_id)
     participant = _participant_or_404(event, participant_id)
     linked_ids = {link.need_id for link in participant.needs}
-    needs = db.session.scalars(
-        sa.select(RecruitmentNeed)
-        .where(RecruitmentNeed.employer_id == participant.employer_id)
-        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
-    ).all()
-    choosable = [need for need in needs if need.status.is_open or need.id in linked_ids]
+    choosable = participant_need_choices(participant)
     form = ParticipantNeedsForm()
     form.need_ids.choices = [
         (need.id, f"{need.title} — {need.positions - need.positions_filled} poste(s) ouvert(s) sur {need.positions}")
@@ -259,13 +231,11 @@ def participant(event_id: int, participant_id: int):
             form.positions_offered.data = participant.positions_offered
     elif form.validate_on_submit():
         chosen = [need for need in choosable if need.id in set(form.need_ids.data or [])]
-        try:
+        with refusal_shown(form) as outcome:
             update_participant(participant, needs=chosen, positions_offered=form.positions_offered.data)
-        except EventError as error:
-            form.form_errors.append(str(error))
+        if outcome.refused:
             status = 409
         else:
-            db.session.commit()
             flash(f"{participant.employer.display_name} : besoins et postes enregistrés.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
     else:
@@ -277,12 +247,10 @@ def participant(event_id: int, participant_id: int):
 def remove_employer(event_id: int, participant_id: int):
     event = _event_or_404(event_id)
     participant = _participant_or_404(event, participant_id)
-    try:
+    with refusal_shown() as outcome:
         remove_participant(event, participant)
-    except EventError as error:
-        flash(str(error), "error")
+    if outcome.refused:
         return _render_detail(event, 409)
-    db.session.commit()
     flash(f"{participant.employer.display_name} ne participe plus.", "success")
     return redirect(url_for("events.detail", event_id=event.id))
 
@@ -327,7 +295,7 @@ def record(event_id: int):
     if not form.validate_on_submit() or errors:
         form.form_errors.extend(errors)
         return _render_results(event, form, entered, 400)
-    try:
+    with refusal_shown(form) as outcome:
         record_results(
             event,
             candidates_attended=form.candidates_attended.data,
@@ -335,12 +303,8 @@ def record(event_id: int):
             author=current_user,
             expected_version=form.expected_version(),
         )
-    except EventError as error:
-        db.session.rollback()
-        event = _event_or_404(event_id)
-        form.form_errors.append(str(error))
-        return _render_results(event, form, entered, _status_for(error))
-    db.session.commit()
+    if outcome.refused:
+        return _render_results(event, form, entered, _status_for(outcome.error))
     flash("Résultats enregistrés ; les postes pourvus des besoins liés sont à jour.", "success")
     return redirect(url_for("events.results", event_id=event.id))
 
@@ -438,8 +402,7 @@ def subscriptions():
 
 @bp.route("/evenements/abonnement/<int:basin_id>/renouveler", methods=["POST"])
 def rotate(basin_id: int):
-    basin = next((b for b in visible_basins(current_user) if b.id == basin_id), None) or abort(404)
+    basin = get_visible_basin(current_user, basin_id) or abort(404)
     rotate_feed(basin, author=current_user)
-    db.session.commit()
     flash(f"Nouvelle adresse d'abonnement pour {basin.name} : l'ancienne ne fonctionne plus.", "success")
     return redirect(url_for("events.subscriptions"))

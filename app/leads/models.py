@@ -8,15 +8,16 @@ from app.employers.models import SIRET_FORMAT_CHECK, Employer
 from app.enums import enum_column_type
 from app.extensions import db
 from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind, Urgency
+from app.mixins import TimestampMixin
 from app.needs.enums import ContractType
 from app.needs.models import RecruitmentNeed
 from app.referential.models import Basin
-from app.timeutils import UTCDateTime, utcnow
+from app.timeutils import UTCDateTime
 
 NEW = sa.text("status = 'new'")
 
 
-class SpotterOrganisation(db.Model):
+class SpotterOrganisation(TimestampMixin, db.Model):
     """A partner close to employers (CCI, OPCO, agence d'intérim…) whose users report leads."""
 
     __tablename__ = "spotter_organisations"
@@ -28,7 +29,6 @@ class SpotterOrganisation(db.Model):
     name: Mapped[str] = mapped_column(sa.String(160))
     kind: Mapped[SpotterKind] = mapped_column(enum_column_type(SpotterKind, "kind"))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     basin: Mapped[Basin] = relationship()
     members: Mapped[list[User]] = relationship(order_by=User.full_name, viewonly=True)
@@ -37,7 +37,7 @@ class SpotterOrganisation(db.Model):
         return self.name
 
 
-class Lead(db.Model):
+class Lead(TimestampMixin, db.Model):
     """A hiring need reported by a spotter or by the employer itself, until the task force triages it."""
 
     __tablename__ = "leads"
@@ -98,7 +98,6 @@ class Lead(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("recruitment_needs.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Two leads triaging the same lead at once: the second decision is refused, not lost.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

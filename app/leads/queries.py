@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.enums import Role
 from app.auth.models import User
@@ -33,6 +33,22 @@ def lead_list(user: User, status: LeadStatus | None = None) -> sa.Select:
     if status is LeadStatus.NEW:
         return query.order_by(Lead.created_at, Lead.id)
     return query.order_by(Lead.created_at.desc(), Lead.id.desc())
+
+
+def visible_organisations(user: User) -> sa.Select:
+    """The spotter organisations of the user's basins, by name, with their members."""
+    query = (
+        sa.select(SpotterOrganisation)
+        .options(selectinload(SpotterOrganisation.members), selectinload(SpotterOrganisation.basin))
+        .order_by(SpotterOrganisation.name)
+    )
+    if not user.sees_all_basins:
+        query = query.where(SpotterOrganisation.basin_id.in_(user.basin_ids))
+    return query
+
+
+def get_visible_organisation(user: User, organisation_id: int) -> SpotterOrganisation | None:
+    return db.session.scalar(visible_organisations(user).where(SpotterOrganisation.id == organisation_id))
 
 
 def get_visible_lead(user: User, lead_id: int) -> Lead | None:

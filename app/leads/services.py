@@ -6,7 +6,6 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.assignments.services import active_assignment_of, task_force_leads
 from app.auth.enums import Role
 from app.auth.models import User
 from app.employers.enums import EmployerSource
@@ -23,10 +22,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind, Urgency
 from app.leads.models import Lead, SpotterOrganisation
+from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_submitted
 from app.needs.enums import OPEN_STATUSES, ContractType, NeedOrigin, QualificationLevel, TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.needs.services import create_need
-from app.notifications.services import notify
 from app.referential.models import Basin, BasinCommune
 from app.text import normalize_for_search
 from app.timeutils import utcnow
@@ -189,8 +188,7 @@ def submit_lead(spotter: User, data: LeadData) -> Lead:
         submitter_key=f"user:{spotter.id}",
     )
     _save(lead)
-    for lead_user in task_force_leads(basin_id):
-        notify(lead_user, "lead_submitted", f"Nouveau signalement : {lead.job_title} chez {lead.employer_name}.")
+    lead_submitted.send(lead, by_employer=False)
     return lead
 
 
@@ -211,10 +209,7 @@ def submit_public_lead(data: LeadData) -> Lead:
         submitter_key=f"public:{data.contact_email.strip().lower()}"[:300],
     )
     _save(lead)
-    for lead_user in task_force_leads(basin_id):
-        notify(
-            lead_user, "lead_submitted", f"Besoin déposé par un employeur : {lead.job_title} chez {lead.employer_name}."
-        )
+    lead_submitted.send(lead, by_employer=True)
     return lead
 
 
@@ -281,11 +276,6 @@ def _decide(lead: Lead, status: LeadStatus, decided_by: User, note: str | None) 
     lead.decision_note = (note or "").strip()[:500] or None
 
 
-def _tell_spotter(lead: Lead, message: str) -> None:
-    if lead.spotter is not None and lead.spotter.is_active:
-        notify(lead.spotter, "lead_decided", message[:500], link=f"/signalements/{lead.id}")
-
-
 def accept_lead(
     lead: Lead,
     *,
@@ -321,16 +311,7 @@ def accept_lead(
     lead.need = need
     _decide(lead, LeadStatus.ACCEPTED, decided_by, note)
     db.session.flush()
-    contact = active_assignment_of(employer)
-    if contact is not None:
-        notify(
-            contact.adviser,
-            "lead_accepted",
-            f"Nouveau besoin signalé pour {employer.display_name} : {need.title} ({need.positions} poste(s)).",
-            link=f"/entreprises/{employer.url_key}",
-            employer_id=employer.id,
-        )
-    _tell_spotter(lead, f"Votre signalement « {lead.job_title} » chez {employer.display_name} a été accepté.")
+    lead_accepted.send(lead, need=need)
     return need
 
 
@@ -371,10 +352,7 @@ def reject_lead(lead: Lead, *, decided_by: User, reason: RejectionReason, note: 
     _check_open(lead)
     _decide(lead, LeadStatus.REJECTED, decided_by, note)
     lead.rejection_reason = reason
-    explanation = f" : {lead.decision_note}" if lead.decision_note else "."
-    _tell_spotter(
-        lead, f"Votre signalement « {lead.job_title} » n'a pas été retenu ({reason.label.lower()}){explanation}"
-    )
+    lead_rejected.send(lead)
 
 
 def merge_lead(lead: Lead, *, decided_by: User, need: RecruitmentNeed | None, note: str = "") -> None:
@@ -385,7 +363,7 @@ def merge_lead(lead: Lead, *, decided_by: User, need: RecruitmentNeed | None, no
     lead.employer = need.employer
     lead.need = need
     _decide(lead, LeadStatus.MERGED, decided_by, note)
-    _tell_spotter(lead, f"Votre signalement « {lead.job_title} » rejoint un besoin déjà suivi par le réseau.")
+    lead_merged.send(lead)
 
 
 def create_organisation(*, basin: Basin | None, name: str, kind: SpotterKind) -> SpotterOrganisation:

@@ -1,13 +1,12 @@
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.auth.access import is_allowed
 from app.auth.enums import Role
 from app.auth.models import User
-from app.auth.queries import visible_basins
-from app.extensions import db, limiter
+from app.auth.queries import active_users, get_visible_basin, visible_basins
+from app.extensions import limiter
 from app.leads import bp
 from app.leads.enums import LeadStatus, RejectionReason, SpotterKind
 from app.leads.forms import (
@@ -19,8 +18,14 @@ from app.leads.forms import (
     PublicLeadForm,
     RejectLeadForm,
 )
-from app.leads.models import Lead, SpotterOrganisation
-from app.leads.queries import contributions, get_visible_lead, lead_list
+from app.leads.models import Lead
+from app.leads.queries import (
+    contributions,
+    get_visible_lead,
+    get_visible_organisation,
+    lead_list,
+    visible_organisations,
+)
 from app.leads.services import (
     LeadConflict,
     LeadError,
@@ -36,9 +41,9 @@ from app.leads.services import (
     submit_public_lead,
 )
 from app.needs.enums import QualificationLevel, TargetPublic
-from app.needs.models import RecruitmentNeed
+from app.needs.queries import get_visible_need
 from app.pagination import paginate
-from app.referential.models import Basin
+from app.transactions import refusal_shown
 
 
 def _user() -> User:
@@ -49,9 +54,14 @@ def _status_for(error: LeadError) -> int:
     return 409 if isinstance(error, LeadConflict) else 400
 
 
+def _sees_own_reports() -> bool:
+    """Those who report leads get the reporter's portal (their own leads); the others, the triage pages."""
+    return is_allowed("leads.new", current_user.role)
+
+
 @bp.route("/signalements")
 def index():
-    if current_user.role is Role.SPOTTER:
+    if _sees_own_reports():
         page = paginate(lead_list(current_user), request.args.get("page", type=int))
         return render_template("leads/portal.html", page=page)
     status_value = request.args.get("statut", LeadStatus.NEW.value)
@@ -64,13 +74,10 @@ def index():
 def new():
     form = LeadForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             lead = submit_lead(_user(), form.data_for_service())
-        except LeadError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return render_template("leads/new.html", form=form), _status_for(error)
-        db.session.commit()
+        if outcome.refused:
+            return render_template("leads/new.html", form=form), _status_for(outcome.error)
         flash("Signalement envoyé : la task force du bassin va le traiter.", "success")
         return redirect(url_for("leads.detail", lead_id=lead.id))
     return render_template("leads/new.html", form=form), 400 if form.errors else 200
@@ -97,14 +104,14 @@ def _triage_forms(lead: Lead, accept=None, reject=None, merge=None) -> dict:
 
 
 def _render_detail(lead: Lead, status: int = 200, **forms):
-    if current_user.role is Role.SPOTTER:
+    if _sees_own_reports():
         return render_template("leads/portal_detail.html", lead=lead), status
     return render_template(
         "leads/detail.html",
         lead=lead,
         duplicates=duplicates_of(lead) if lead.is_open else [],
         look_alikes=look_alike_employers(lead) if lead.is_open else [],
-        can_triage=current_user.role in (Role.TASKFORCE_LEAD, Role.ADMIN),
+        can_triage=is_allowed("leads.accept", current_user.role),
         **_triage_forms(lead, **forms),
     ), status
 
@@ -117,16 +124,13 @@ def detail(lead_id: int):
 def _triage(lead: Lead, action, form_name: str, form):
     """Run one triage decision; a lead triaged by someone else meanwhile is a 409, not a 500."""
     try:
-        action()
-        db.session.commit()
-    except LeadError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _render_detail(_lead_or_404(lead.id), _status_for(error), **{form_name: form})
+        with refusal_shown() as outcome:
+            action()
     except StaleDataError:
-        db.session.rollback()
         flash("Ce signalement vient d'être traité par quelqu'un d'autre.", "error")
         return _render_detail(_lead_or_404(lead.id), 409)
+    if outcome.refused:
+        return _render_detail(_lead_or_404(lead.id), _status_for(outcome.error), **{form_name: form})
     return None
 
 
@@ -182,7 +186,7 @@ def merge(lead_id: int):
     form = _triage_forms(lead)["merge_form"]
     if not form.validate_on_submit():
         return _render_detail(lead, 400, merge=form)
-    need = db.session.get(RecruitmentNeed, form.need_id.data)
+    need = get_visible_need(current_user, form.need_id.data)
     refused = _triage(lead, lambda: merge_lead(lead, decided_by=_user(), need=need, note=form.note.data), "merge", form)
     if refused:
         return refused
@@ -204,32 +208,24 @@ def _organisation_form() -> OrganisationForm:
     return form
 
 
-def _organisations_query():
-    query = (
-        sa.select(SpotterOrganisation)
-        .options(selectinload(SpotterOrganisation.members), selectinload(SpotterOrganisation.basin))
-        .order_by(SpotterOrganisation.name)
-    )
-    if not current_user.sees_all_basins:
-        query = query.where(SpotterOrganisation.basin_id.in_(current_user.basin_ids))
-    return query
+def _attachable_spotters() -> list[User]:
+    """The active spotters who work on one of the user's basins (any of them for an admin)."""
+    return active_users(Role.SPOTTER, None if current_user.sees_all_basins else current_user.basin_ids)
 
 
-def _attach_form() -> AttachSpotterForm:
+def _attach_form(spotters: list[User]) -> AttachSpotterForm:
     form = AttachSpotterForm()
-    spotters = db.session.scalars(
-        sa.select(User).where(User.role == Role.SPOTTER, User.is_active.is_(True)).order_by(User.full_name)
-    )
-    form.user_id.choices = [("", "— Choisir —")] + [
-        (u.id, u.full_name) for u in spotters if current_user.sees_all_basins or u.basin_ids & current_user.basin_ids
-    ]
+    form.user_id.choices = [("", "— Choisir —")] + [(u.id, u.full_name) for u in spotters]
     return form
 
 
 def _render_organisations(form=None, status: int = 200):
-    page = paginate(_organisations_query(), request.args.get("page", type=int))
+    page = paginate(visible_organisations(current_user), request.args.get("page", type=int))
     return render_template(
-        "leads/organisations.html", page=page, form=form or _organisation_form(), attach_form=_attach_form()
+        "leads/organisations.html",
+        page=page,
+        form=form or _organisation_form(),
+        attach_form=_attach_form(_attachable_spotters()),
     ), status
 
 
@@ -245,31 +241,30 @@ def organisation_create():
         return _render_organisations(form, 400)
     try:
         create_organisation(
-            basin=db.session.get(Basin, form.basin_id.data), name=form.name.data, kind=SpotterKind(form.kind.data)
+            basin=get_visible_basin(current_user, form.basin_id.data),
+            name=form.name.data,
+            kind=SpotterKind(form.kind.data),
         )
     except LeadError as error:
+        # On the name field: once the form is valid, the refusal left is a name already used on the basin.
         form.name.errors.append(str(error))
         return _render_organisations(form, _status_for(error))
-    db.session.commit()
     flash("Organisation créée.", "success")
     return redirect(url_for("leads.organisations"))
 
 
 @bp.route("/repereurs/<int:organisation_id>/membres", methods=["POST"])
 def organisation_attach(organisation_id: int):
-    organisation = db.session.scalar(_organisations_query().where(SpotterOrganisation.id == organisation_id))
-    if organisation is None:
-        abort(404)
-    form = _attach_form()
+    organisation = get_visible_organisation(current_user, organisation_id) or abort(404)
+    spotters = _attachable_spotters()
+    form = _attach_form(spotters)
     if not form.validate_on_submit():
         flash("Choisissez un repéreur.", "error")
         return _render_organisations(status=400)
-    try:
-        attach_spotter(organisation, db.session.get(User, form.user_id.data))
-    except LeadError as error:
-        flash(str(error), "error")
+    with refusal_shown() as outcome:
+        attach_spotter(organisation, next((u for u in spotters if u.id == form.user_id.data), None))
+    if outcome.refused:
         return _render_organisations(status=400)
-    db.session.commit()
     flash("Repéreur rattaché à l'organisation.", "success")
     return redirect(url_for("leads.organisations"))
 
@@ -285,13 +280,10 @@ def public_form():
         if form.website.data:
             # A robot filled the trap: answer as if all went well, keep nothing.
             return redirect(url_for("leads.public_thanks"))
-        try:
+        with refusal_shown() as outcome:
             submit_public_lead(form.data_for_service())
-        except LeadError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return render_template("leads/public_form.html", form=form), _status_for(error)
-        db.session.commit()
+        if outcome.refused:
+            return render_template("leads/public_form.html", form=form), _status_for(outcome.error)
         return redirect(url_for("leads.public_thanks"))
     return render_template("leads/public_form.html", form=form), 400 if form.errors else 200
 

@@ -1,42 +1,29 @@
-import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from app.activity.enums import FollowUpStatus
-from app.activity.models import FollowUp
-from app.assignments.models import Assignment
-from app.auth.enums import Role
-from app.extensions import db
+from app.activity.queries import due_follow_up_counts
+from app.assignments.queries import portfolio_size
+from app.auth.home import home_page
 from app.main import bp
+from app.main.queries import database_is_reachable
+from app.plans.queries import adviser_targets
 from app.timeutils import today_paris
 
 
 @bp.route("/")
 def home():
-    if current_user.role is Role.SPOTTER:
-        return render_template("main/home_spotter.html")
+    page = home_page(current_user.role)
+    if not page.shows_work:
+        return render_template(page.template)
     today = today_paris()
-    open_follow_ups = (
-        sa.select(sa.func.count())
-        .select_from(FollowUp)
-        .where(FollowUp.owner_id == current_user.id, FollowUp.status == FollowUpStatus.OPEN)
-    )
-    counts = {
-        "due": db.session.scalar(open_follow_ups.where(FollowUp.due_on == today)),
-        "overdue": db.session.scalar(open_follow_ups.where(FollowUp.due_on < today)),
-        "portfolio": db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Assignment)
-            .where(Assignment.adviser_id == current_user.id, Assignment.ended_at.is_(None))
-        ),
-    }
-    return render_template("main/home.html", counts=counts)
+    due, overdue = due_follow_up_counts(current_user, today)
+    counts = {"due": due, "overdue": overdue, "portfolio": portfolio_size(current_user)}
+    plan_targets = adviser_targets(current_user, today) if page.shows_plan_targets else []
+    return render_template(page.template, counts=counts, plan_targets=plan_targets)
 
 
 @bp.route("/sante")
 def health():
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
+    if not database_is_reachable():
         return {"status": "erreur", "database": "injoignable"}, 503
     return {"status": "ok", "database": "ok"}

@@ -7,6 +7,7 @@ from app.auth.models import User
 from app.employers.models import Employer, copies_employer_basin
 from app.enums import enum_column_type
 from app.extensions import db
+from app.mixins import TimestampMixin
 from app.needs.enums import (
     ContractType,
     NeedOrigin,
@@ -22,7 +23,7 @@ from app.timeutils import UTCDateTime, utcnow
 
 
 @copies_employer_basin
-class RecruitmentNeed(db.Model):
+class RecruitmentNeed(TimestampMixin, db.Model):
     """A hiring need of an employer, followed from identification to hire."""
 
     __tablename__ = "recruitment_needs"
@@ -69,7 +70,6 @@ class RecruitmentNeed(db.Model):
     satisfaction_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     satisfaction_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -108,7 +108,7 @@ class NeedStatusChange(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class NeedService(db.Model):
+class NeedService(TimestampMixin, db.Model):
     """A service of the network mobilised on a need (immersion, POE, MRS…), with its status."""
 
     __tablename__ = "need_services"
@@ -123,7 +123,6 @@ class NeedService(db.Model):
     )
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     need: Mapped[RecruitmentNeed] = relationship(back_populates="services")

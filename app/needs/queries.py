@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
-from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
 from app.referential.models import Basin, RomeCode
 from app.text import normalize_for_search
 from app.timeutils import today_paris
@@ -58,6 +58,10 @@ def _enum_arg(enum_cls, value):
         return None
 
 
+# The URL's keys are French (users read them); the attributes keep the code's names.
+URL_KEYS = {"basin": "bassin", "status": "statut"}
+
+
 @dataclass
 class NeedFilters:
     """The board's and the list's filters, read from and written back to the URL."""
@@ -72,10 +76,11 @@ class NeedFilters:
 
     @classmethod
     def from_args(cls, args: MultiDict, basins: list[Basin]) -> "NeedFilters":
-        basin = args.get("basin", type=int)
+        basin = args.get(URL_KEYS["basin"], type=int)
+        status = args.get(URL_KEYS["status"], "")
         return cls(
             basin=basin if basin in {b.id for b in basins} else None,
-            status=args.get("status", "") if _enum_arg(NeedStatus, args.get("status")) else "",
+            status=status if _enum_arg(NeedStatus, status) else "",
             contract=args.get("contract", "") if _enum_arg(ContractType, args.get("contract")) else "",
             target=args.get("target", "") if _enum_arg(TargetPublic, args.get("target")) else "",
             rome=args.get("rome", "").strip().upper()[:5],
@@ -84,7 +89,7 @@ class NeedFilters:
         )
 
     def as_args(self, **changes) -> dict:
-        return {key: value for key, value in {**asdict(self), **changes}.items() if value}
+        return {URL_KEYS.get(key, key): value for key, value in {**asdict(self), **changes}.items() if value}
 
     def apply(self, query: sa.Select, user: User) -> sa.Select:
         if self.basin:
@@ -118,6 +123,11 @@ def filtered_needs(user: User, filters: NeedFilters) -> sa.Select:
         .options(contains_eager(RecruitmentNeed.employer).joinedload(Employer.basin))
         .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
     )
+
+
+def exported_needs(user: User, filters: NeedFilters) -> sa.Result:
+    """The list's rows for an export, read a thousand at a time."""
+    return db.session.execute(filtered_needs(user, filters).execution_options(yield_per=1000))
 
 
 @dataclass
@@ -166,6 +176,11 @@ def rome_choices() -> list[tuple[str, str]]:
             sa.select(RomeCode.code, RomeCode.label).where(sa.func.length(RomeCode.code) == 5).order_by(RomeCode.code)
         ).tuples()
     )
+
+
+def get_need_service(need: RecruitmentNeed, service_id: int) -> NeedService | None:
+    """One of the need's services."""
+    return db.session.scalar(sa.select(NeedService).where(NeedService.id == service_id, NeedService.need_id == need.id))
 
 
 def employer_needs(employer: Employer) -> list[RecruitmentNeed]:

@@ -8,7 +8,6 @@ from app.employers.queries import active_assignment, get_visible_employer
 from app.extensions import db
 from app.needs import bp
 from app.needs.enums import ContractType, NeedStatus, TargetPublic
-from app.needs.exports import spreadsheet_response
 from app.needs.forms import (
     AddServiceForm,
     CloseForm,
@@ -18,12 +17,12 @@ from app.needs.forms import (
     SatisfactionForm,
     ServiceStatusForm,
 )
-from app.needs.models import NeedService
 from app.needs.queries import (
     NeedFilters,
     board_columns,
-    employer_needs,
+    exported_needs,
     filtered_needs,
+    get_need_service,
     get_visible_need,
     rome_choices,
 )
@@ -42,7 +41,10 @@ from app.needs.services import (
     update_service,
 )
 from app.pagination import paginate
+from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris
+from app.transactions import refusal_shown
+from app.urls import safe_next_url
 
 EXPORT_COLUMNS = (
     "Identifiant",
@@ -62,12 +64,6 @@ EXPORT_COLUMNS = (
     "Satisfaction",
     "Interlocuteur privilégié",
 )
-
-
-@bp.app_context_processor
-def employer_page_helpers():
-    # The employer page (another package) includes needs/_employer_needs.html, which calls this.
-    return {"employer_needs": employer_needs}
 
 
 def _filters() -> tuple[NeedFilters, list]:
@@ -108,8 +104,7 @@ def index():
 
 
 def _export_rows(filters: NeedFilters) -> Iterator[list]:
-    query = filtered_needs(current_user, filters).execution_options(yield_per=1000)
-    for need, privileged_contact in db.session.execute(query):
+    for need, privileged_contact in exported_needs(current_user, filters):
         employer = need.employer
         yield [
             need.id,
@@ -177,27 +172,19 @@ def detail(need_id: int):
 
 
 def _apply(need, form_name: str, form, action) -> Response | tuple:
-    """Run one change on a need: commit and redirect, or show the page again with a 4xx."""
+    """Run one change on a need and redirect, or show the page again with a 4xx."""
     if not form.validate_on_submit():
         return _render_detail(need, 400, **{form_name: form})
-    try:
+    with refusal_shown(form) as outcome:
         action()
-    except NeedConflict as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _render_detail(_need_or_404(need.id), 409)
-    except NeedError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _render_detail(_need_or_404(need.id), 400, **{form_name: form})
-    db.session.commit()
-    return redirect(_local_next() or url_for("needs.detail", need_id=need.id))
-
-
-def _local_next() -> str | None:
+    if isinstance(outcome.error, NeedConflict):
+        # Someone else changed the need first: show it as it now is, with fresh forms.
+        flash(str(outcome.error), "error")
+        return _render_detail(need, 409)
+    if outcome.refused:
+        return _render_detail(need, 400, **{form_name: form})
     # The board's plain form sends the reader back to the board it came from.
-    target = request.form.get("next", "")
-    return target if target.startswith("/besoins") and "//" not in target else None
+    return redirect(safe_next_url(request.form.get("next"), url_for("needs.detail", need_id=need.id)))
 
 
 def _wants_json() -> bool:
@@ -220,13 +207,9 @@ def move(need_id: int):
         return jsonify(error="Étape invalide."), 400
     try:
         move_need(need, form.status.data, author=current_user, expected_version=form.expected_version())
-    except NeedConflict as error:
-        db.session.rollback()
-        return jsonify(error=str(error)), 409
     except NeedError as error:
-        db.session.rollback()
-        return jsonify(error=str(error)), 400
-    db.session.commit()
+        return jsonify(error=str(error)), 409 if isinstance(error, NeedConflict) else 400
+    db.session.flush()  # the version moves on at the flush, and the board sends it with the next move
     return jsonify(status=need.status.value, label=need.status.label, version=need.version)
 
 
@@ -293,8 +276,8 @@ def add_need_service(need_id: int):
 @bp.route("/besoins/<int:need_id>/services/<int:service_id>", methods=["POST"])
 def update_need_service(need_id: int, service_id: int):
     need = _need_or_404(need_id)
-    service = db.session.get(NeedService, service_id)
-    if service is None or service.need_id != need.id:
+    service = get_need_service(need, service_id)
+    if service is None:
         abort(404)
     form = ServiceStatusForm()
     return _apply(need, "service_status_form", form, lambda: update_service(service, status=form.status.data))
@@ -312,13 +295,9 @@ def new(siret: str):
     rome_codes = _rome_codes()
     form = NeedForm(rome_codes=rome_codes)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             need = create_need(employer=employer, author=current_user, **form.need_fields())
-        except NeedError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("Le besoin est enregistré.", "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     status = 400 if form.is_submitted() else 200
@@ -332,17 +311,14 @@ def edit(need_id: int):
     form = NeedForm(
         obj=need, rome_codes=rome_codes, data={"version": need.version} if request.method == "GET" else None
     )
+    conflict = False
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             update_need(need, expected_version=form.expected_version(), **form.need_fields())
-        except NeedError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            conflict = isinstance(error, NeedConflict)
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("Le besoin est modifié.", "success")
             return redirect(url_for("needs.detail", need_id=need.id))
+        conflict = isinstance(outcome.error, NeedConflict)
     status = (409 if conflict else 400) if form.is_submitted() else 200
     return render_template(
         "needs/form.html", form=form, employer=need.employer, need=need, rome_codes=rome_codes

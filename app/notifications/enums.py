@@ -5,16 +5,3 @@ class EmailStatus(LabelledEnum):
     PENDING = ("pending", "À envoyer")
     SENT = ("sent", "Envoyé")
     FAILED = ("failed", "Abandonné après plusieurs échecs")
-
-
-class JobRunStatus(LabelledEnum):
-    REQUESTED = ("requested", "Demandée")
-    RUNNING = ("running", "En cours")
-    SUCCEEDED = ("succeeded", "Réussie")
-    FAILED = ("failed", "En échec")
-
-
-class JobRunTrigger(LabelledEnum):
-    SCHEDULE = ("schedule", "Planifiée")
-    CATCH_UP = ("catch_up", "Rattrapage")
-    MANUAL = ("manual", "Manuelle")

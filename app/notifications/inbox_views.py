@@ -13,6 +13,7 @@ from app.notifications import bp
 from app.notifications.models import Notification
 from app.pagination import paginate
 from app.timeutils import utcnow
+from app.urls import safe_next_url
 
 
 @bp.route("/notifications")
@@ -38,10 +39,9 @@ def mark_read():
         abort(404)
     if notification.read_at is None:
         notification.read_at = utcnow()
-        db.session.commit()
     # Following the notification's link is the usual reason to mark it read.
-    if request.form.get("open") == "1" and notification.link and notification.link.startswith("/"):
-        return redirect(notification.link)
+    if request.form.get("open") == "1":
+        return redirect(safe_next_url(notification.link, url_for("notifications.index")))
     return redirect(url_for("notifications.index"))
 
 
@@ -52,5 +52,4 @@ def mark_all_read():
         .where(Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
     return redirect(url_for("notifications.index"))

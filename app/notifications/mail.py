@@ -19,6 +19,7 @@ from flask import current_app
 from app.extensions import db
 from app.notifications.enums import EmailStatus
 from app.notifications.models import OutboxEmail
+from app.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -126,42 +127,44 @@ def deliver_outbox(now: datetime, batch_size: int = DELIVERY_BATCH) -> dict[str,
     counts = {"sent": 0, "failed": 0}
     sender = current_app.config["MAIL_FROM"]
     while True:
-        # SKIP LOCKED: on PostgreSQL a second sender takes the next rows instead of waiting
-        # (SQLite ignores FOR UPDATE; one scheduler runs there anyway).
-        batch = list(
-            db.session.scalars(
-                sa.select(OutboxEmail)
-                .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
-                .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-                .limit(batch_size)
-                .with_for_update(skip_locked=True)
+        # One transaction per batch on purpose: what the server accepted is recorded at once, so
+        # that a later failure in the run cannot send it again, and the rows stay locked briefly.
+        with transaction():
+            # SKIP LOCKED: on PostgreSQL a second sender takes the next rows instead of waiting
+            # (SQLite ignores FOR UPDATE; one scheduler runs there anyway).
+            batch = list(
+                db.session.scalars(
+                    sa.select(OutboxEmail)
+                    .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
+                    .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
+                    .limit(batch_size)
+                    .with_for_update(skip_locked=True)
+                )
             )
-        )
-        if not batch:
-            return counts
-        handled: set[int] = set()
-        try:
-            with make_transport() as transport:
+            if not batch:
+                return counts
+            handled: set[int] = set()
+            try:
+                with make_transport() as transport:
+                    for email in batch:
+                        handled.add(email.id)
+                        try:
+                            transport.send(email, build_message(email, sender))
+                        except (smtplib.SMTPException, OSError) as error:
+                            _record_failure(email, error, now)
+                            counts["failed"] += 1
+                        else:
+                            email.status = EmailStatus.SENT
+                            email.sent_at = now
+                            email.attempts += 1
+                            email.last_error = None
+                            counts["sent"] += 1
+            except (smtplib.SMTPException, OSError) as error:
+                # The server could not be reached (or dropped us): the rest of the batch waits.
+                log.warning("SMTP indisponible : %s", error)
                 for email in batch:
-                    handled.add(email.id)
-                    try:
-                        transport.send(email, build_message(email, sender))
-                    except (smtplib.SMTPException, OSError) as error:
+                    if email.id not in handled:
                         _record_failure(email, error, now)
                         counts["failed"] += 1
-                    else:
-                        email.status = EmailStatus.SENT
-                        email.sent_at = now
-                        email.attempts += 1
-                        email.last_error = None
-                        counts["sent"] += 1
-        except (smtplib.SMTPException, OSError) as error:
-            # The server could not be reached (or dropped us): the rest of the batch waits.
-            log.warning("SMTP indisponible : %s", error)
-            for email in batch:
-                if email.id not in handled:
-                    _record_failure(email, error, now)
-                    counts["failed"] += 1
-        db.session.commit()
         if len(batch) < batch_size:
             return counts

@@ -6,11 +6,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.enums import enum_column_type
 from app.extensions import db
-from app.notifications.enums import EmailStatus, JobRunStatus, JobRunTrigger
+from app.mixins import TimestampMixin
+from app.notifications.enums import EmailStatus
 from app.timeutils import UTCDateTime, utcnow
 
 
-class Notification(db.Model):
+class Notification(TimestampMixin, db.Model):
     """An in-app message to one user (e.g. "a colleague logged a contact with your employer")."""
 
     __tablename__ = "notifications"
@@ -22,13 +23,12 @@ class Notification(db.Model):
     message: Mapped[str] = mapped_column(sa.String(500))
     link: Mapped[str | None] = mapped_column(sa.String(300))
     employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User] = relationship()
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(TimestampMixin, db.Model):
     """An e-mail waiting to be sent, or sent: written in the transaction that decides to send it,
     so that a crash or a failing SMTP server never loses it (transactional outbox)."""
 
@@ -52,11 +52,10 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(sa.String(1000))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class SentItem(db.Model):
+class SentItem(TimestampMixin, db.Model):
     """What a job has sent to whom for which period: the unique key makes a second run,
     a retry or a second scheduler unable to send the same thing twice."""
 
@@ -67,63 +66,9 @@ class SentItem(db.Model):
     job_id: Mapped[str] = mapped_column(sa.String(40))
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     period_key: Mapped[str] = mapped_column(sa.String(20))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JobRun(db.Model):
-    """One execution of a periodic job, or an admin's request for one."""
-
-    __tablename__ = "job_runs"
-    __table_args__ = (
-        sa.Index("ix_job_runs_job_id_created_at", "job_id", "created_at"),
-        sa.Index("ix_job_runs_status", "status"),
-        # One pending "run now" per job, even when two admins click together.
-        sa.Index(
-            "uq_job_runs_job_id_requested",
-            "job_id",
-            unique=True,
-            sqlite_where=sa.text("status = 'requested'"),
-            postgresql_where=sa.text("status = 'requested'"),
-        ),
-        sa.CheckConstraint("finished_at IS NULL OR finished_at >= started_at", name="finishes_after_start"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job_id: Mapped[str] = mapped_column(sa.String(40))
-    trigger: Mapped[JobRunTrigger] = mapped_column(enum_column_type(JobRunTrigger, "trigger"))
-    status: Mapped[JobRunStatus] = mapped_column(enum_column_type(JobRunStatus, "status"))
-    # The fire time of the schedule this run answers (None for manual runs).
-    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    host: Mapped[str | None] = mapped_column(sa.String(120))
-
-    requested_by: Mapped[User | None] = relationship()
-
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.started_at is None or self.finished_at is None:
-            return None
-        return (self.finished_at - self.started_at).total_seconds()
-
-
-class SchedulerLock(db.Model):
-    """The lease that lets one scheduler run jobs (SQLite); on PostgreSQL an advisory lock
-    does the locking and this row only tells the admin page who holds it."""
-
-    __tablename__ = "scheduler_locks"
-
-    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    holder: Mapped[str] = mapped_column(sa.String(120))
-    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class MonthlyReport(db.Model):
+class MonthlyReport(TimestampMixin, db.Model):
     """A manager's "point d'avancement mensuel": the previous month's figures of their basins,
     frozen when computed so that the page and the e-mail say the same thing."""
 
@@ -135,6 +80,5 @@ class MonthlyReport(db.Model):
     month: Mapped[date]  # the first day of the month reported on
     basin_names: Mapped[list] = mapped_column(sa.JSON, default=list)
     figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     manager: Mapped[User] = relationship()

@@ -17,7 +17,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.extensions import db
 from app.notifications.enums import EmailStatus
-from app.notifications.models import JobRun, MonthlyReport, Notification, OutboxEmail
+from app.notifications.models import MonthlyReport, Notification, OutboxEmail
 from app.plans.models import PlanEmployer, ProspectionPlan
 
 DIGEST_ITEMS = 10  # per section: the e-mail links to the full lists
@@ -146,30 +146,6 @@ def digest_contents(user_ids: list[int], today: date, limit: int = DIGEST_ITEMS)
         contents[row.user_id].plan_targets = row.total
         contents[row.user_id].targets.append(row)
     return contents
-
-
-def recent_runs(job_ids: list[str], per_job: int = 5) -> dict[str, list]:
-    """The last runs of each job, in one query."""
-    ranked = (
-        sa.select(
-            JobRun.id,
-            sa.func.row_number()
-            .over(partition_by=JobRun.job_id, order_by=(JobRun.created_at.desc(), JobRun.id.desc()))
-            .label("rank"),
-        )
-        .where(JobRun.job_id.in_(job_ids))
-        .subquery()
-    )
-    runs: dict[str, list] = {job_id: [] for job_id in job_ids}
-    for run in db.session.scalars(
-        sa.select(JobRun)
-        .join(ranked, ranked.c.id == JobRun.id)
-        .where(ranked.c.rank <= per_job)
-        .options(joinedload(JobRun.requested_by))
-        .order_by(JobRun.job_id, ranked.c.rank)
-    ):
-        runs[run.job_id].append(run)
-    return runs
 
 
 def outbox_query(status: EmailStatus | None) -> sa.Select:

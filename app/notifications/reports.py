@@ -246,5 +246,4 @@ def send_monthly_reports(now: datetime) -> dict[str, int]:
         )
     queue_notifications(notifications)
     queue_emails(emails)
-    db.session.commit()
     return {"rapports": len(claimed), "deja_envoyes": len(managers) - len(claimed)}

@@ -1,28 +1,27 @@
-"""The periodic jobs' work (listed and scheduled in app/scheduler.py).
+"""The reminders' periodic jobs (listed and scheduled in app/scheduler/registry.py).
 
 Each job takes ``now``, reads what is due from the database, and records what it sent in
 ``sent_items`` in the same transaction as the notifications and e-mails it queues: run it
 twice, after a crash or from two schedulers, and nobody gets the same message twice.
-Each returns counts for the job-runs page.
+Each returns counts for the job-runs page. The scheduler's runner commits each run; the other
+domains' rules (which needs are stale, whose employers to release, which contacts to
+anonymise) live in their own tasks.py, and these jobs tell the people concerned.
 """
 
-from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from app.activity.enums import FollowUpStatus
-from app.activity.models import FollowUp, Interaction
-from app.assignments.models import Assignment
-from app.assignments.services import release_portfolio
-from app.audit.models import AuditEvent
-from app.audit.services import current_actor
+from app.activity.models import FollowUp
+from app.assignments.tasks import release_inactive_contacts
 from app.auth.enums import Role
-from app.auth.models import User, user_basins
-from app.employers.models import Employer, EmployerContact
+from app.auth.models import User
+from app.auth.queries import basin_leads
+from app.employers.models import Employer
+from app.employers.tasks import anonymise_stale_contacts
 from app.extensions import db
-from app.needs.enums import OPEN_STATUSES
-from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.needs.tasks import STALE_LEAD_DAYS, stale_needs
 from app.notifications.enums import EmailStatus
 from app.notifications.models import OutboxEmail, SentItem
 from app.notifications.queries import DIGEST_KIND, digest_contents, plural
@@ -30,6 +29,7 @@ from app.notifications.services import absolute_url, app_path, claim_sends, emai
 from app.notifications.workdays import is_working_day
 from app.referential.models import Basin
 from app.timeutils import PARIS
+from app.transactions import transaction
 
 DIGEST_JOB = "morning_digest"
 ESCALATION_JOB = "escalation"
@@ -37,17 +37,9 @@ STALE_NEEDS_JOB = "stale_needs"
 DIGEST_ROLES = (Role.ADVISER, Role.TASKFORCE_LEAD)
 DIGEST_BATCH = 500
 OVERDUE_ESCALATION_DAYS = 7
-STALE_ADVISER_DAYS = 30
-STALE_LEAD_DAYS = 60
 ESCALATION_ITEMS = 25
-RETENTION_YEARS = 3
-RETENTION_BATCH = 1000
-ANONYMISED_NAME = "Contact anonymisé"
 SENT_EMAILS_KEPT = timedelta(days=90)
 SENT_ITEMS_KEPT = timedelta(days=400)
-INACTIVE_CONTACT_REASON = (
-    "Interlocuteur privilégié désactivé : l'entreprise revient dans la file d'attribution (planificateur)."
-)
 
 
 def paris_day(now: datetime) -> date:
@@ -77,43 +69,46 @@ def send_morning_digests(now: datetime, batch_size: int = DIGEST_BATCH) -> dict[
     }
     after_id = 0
     while True:
-        users = db.session.execute(
-            sa.select(User.id, User.email, User.full_name, User.wants_email_digest)
-            .where(User.is_active.is_(True), User.role.in_(DIGEST_ROLES), User.id > after_id)
-            .order_by(User.id)
-            .limit(batch_size)
-        ).all()
-        if not users:
-            break
-        after_id = users[-1].id
-        contents = digest_contents([user.id for user in users], today)
-        with_content = [user for user in users if contents[user.id].has_content]
-        claimed = claim_sends(DIGEST_JOB, today.isoformat(), [user.id for user in with_content])
-        notifications, emails = [], []
-        for user in with_content:
-            if user.id not in claimed:
-                continue
-            content = contents[user.id]
-            notifications.append(
-                {
-                    "recipient_id": user.id,
-                    "kind": DIGEST_KIND,
-                    "message": f"Votre point du jour : {content.summary}.",
-                    "link": app_path("notifications.digest"),
-                }
-            )
-            if user.wants_email_digest:
-                emails.append(
-                    email_row(
-                        user._asdict(),
-                        "digest",
-                        f"Votre point du jour : {content.summary}",
-                        {"content": content, "links": links, "today": today, "employer_link": employer_link},
-                    )
+        # One transaction per batch on purpose: a crash keeps the batches already sent (their
+        # sent items say so, and the catch-up skips them), and another scheduler's claim of
+        # the same recipients never waits for the whole run.
+        with transaction():
+            users = db.session.execute(
+                sa.select(User.id, User.email, User.full_name, User.wants_email_digest)
+                .where(User.is_active.is_(True), User.role.in_(DIGEST_ROLES), User.id > after_id)
+                .order_by(User.id)
+                .limit(batch_size)
+            ).all()
+            if not users:
+                break
+            after_id = users[-1].id
+            contents = digest_contents([user.id for user in users], today)
+            with_content = [user for user in users if contents[user.id].has_content]
+            claimed = claim_sends(DIGEST_JOB, today.isoformat(), [user.id for user in with_content])
+            notifications, emails = [], []
+            for user in with_content:
+                if user.id not in claimed:
+                    continue
+                content = contents[user.id]
+                notifications.append(
+                    {
+                        "recipient_id": user.id,
+                        "kind": DIGEST_KIND,
+                        "message": f"Votre point du jour : {content.summary}.",
+                        "link": app_path("notifications.digest"),
+                    }
                 )
-        queue_notifications(notifications)
-        queue_emails(emails)
-        db.session.commit()
+                if user.wants_email_digest:
+                    emails.append(
+                        email_row(
+                            user._asdict(),
+                            "digest",
+                            f"Votre point du jour : {content.summary}",
+                            {"content": content, "links": links, "today": today, "employer_link": employer_link},
+                        )
+                    )
+            queue_notifications(notifications)
+            queue_emails(emails)
         counts["destinataires"] += len(notifications)
         counts["courriels"] += len(emails)
         counts["deja_envoyes"] += len(with_content) - len(claimed)
@@ -126,36 +121,11 @@ def send_morning_digests(now: datetime, batch_size: int = DIGEST_BATCH) -> dict[
 # --- Escalation -------------------------------------------------------------------------
 
 
-def basin_leads(basin_ids) -> dict[int, list]:
-    """Active task-force leads (role) of each basin: {lead id: [rows, one per basin]}."""
-    rows = db.session.execute(
-        sa.select(User.id, User.email, User.full_name, user_basins.c.basin_id)
-        .join(user_basins, user_basins.c.user_id == User.id)
-        .where(User.role == Role.TASKFORCE_LEAD, User.is_active.is_(True), user_basins.c.basin_id.in_(list(basin_ids)))
-        .order_by(User.id)
-    )
-    leads: dict[int, list] = defaultdict(list)
-    for row in rows:
-        leads[row.id].append(row)
-    return leads
-
-
-def release_inactive_contacts() -> int:
-    """Employers whose privileged contact was deactivated go back to the assignment queue
-    (app.assignments.services.release_portfolio ends the assignments and tells the leads)."""
-    holds_an_employer = (
-        sa.select(Assignment.id).where(Assignment.adviser_id == User.id, Assignment.ended_at.is_(None)).exists()
-    )
-    released = 0
-    for user in db.session.scalars(sa.select(User).where(User.is_active.is_(False), holds_an_employer)):
-        released += release_portfolio(user, INACTIVE_CONTACT_REASON)
-    return released
-
-
 def escalate_overdue_follow_ups(now: datetime) -> dict[str, int]:
+    """Employers of deactivated privileged contacts go back to the queue; follow-ups overdue
+    by more than 7 days go to their basin's leads."""
     today = paris_day(now)
     counts = {"entreprises_reattribuees": release_inactive_contacts()}
-    db.session.commit()
 
     cutoff = today - timedelta(days=OVERDUE_ESCALATION_DAYS)
     ranked = (
@@ -214,7 +184,6 @@ def escalate_overdue_follow_ups(now: datetime) -> dict[str, int]:
         )
     queue_notifications(notifications)
     queue_emails(emails)
-    db.session.commit()
     counts["pilotes_prevenus"] = len(claimed)
     return counts
 
@@ -222,71 +191,19 @@ def escalate_overdue_follow_ups(now: datetime) -> dict[str, int]:
 # --- Stale needs ------------------------------------------------------------------------
 
 
-def _quiet_since(cutoff: datetime):
-    """No change to the need, no stage change and no contact with the employer since ``cutoff``."""
-    changed = (
-        sa.select(NeedStatusChange.id)
-        .where(NeedStatusChange.need_id == RecruitmentNeed.id, NeedStatusChange.changed_at >= cutoff)
-        .exists()
-    )
-    contacted = (
-        sa.select(Interaction.id)
-        .where(
-            Interaction.employer_id == RecruitmentNeed.employer_id,
-            Interaction.occurred_on >= cutoff.astimezone(PARIS).date(),
-        )
-        .exists()
-    )
-    return sa.and_(RecruitmentNeed.updated_at < cutoff, ~changed, ~contacted)
-
-
 def flag_stale_needs(now: datetime) -> dict[str, int]:
-    """Open needs quiet for 30 days go to their privileged contact; after 60 days, to the lead too."""
+    """Once a week, each person concerned by quiet needs (app.needs.tasks.stale_needs) hears of them."""
     year, week, _ = paris_day(now).isocalendar()
     period = f"{year}-S{week:02d}"
-    active_contact = (
-        sa.select(Assignment.employer_id, Assignment.adviser_id)
-        .join(User, User.id == Assignment.adviser_id)
-        .where(Assignment.ended_at.is_(None), User.is_active.is_(True))
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(
-            RecruitmentNeed.id,
-            RecruitmentNeed.title,
-            RecruitmentNeed.identified_on,
-            Employer.name.label("employer_name"),
-            Employer.siret,
-            Employer.basin_id,
-            active_contact.c.adviser_id,
-            sa.case(
-                (_quiet_since(now - timedelta(days=STALE_LEAD_DAYS)), STALE_LEAD_DAYS), else_=STALE_ADVISER_DAYS
-            ).label("quiet_days"),
-        )
-        .join(Employer, Employer.id == RecruitmentNeed.employer_id)
-        .outerjoin(active_contact, active_contact.c.employer_id == RecruitmentNeed.employer_id)
-        .where(RecruitmentNeed.status.in_(OPEN_STATUSES), _quiet_since(now - timedelta(days=STALE_ADVISER_DAYS)))
-        .order_by(RecruitmentNeed.identified_on, RecruitmentNeed.id)
-    ).all()
-    leads = basin_leads({row.basin_id for row in rows if row.quiet_days >= STALE_LEAD_DAYS or not row.adviser_id})
-    lead_basins = {lead_id: {row.basin_id for row in lead_rows} for lead_id, lead_rows in leads.items()}
-    needs_for: dict[int, list] = defaultdict(list)
-    for row in rows:
-        if row.adviser_id:
-            needs_for[row.adviser_id].append(row)
-        if row.quiet_days >= STALE_LEAD_DAYS or not row.adviser_id:
-            for lead_id, basin_ids in lead_basins.items():
-                if row.basin_id in basin_ids and lead_id != row.adviser_id:
-                    needs_for[lead_id].append(row)
-
-    claimed = claim_sends(STALE_NEEDS_JOB, period, needs_for)
+    stale = stale_needs(now)
+    claimed = claim_sends(STALE_NEEDS_JOB, period, stale.by_recipient)
     recipients = {
         user.id: user
         for user in db.session.execute(sa.select(User.id, User.email, User.full_name).where(User.id.in_(claimed)))
     }
     notifications, emails = [], []
     for user_id in sorted(claimed):
-        needs = needs_for[user_id]
+        needs = stale.by_recipient[user_id]
         summary = plural(len(needs), "besoin sans activité depuis 30 jours", "besoins sans activité depuis 30 jours")
         notifications.append({"recipient_id": user_id, "kind": "stale_needs", "message": f"À relancer : {summary}."})
         emails.append(
@@ -299,76 +216,16 @@ def flag_stale_needs(now: datetime) -> dict[str, int]:
         )
     queue_notifications(notifications)
     queue_emails(emails)
-    db.session.commit()
-    return {"besoins_sans_activite": len(rows), "destinataires": len(claimed)}
+    return {"besoins_sans_activite": len(stale.needs), "destinataires": len(claimed)}
 
 
-# --- Retention (CNIL: prospects' personal data, 3 years after the last contact) -------
+# --- Retention --------------------------------------------------------------------------
 
 
-def retention_cutoff(today: date) -> date:
-    """The day three years back: a contact last reached that day (or before) is anonymised."""
-    try:
-        return today.replace(year=today.year - RETENTION_YEARS)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - RETENTION_YEARS, day=28)
-
-
-def anonymise_stale_contacts(now: datetime) -> dict[str, int]:
-    """Blank the contact persons nobody has reached for 3 years; the employer keeps its
-    interactions, follow-ups and needs. Core statements on purpose: the ORM audit trail
-    would copy the personal data it must forget; its old entries are blanked too."""
-    cutoff = retention_cutoff(paris_day(now))
-    # A contact never reached counts from the day it was recorded.
-    recorded_before = datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=PARIS)
-    contacts = EmployerContact.__table__
-    expired = sa.and_(
-        contacts.c.anonymised_at.is_(None),
-        sa.or_(
-            contacts.c.last_contacted_on <= cutoff,
-            sa.and_(contacts.c.last_contacted_on.is_(None), contacts.c.created_at < recorded_before),
-        ),
-    )
-    anonymised = 0
-    while True:
-        ids = list(
-            db.session.scalars(sa.select(contacts.c.id).where(expired).order_by(contacts.c.id).limit(RETENTION_BATCH))
-        )
-        if not ids:
-            break
-        db.session.execute(
-            contacts.update()
-            .where(contacts.c.id.in_(ids))
-            .values(
-                first_name=None, last_name=ANONYMISED_NAME, job_title=None, phone=None, email=None, anonymised_at=now
-            )
-        )
-        db.session.execute(
-            AuditEvent.__table__.update()
-            .where(
-                AuditEvent.__table__.c.entity_type == EmployerContact.__name__,
-                AuditEvent.__table__.c.entity_id.in_([str(contact_id) for contact_id in ids]),
-            )
-            .values(changes={"anonymise": True})
-        )
-        anonymised += len(ids)
-    actor_id, actor_label = current_actor()
-    db.session.execute(
-        sa.insert(AuditEvent.__table__).values(
-            occurred_at=now,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action="purge",
-            entity_type=EmployerContact.__name__,
-            entity_id="retention",
-            changes={"anonymises": anonymised, "dernier_contact_au_plus_tard": cutoff.isoformat()},
-        )
-    )
-    deleted = purge_old_deliveries(now)
-    db.session.commit()
-    # Objects loaded before the Core UPDATE would show the old values.
-    db.session.expire_all()
-    return {"interlocuteurs_anonymises": anonymised, "courriels_supprimes": deleted}
+def enforce_retention(now: datetime) -> dict[str, int]:
+    """The monthly retention run: contact persons unreached for 3 years are anonymised
+    (app.employers.tasks), and old deliveries deleted."""
+    return {**anonymise_stale_contacts(now), "courriels_supprimes": purge_old_deliveries(now)}
 
 
 def purge_old_deliveries(now: datetime) -> int:

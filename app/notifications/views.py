@@ -7,11 +7,13 @@ from app.notifications.enums import EmailStatus
 from app.notifications.forms import PreferencesForm
 from app.notifications.mail import outbox_file
 from app.notifications.models import MonthlyReport, OutboxEmail
-from app.notifications.queries import digest_contents, monthly_reports_query, outbox_query, recent_runs
+from app.notifications.queries import digest_contents, monthly_reports_query, outbox_query
 from app.notifications.reports import month_label
 from app.notifications.services import set_email_digest_preference
 from app.pagination import paginate
-from app.scheduler import JOBS, JOBS_BY_ID, RunAlreadyRequested, next_fire_time, request_run, scheduler_status
+from app.scheduler.locks import scheduler_status
+from app.scheduler.registry import JOBS, JOBS_BY_ID, next_fire_time
+from app.scheduler.runner import RunAlreadyRequested, recent_runs, request_run
 from app.timeutils import today_paris, utcnow
 
 PAGE_ITEMS = 25
@@ -29,7 +31,6 @@ def preferences():
     form = PreferencesForm(obj=user)
     if form.validate_on_submit():
         set_email_digest_preference(user, form.wants_email_digest.data)
-        db.session.commit()
         flash("Vos préférences sont enregistrées.", "success")
         return redirect(url_for("notifications.preferences"))
     status = 400 if form.errors else 200
@@ -74,7 +75,6 @@ def admin_job_run(job_id: str):
     except RunAlreadyRequested as error:
         flash(str(error), "error")
         return _admin_jobs_page(409)
-    db.session.commit()
     flash(f"« {JOBS_BY_ID[job_id].label} » sera lancée par le planificateur dans quelques secondes.", "success")
     return redirect(url_for("notifications.admin_jobs"))
 

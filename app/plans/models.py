@@ -7,6 +7,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.enums import enum_column_type
 from app.extensions import db
+from app.mixins import TimestampMixin
 from app.plans.enums import PlanIndicator, SegmentKind
 from app.referential.models import Basin, Operator
 from app.timeutils import UTCDateTime, utcnow
@@ -21,7 +22,7 @@ plan_owners = sa.Table(
 MAX_TARGET_LIST_SIZE = 1000
 
 
-class ProspectionPlan(db.Model):
+class ProspectionPlan(TimestampMixin, db.Model):
     """A basin's prospection plan over a period: targets, priority segments, target employers."""
 
     __tablename__ = "prospection_plans"
@@ -43,7 +44,6 @@ class ProspectionPlan(db.Model):
     # How many employers the automatic target list keeps (the best scores).
     target_list_size: Mapped[int] = mapped_column(default=100, server_default="100")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     list_built_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     basin: Mapped[Basin] = relationship()

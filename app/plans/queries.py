@@ -4,20 +4,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.activity.enums import Channel
 from app.activity.models import Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
-from app.employers.models import Employer
+from app.employers.models import Employer, Tag
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant, event_operators
 from app.extensions import db
 from app.needs.enums import NeedStatus
 from app.needs.models import RecruitmentNeed
-from app.plans.enums import PlanIndicator
+from app.plans.enums import PlanIndicator, SegmentKind
 from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
+from app.referential.enums import HeadcountBand
+from app.referential.models import NafCode, RomeCode
 from app.timeutils import PARIS
 
 
@@ -26,6 +28,14 @@ def visible_plans(user: User) -> sa.Select:
     if not user.sees_all_basins:
         query = query.where(ProspectionPlan.basin_id.in_(user.basin_ids))
     return query
+
+
+def plan_list(user: User, basin_id: int | None = None) -> sa.Select:
+    """The user's plans (of one basin if given), the latest period first."""
+    query = visible_plans(user).options(joinedload(ProspectionPlan.basin))
+    if basin_id:
+        query = query.where(ProspectionPlan.basin_id == basin_id)
+    return query.order_by(ProspectionPlan.starts_on.desc(), ProspectionPlan.id.desc())
 
 
 def get_visible_plan(user: User, plan_id: int) -> ProspectionPlan | None:
@@ -39,6 +49,39 @@ def get_visible_plan(user: User, plan_id: int) -> ProspectionPlan | None:
             sa.orm.selectinload(ProspectionPlan.targets).joinedload(PlanTarget.operator),
         )
     )
+
+
+def get_plan_target(plan: ProspectionPlan, target_id: int) -> PlanTarget | None:
+    target = db.session.get(PlanTarget, target_id)
+    return target if target is not None and target.plan_id == plan.id else None
+
+
+def get_plan_entry(plan: ProspectionPlan, entry_id: int) -> PlanEmployer | None:
+    """One line of the plan's target list."""
+    entry = db.session.get(PlanEmployer, entry_id)
+    return entry if entry is not None and entry.plan_id == plan.id else None
+
+
+def segment_choices() -> dict[SegmentKind, list[tuple[str, str]]]:
+    """What a plan can target, labelled: shortage jobs (ROME), NAF divisions, headcount bands, tags."""
+    return {
+        SegmentKind.SHORTAGE_JOB: [
+            (code, f"{code} — {label}")
+            for code, label in db.session.execute(
+                sa.select(RomeCode.code, RomeCode.label)
+                .where(RomeCode.is_in_shortage, sa.func.length(RomeCode.code) == 5)
+                .order_by(RomeCode.code)
+            )
+        ],
+        SegmentKind.NAF_DIVISION: [
+            (code, f"{code} — {label}")
+            for code, label in db.session.execute(
+                sa.select(NafCode.code, NafCode.label).where(sa.func.length(NafCode.code) == 2).order_by(NafCode.code)
+            )
+        ],
+        SegmentKind.HEADCOUNT_BAND: HeadcountBand.choices(),
+        SegmentKind.TAG: [(tag.code, tag.label) for tag in db.session.scalars(sa.select(Tag).order_by(Tag.label))],
+    }
 
 
 def period_instants(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
@@ -117,6 +160,25 @@ def indicator_records(plan: ProspectionPlan, indicator: PlanIndicator, operator_
         )
         return sa.select(Employer).where(Employer.id.in_(targeted), Employer.id.in_(assigned))
     raise ValueError(indicator)
+
+
+def indicator_drill_down(plan: ProspectionPlan, indicator: PlanIndicator, operator_id: int | None = None) -> sa.Select:
+    """An indicator's records as the drill-down lists them: what each row shows loaded, latest first."""
+    loaders = {
+        PlanIndicator.VISITS: (joinedload(Interaction.employer), joinedload(Interaction.author)),
+        PlanIndicator.NEEDS_IDENTIFIED: (joinedload(RecruitmentNeed.employer),),
+        PlanIndicator.POSITIONS_FILLED: (joinedload(RecruitmentNeed.employer),),
+        PlanIndicator.EVENTS_HELD: (selectinload(Event.participants),),
+        PlanIndicator.EVENT_HIRES: (joinedload(EventParticipant.employer), joinedload(EventParticipant.event)),
+    }
+    order = {
+        PlanIndicator.VISITS: (Interaction.occurred_on.desc(), Interaction.id.desc()),
+        PlanIndicator.NEEDS_IDENTIFIED: (RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()),
+        PlanIndicator.POSITIONS_FILLED: (RecruitmentNeed.closed_on.desc(), RecruitmentNeed.id.desc()),
+        PlanIndicator.EVENTS_HELD: (Event.starts_at.desc(), Event.id.desc()),
+        PlanIndicator.EVENT_HIRES: (EventParticipant.id.desc(),),
+    }.get(indicator, (Employer.name, Employer.id))
+    return indicator_records(plan, indicator, operator_id).options(*loaders.get(indicator, ())).order_by(*order)
 
 
 # Indicators that add a quantity up instead of counting records.

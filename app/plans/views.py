@@ -1,96 +1,49 @@
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.activity.models import Interaction
 from app.auth.enums import Role
-from app.auth.models import User, user_basins
-from app.auth.queries import visible_basins
-from app.employers.models import Employer, Tag
-from app.employers.queries import visible_employers
-from app.events.models import Event, EventParticipant
-from app.extensions import db
-from app.needs.models import RecruitmentNeed
+from app.auth.models import User
+from app.auth.queries import active_users, get_visible_basin, visible_basins
+from app.employers.queries import get_visible_employer
 from app.pagination import paginate
 from app.plans import bp
 from app.plans.enums import PlanIndicator, SegmentKind
 from app.plans.forms import AddEmployerForm, AssignForm, OperatorTargetForm, PlanForm, ShareOutForm
-from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
+from app.plans.models import PlanEmployer, ProspectionPlan
 from app.plans.queries import (
-    adviser_targets,
     contacted_employer_ids,
+    get_plan_entry,
+    get_plan_target,
     get_visible_plan,
-    indicator_records,
+    indicator_drill_down,
+    plan_list,
     plan_progress,
+    segment_choices,
     share_out_loads,
     target_list,
-    visible_plans,
 )
-from app.plans.services import (
-    PlanError,
-    add_employer,
-    assign_entry,
-    build_target_list,
-    duplicate_plan,
-    plan_advisers,
-    remove_employer,
-    remove_target,
-    save_plan,
-    set_operator_target,
-    share_out,
-)
-from app.referential.models import Basin, NafCode, Operator, RomeCode
+from app.plans.services import duplicate_plan, remove_target, save_plan, set_operator_target
+from app.plans.share_out import assign_entry, plan_advisers, share_out
+from app.plans.target_list import add_employer, build_target_list, remove_employer
+from app.referential.queries import active_operators, get_operator
 from app.timeutils import today_paris
-
-
-@bp.app_context_processor
-def plan_targets_for_home():
-    """The adviser's plan targets, for the home page (computed only when a template asks)."""
-
-    def my_plan_targets():
-        if not current_user.is_authenticated or current_user.role is not Role.ADVISER:
-            return []
-        return adviser_targets(current_user, today_paris())
-
-    return {"my_plan_targets": my_plan_targets}
+from app.transactions import refusal_shown
 
 
 def _plan_or_404(plan_id: int) -> ProspectionPlan:
     return get_visible_plan(current_user, plan_id) or abort(404)
 
 
-def _plan_form(plan: ProspectionPlan | None = None) -> PlanForm:
+def _plan_form(plan: ProspectionPlan | None = None) -> tuple[PlanForm, list[User]]:
+    """The plan's form, and the task-force leads it offers as owners."""
     form = PlanForm(obj=plan)
     basins = [plan.basin] if plan else visible_basins(current_user)
     form.basin_id.choices = [(basin.id, basin.name) for basin in basins]
-    leads = db.session.scalars(
-        sa.select(User)
-        .join(user_basins, user_basins.c.user_id == User.id)
-        .where(
-            user_basins.c.basin_id.in_([basin.id for basin in basins]),
-            User.role == Role.TASKFORCE_LEAD,
-            User.is_active,
-        )
-        .distinct()
-        .order_by(User.full_name)
-    )
+    leads = active_users(Role.TASKFORCE_LEAD, [basin.id for basin in basins])
     form.owner_ids.choices = [(user.id, user.full_name) for user in leads]
-    form.shortage_jobs.choices = [
-        (code, f"{code} — {label}")
-        for code, label in db.session.execute(
-            sa.select(RomeCode.code, RomeCode.label)
-            .where(RomeCode.is_in_shortage, sa.func.length(RomeCode.code) == 5)
-            .order_by(RomeCode.code)
-        )
-    ]
-    form.naf_divisions.choices = [
-        (code, f"{code} — {label}")
-        for code, label in db.session.execute(
-            sa.select(NafCode.code, NafCode.label).where(sa.func.length(NafCode.code) == 2).order_by(NafCode.code)
-        )
-    ]
-    form.tags.choices = [(tag.code, tag.label) for tag in db.session.scalars(sa.select(Tag).order_by(Tag.label))]
+    choices = segment_choices()
+    for kind, field in _segment_fields(form).items():
+        field.choices = choices[kind]
     if request.method == "GET":
         if plan:
             form.owner_ids.data = [owner.id for owner in plan.owners]
@@ -100,10 +53,11 @@ def _plan_form(plan: ProspectionPlan | None = None) -> PlanForm:
             for indicator, field in form.target_fields():
                 field.data = network.get(indicator)
         else:
-            if current_user.role is Role.TASKFORCE_LEAD:
+            # The author pilots the new plan, when they are one of the leads it may have.
+            if current_user.id in {lead.id for lead in leads}:
                 form.owner_ids.data = [current_user.id]
             form.shortage_jobs.data = [code for code, _ in form.shortage_jobs.choices]
-    return form
+    return form, leads
 
 
 def _segment_fields(form: PlanForm) -> dict:
@@ -115,38 +69,30 @@ def _segment_fields(form: PlanForm) -> dict:
     }
 
 
-def _save(form: PlanForm, plan: ProspectionPlan | None) -> ProspectionPlan | None:
-    basin = db.session.get(Basin, form.basin_id.data) if not plan else plan.basin
-    owners = list(db.session.scalars(sa.select(User).where(User.id.in_(form.owner_ids.data or []))))
-    try:
+def _save(form: PlanForm, plan: ProspectionPlan | None, leads: list[User]) -> ProspectionPlan | None:
+    """The plan saved, or None if refused (the reason is then on the form)."""
+    basin = plan.basin if plan else get_visible_basin(current_user, form.basin_id.data)
+    owner_ids = set(form.owner_ids.data or [])
+    with refusal_shown(form) as outcome:
         plan = save_plan(
             plan,
             basin=basin,
             title=form.title.data,
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
-            owners=owners,
+            owners=[lead for lead in leads if lead.id in owner_ids],
             targets=form.targets(),
             segments={kind: field.data or [] for kind, field in _segment_fields(form).items()},
             target_list_size=form.target_list_size.data,
             author=current_user,
         )
-    except PlanError as error:
-        form.form_errors.append(str(error))
-        return None
-    db.session.commit()
-    return plan
+    return None if outcome.refused else plan
 
 
 @bp.route("/plans")
 def index():
-    query = visible_plans(current_user).options(joinedload(ProspectionPlan.basin))
     basin_id = request.args.get("bassin", type=int)
-    if basin_id:
-        query = query.where(ProspectionPlan.basin_id == basin_id)
-    page = paginate(
-        query.order_by(ProspectionPlan.starts_on.desc(), ProspectionPlan.id.desc()), request.args.get("page", type=int)
-    )
+    page = paginate(plan_list(current_user, basin_id), request.args.get("page", type=int))
     return render_template(
         "plans/index.html", page=page, basins=visible_basins(current_user), basin_id=basin_id, today=today_paris()
     )
@@ -154,9 +100,9 @@ def index():
 
 @bp.route("/plans/nouveau", methods=["GET", "POST"])
 def new():
-    form = _plan_form()
+    form, leads = _plan_form()
     if form.validate_on_submit():
-        plan = _save(form, None)
+        plan = _save(form, None, leads)
         if plan:
             flash("Plan créé. Calculez maintenant sa liste cible à partir des segments.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -167,8 +113,8 @@ def new():
 @bp.route("/plans/<int:plan_id>/modifier", methods=["GET", "POST"])
 def edit(plan_id: int):
     plan = _plan_or_404(plan_id)
-    form = _plan_form(plan)
-    if form.validate_on_submit() and _save(form, plan):
+    form, leads = _plan_form(plan)
+    if form.validate_on_submit() and _save(form, plan, leads):
         flash("Plan enregistré.", "success")
         return redirect(url_for("plans.detail", plan_id=plan.id))
     status = 400 if form.errors or form.form_errors else 200
@@ -177,12 +123,7 @@ def edit(plan_id: int):
 
 def _operator_target_form(plan: ProspectionPlan) -> OperatorTargetForm:
     form = OperatorTargetForm()
-    operators = db.session.scalars(
-        sa.select(Operator)
-        .where(Operator.basins.any(Basin.id == plan.basin_id), Operator.is_active)
-        .order_by(Operator.name)
-    )
-    form.operator_id.choices = [(operator.id, operator.name) for operator in operators]
+    form.operator_id.choices = [(operator.id, operator.name) for operator in active_operators([plan.basin_id])]
     return form
 
 
@@ -207,17 +148,14 @@ def add_target(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = _operator_target_form(plan)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             set_operator_target(
                 plan,
                 indicator=PlanIndicator(form.indicator.data),
-                operator=db.session.get(Operator, form.operator_id.data),
+                operator=get_operator(form.operator_id.data),
                 value=form.target_value.data,
             )
-        except PlanError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not outcome.refused:
             flash("Objectif enregistré.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return _render_detail(plan, form, 400)
@@ -226,11 +164,8 @@ def add_target(plan_id: int):
 @bp.route("/plans/<int:plan_id>/objectifs/<int:target_id>/supprimer", methods=["POST"])
 def delete_target(plan_id: int, target_id: int):
     plan = _plan_or_404(plan_id)
-    target = db.session.get(PlanTarget, target_id)
-    if target is None or target.plan_id != plan.id:
-        abort(404)
+    target = get_plan_target(plan, target_id) or abort(404)
     remove_target(plan, target)
-    db.session.commit()
     flash("Objectif supprimé.", "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
@@ -243,24 +178,9 @@ def drill(plan_id: int, indicator: str):
     except ValueError:
         abort(404)
     operator_id = request.args.get("operateur", type=int)
-    operator = db.session.get(Operator, operator_id) if operator_id else None
-    query = indicator_records(plan, indicator, operator.id if operator else None)
-    loaders = {
-        PlanIndicator.VISITS: (joinedload(Interaction.employer), joinedload(Interaction.author)),
-        PlanIndicator.NEEDS_IDENTIFIED: (joinedload(RecruitmentNeed.employer),),
-        PlanIndicator.POSITIONS_FILLED: (joinedload(RecruitmentNeed.employer),),
-        PlanIndicator.EVENTS_HELD: (selectinload(Event.participants),),
-        PlanIndicator.EVENT_HIRES: (joinedload(EventParticipant.employer), joinedload(EventParticipant.event)),
-    }
-    query = query.options(*loaders.get(indicator, ()))
-    order = {
-        PlanIndicator.VISITS: (Interaction.occurred_on.desc(), Interaction.id.desc()),
-        PlanIndicator.NEEDS_IDENTIFIED: (RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()),
-        PlanIndicator.POSITIONS_FILLED: (RecruitmentNeed.closed_on.desc(), RecruitmentNeed.id.desc()),
-        PlanIndicator.EVENTS_HELD: (Event.starts_at.desc(), Event.id.desc()),
-        PlanIndicator.EVENT_HIRES: (EventParticipant.id.desc(),),
-    }.get(indicator, (Employer.name, Employer.id))
-    page = paginate(query.order_by(*order), request.args.get("page", type=int))
+    operator = get_operator(operator_id) if operator_id else None
+    query = indicator_drill_down(plan, indicator, operator.id if operator else None)
+    page = paginate(query, request.args.get("page", type=int))
     return render_template("plans/drill.html", plan=plan, indicator=indicator, operator=operator, page=page)
 
 
@@ -300,7 +220,6 @@ def targets(plan_id: int):
 def build(plan_id: int):
     plan = _plan_or_404(plan_id)
     result = build_target_list(plan)
-    db.session.commit()
     flash(
         f"Liste cible calculée : {result.added} entreprise(s) ajoutée(s), {result.kept} conservée(s), "
         f"{result.removed} retirée(s).",
@@ -321,34 +240,29 @@ def add_target_employer(plan_id: int):
     if not form.validate_on_submit():
         return _refused(plan, "Indiquez le SIRET de l'entreprise à ajouter.", 400)
     siret = "".join(ch for ch in form.siret.data if ch.isdigit())
-    employer = db.session.scalar(visible_employers(current_user).where(Employer.siret == siret))
+    employer = get_visible_employer(current_user, siret)
     if employer is None:
         return _refused(plan, f"Aucune entreprise de vos bassins n'a le SIRET {form.siret.data}.", 400)
-    try:
+    with refusal_shown() as outcome:
         add_employer(plan, employer)
-    except PlanError as error:
-        return _refused(plan, str(error))
-    db.session.commit()
+    if outcome.refused:
+        return _render_targets(plan, 409)
     flash(f"{employer.display_name} ajoutée à la liste cible.", "success")
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
 
 def _entry_or_404(plan: ProspectionPlan, entry_id: int) -> PlanEmployer:
-    entry = db.session.get(PlanEmployer, entry_id)
-    if entry is None or entry.plan_id != plan.id:
-        abort(404)
-    return entry
+    return get_plan_entry(plan, entry_id) or abort(404)
 
 
 @bp.route("/plans/<int:plan_id>/cibles/<int:entry_id>/retirer", methods=["POST"])
 def remove_target_employer(plan_id: int, entry_id: int):
     plan = _plan_or_404(plan_id)
     entry = _entry_or_404(plan, entry_id)
-    try:
+    with refusal_shown() as outcome:
         remove_employer(entry)
-    except PlanError as error:
-        return _refused(plan, str(error))
-    db.session.commit()
+    if outcome.refused:
+        return _render_targets(plan, 409)
     flash(f"{entry.employer.display_name} retirée de la liste cible.", "success")
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
@@ -357,16 +271,16 @@ def remove_target_employer(plan_id: int, entry_id: int):
 def assign(plan_id: int, entry_id: int):
     plan = _plan_or_404(plan_id)
     entry = _entry_or_404(plan, entry_id)
+    advisers = plan_advisers(plan)
     form = AssignForm()
-    form.adviser_id.choices = [("", "")] + [(a.id, a.full_name) for a in plan_advisers(plan)]
+    form.adviser_id.choices = [("", "")] + [(a.id, a.full_name) for a in advisers]
     if not form.validate_on_submit():
         return _refused(plan, "Choisissez un conseiller du bassin.", 400)
-    adviser = db.session.get(User, form.adviser_id.data) if form.adviser_id.data else None
-    try:
+    adviser = next((a for a in advisers if a.id == form.adviser_id.data), None)
+    with refusal_shown() as outcome:
         assign_entry(plan, entry, adviser)
-    except PlanError as error:
-        return _refused(plan, str(error))
-    db.session.commit()
+    if outcome.refused:
+        return _render_targets(plan, 409)
     flash(f"{entry.employer.display_name} : attribuée à {adviser.full_name if adviser else 'personne'}.", "success")
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
@@ -377,12 +291,10 @@ def share(plan_id: int):
     form = ShareOutForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refusal_shown() as outcome:
         count = share_out(plan, rebalance=form.rebalance.data)
-    except PlanError as error:
-        flash(str(error), "error")
+    if outcome.refused:
         return _render_detail(plan, status=409)
-    db.session.commit()
     flash(f"{count} entreprise(s) réparties entre les conseillers.", "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
@@ -391,6 +303,5 @@ def share(plan_id: int):
 def duplicate(plan_id: int):
     plan = _plan_or_404(plan_id)
     copy = duplicate_plan(plan, author=current_user)
-    db.session.commit()
     flash(f"Plan dupliqué pour la période du {copy.starts_on:%d/%m/%Y} au {copy.ends_on:%d/%m/%Y}.", "success")
     return redirect(url_for("plans.detail", plan_id=copy.id))

@@ -20,7 +20,6 @@ from app.extensions import db
 from app.needs.enums import QualificationLevel, TargetPublic
 from app.notifications.models import Notification
 from app.referential.enums import OperatorKind
-from app.referential.models import Operator
 from app.timeutils import today_paris
 from tests.factories import (
     AssignmentFactory,
@@ -30,12 +29,8 @@ from tests.factories import (
     TaskForceMemberFactory,
     UserFactory,
     seeded_basin,
+    seeded_operator,
 )
-
-
-def seeded_operator(kind: OperatorKind, basin_code: str = "5219") -> Operator:
-    basin = seeded_basin(basin_code)
-    return next(op for op in db.session.scalars(sa.select(Operator).where(Operator.kind == kind)) if basin in op.basins)
 
 
 def notifications_of(user) -> list[str]:

@@ -5,7 +5,6 @@ from app.assignments.models import Assignment, HandoverRequest
 from app.extensions import db
 from app.needs.enums import TargetPublic
 from app.referential.enums import OperatorKind
-from tests.assignments.test_services import seeded_operator
 from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
@@ -13,6 +12,7 @@ from tests.factories import (
     TaskForceMemberFactory,
     UserFactory,
     seeded_basin,
+    seeded_operator,
 )
 
 
@@ -191,24 +191,18 @@ def test_handover_journey_from_request_to_approval_shows_in_the_employer_history
     assert newcomer.user.full_name in page and current.adviser.full_name in page
 
 
-def _queries_for(client, url, connection) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(connection, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", listener)
-    return len(statements)
+def test_the_queue_page_runs_the_same_number_of_queries_for_3_or_20_rows(client, login, count_queries):
+    def queries(url):
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
 
-
-def test_the_queue_page_runs_the_same_number_of_queries_for_3_or_20_rows(client, login, db_connection):
     TaskForceMemberFactory()
     login(UserFactory(lead=True))
     for _ in range(3):
         RecruitmentNeedFactory()
-    few = _queries_for(client, "/affectations", db_connection)
+    few = queries("/affectations")
     for _ in range(17):
         RecruitmentNeedFactory()
-    many = _queries_for(client, "/affectations", db_connection)
+    many = queries("/affectations")
     assert 0 < many == few

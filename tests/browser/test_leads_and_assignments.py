@@ -4,8 +4,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.leads.models import Lead
 from app.referential.enums import OperatorKind
-from tests.assignments.test_services import seeded_operator
-from tests.factories import EmployerFactory, TaskForceMemberFactory, UserFactory
+from tests.factories import EmployerFactory, TaskForceMemberFactory, UserFactory, seeded_operator
 
 pytestmark = pytest.mark.browser
 

@@ -6,10 +6,10 @@ import pytest
 
 from app.extensions import db
 from app.notifications.mail import deliver_outbox
-from app.scheduler import run_requested_jobs
+from app.scheduler.runner import run_requested_jobs
 from app.timeutils import utcnow
+from tests.conftest import paris
 from tests.factories import FollowUpFactory, UserFactory
-from tests.notifications.conftest import paris
 
 pytestmark = pytest.mark.browser
 

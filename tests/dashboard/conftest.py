@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.activity.enums import Channel
-from app.dashboard.scopes import Period
 from app.extensions import db
 from app.needs.enums import NeedStatus
 from app.needs.services import reopen_need
@@ -24,11 +23,11 @@ from tests.factories import (
 )
 
 TODAY = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
-Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
 
 
 def _need(employer, identified_on, status=NeedStatus.IDENTIFIED, closed_on=None, positions=1, filled=0, score=None):
     return RecruitmentNeedFactory(
+        filled=status is NeedStatus.FILLED,
         employer=employer,
         identified_on=identified_on,
         status=status,

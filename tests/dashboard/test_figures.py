@@ -11,8 +11,10 @@ from app.dashboard.scopes import Period, quarter_of
 from app.extensions import db
 from app.needs.enums import NeedStatus
 from app.needs.models import NeedStatusChange
-from tests.dashboard.conftest import Q3
 from tests.factories import EmployerFactory, RecruitmentNeedFactory, seeded_basin
+
+# The dataset's period (conftest.py).
+Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
 
 
 @pytest.fixture

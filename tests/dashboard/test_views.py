@@ -61,8 +61,8 @@ def test_exports_carry_the_same_figures(client, manager_of_both):
     text = client.get(f"/tableau-de-bord/export.csv?perimetre=all&{Q3_ARGS}").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     figures = {(row[3], row[5]): row[6] for row in rows[1:]}
-    assert figures[("Tout le périmètre", "Taux de pourvoi (postes)")] == "0.75"
-    assert figures[("Tout le périmètre", "Délai de pourvoi médian (jours)")] == "35.0"
+    assert figures[("Tout le périmètre", "Taux de pourvoi (postes)")] == "0,75"
+    assert figures[("Tout le périmètre", "Délai de pourvoi médian (jours)")] == "35,0"
     assert figures[("Laval", "Postes pourvus")] == "4"
     workbook = load_workbook(io.BytesIO(client.get(f"/tableau-de-bord/export.xlsx?perimetre=all&{Q3_ARGS}").data))
     sheet_rows = [[cell.value for cell in row] for row in workbook.active.iter_rows()]

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from app.employers.enums import EmployerSource
-from app.employers.importing import ImportFileError, import_sirene, import_spreadsheet
 from app.employers.models import Employer
+from app.employers.readers import ImportFileError
+from app.employers.sirene import import_sirene
+from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
 from app.referential.enums import HeadcountBand
 from tests.factories import EmployerFactory, UserFactory, make_siret
@@ -184,7 +186,7 @@ def test_fast_siret_check_agrees_with_python_stdnum():
 
     from stdnum.fr import siret
 
-    from app.employers.importing import is_valid_siret
+    from app.employers.establishments import is_valid_siret
 
     rng = random.Random(7)
     cases = ["".join(rng.choice("0123456789") for _ in range(14)) for _ in range(20_000)]

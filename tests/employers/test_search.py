@@ -97,7 +97,7 @@ def test_idle_and_open_need_filters():
     InteractionFactory(employer=old, occurred_on=date(2025, 1, 1))
     never = EmployerFactory(name="Jamais")
     RecruitmentNeedFactory(employer=never, status=NeedStatus.SOURCING)
-    RecruitmentNeedFactory(employer=old, status=NeedStatus.FILLED)
+    RecruitmentNeedFactory(employer=old, filled=True)
     assert sorted(_names(user, idle_months=6)) == ["Ancienne", "Jamais"]
     assert _names(user, has_open_need=True) == ["Jamais"]
 
@@ -123,14 +123,14 @@ def test_index_page_shows_rows_with_facts(client, login):
     AssignmentFactory(employer=employer, adviser=user)
     FollowUpFactory(employer=employer, owner=user, due_on=date(2026, 12, 1), status=FollowUpStatus.OPEN)
     login(user)
-    response = client.get("/entreprises?q=boulangerie&sort=-name&contact=mine")
+    response = client.get("/entreprises?q=boulangerie&tri=-name&contact=mine")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Boulangerie Martin" in html and "01/12/2026" in html and user.full_name in html
 
 
 @pytest.mark.parametrize(
-    "query", ["idle=abc", "idle=0", "headcount=ZZ", "sort=drop", "basin=999999", "q=" + "x" * 201, "tag=abc"]
+    "query", ["idle=abc", "idle=0", "headcount=ZZ", "tri=drop", "bassin=999999", "q=" + "x" * 201, "tag=abc"]
 )
 def test_index_rejects_bad_filters_with_400(client, login, query):
     login(UserFactory())
@@ -139,26 +139,15 @@ def test_index_rejects_bad_filters_with_400(client, login, query):
     assert "invalides" in response.get_data(as_text=True)
 
 
-def test_index_page_does_not_grow_queries_with_rows(client, login, app):
-    import sqlalchemy as sa
-
+def test_index_page_does_not_grow_queries_with_rows(client, login, count_queries):
     user = UserFactory()
     for index in range(20):
         employer = EmployerFactory(name=f"Entreprise {index}")
         AssignmentFactory(employer=employer, adviser=UserFactory())
         InteractionFactory(employer=employer)
     login(user)
-    statements = []
-    engine = db.engine
-
-    def count(*args):
-        statements.append(1)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         assert client.get("/entreprises").status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     assert len(statements) < 20
 
 
@@ -182,11 +171,8 @@ def test_spotter_sees_none_of_the_employer_pages(client, login, post):
     assert spotter.role is Role.SPOTTER
 
 
+@pytest.mark.postgresql_only
 def test_typo_tolerant_fallback_on_postgresql(client, login):
-    from app.employers.queries import supports_typo_tolerance
-
-    if not supports_typo_tolerance():
-        pytest.skip("trigram search exists on PostgreSQL only")
     EmployerFactory(name="Boulangerie Martin")
     EmployerFactory(name="Garage du Centre")
     login(UserFactory())
@@ -195,9 +181,8 @@ def test_typo_tolerant_fallback_on_postgresql(client, login):
     assert "Garage du Centre" not in html
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_word_index_follows_every_write():
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the FTS5 word index exists on SQLite only")
     triggers = set(db.session.scalars(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
     # A batch-mode rebuild of employers in a later migration would drop them silently.
     assert {"employers_fts_insert", "employers_fts_update", "employers_fts_delete"} <= triggers

@@ -173,21 +173,13 @@ def test_other_basins_get_404_and_spotters_nothing(client, login, post):
     assert client.get(f"/evenements/{EventFactory().id}").status_code == 403
 
 
-def test_the_event_page_does_not_query_per_participant(client, login, db_connection):
+def test_the_event_page_does_not_query_per_participant(client, login, count_queries):
     event = EventFactory()
     login(UserFactory())
 
     def queries():
-        statements = []
-
-        def count(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        sa.event.listen(db_connection, "before_cursor_execute", count)
-        try:
+        with count_queries() as statements:
             assert client.get(f"/evenements/{event.id}").status_code == 200
-        finally:
-            sa.event.remove(db_connection, "before_cursor_execute", count)
         return len(statements)
 
     EventParticipantFactory(event=event)
@@ -202,10 +194,10 @@ def test_the_event_page_does_not_query_per_participant(client, login, db_connect
 
 def test_the_dashboard_shows_held_events_with_a_drill_down(client, login, travel):
     travel(NOW)
-    held = EventFactory(starts_at=NOW - timedelta(days=3), status=EventStatus.HELD, title="Job dating tenu")
+    held = EventFactory(held=True, starts_at=NOW - timedelta(days=3), title="Job dating tenu")
     EventParticipantFactory(event=held, positions_offered=4, interviews=6, hires=3)
     EventFactory(starts_at=NOW - timedelta(days=2), status=EventStatus.CANCELLED, title="Job dating annulé")
-    EventFactory(basin=BasinFactory(), starts_at=NOW - timedelta(days=3), status=EventStatus.HELD)
+    EventFactory(held=True, basin=BasinFactory(), starts_at=NOW - timedelta(days=3))
     login(UserFactory(manager=True))
     html = client.get("/tableau-de-bord").get_data(as_text=True)
     row = html[html.index('data-testid="dashboard-events"') :]

@@ -192,8 +192,7 @@ def test_merging_attaches_the_lead_to_an_open_need_of_the_same_employer(spotter)
 
 def test_contributions_count_sent_accepted_and_filled_per_organisation(spotter):
     organisation_id = spotter.spotter_organisation_id
-    filled_need = RecruitmentNeedFactory(status=NeedStatus.FILLED, positions_filled=1)
-    LeadFactory(spotter=spotter, status=LeadStatus.ACCEPTED, need=filled_need)
+    LeadFactory(spotter=spotter, accepted=True, need=RecruitmentNeedFactory(filled=True))
     LeadFactory(spotter=spotter, status=LeadStatus.MERGED, need=RecruitmentNeedFactory())
     LeadFactory(spotter=spotter, status=LeadStatus.REJECTED, rejection_reason=RejectionReason.DUPLICATE)
     LeadFactory(spotter=spotter)

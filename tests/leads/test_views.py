@@ -8,7 +8,6 @@ from app.needs.models import RecruitmentNeed
 from tests.factories import (
     EmployerFactory,
     LeadFactory,
-    RecruitmentNeedFactory,
     SpotterOrganisationFactory,
     UserFactory,
     make_siret,
@@ -170,26 +169,17 @@ def test_admin_creates_an_organisation_and_attaches_a_spotter(client, login, pos
     assert post(f"/repereurs/{organisation.id}/membres", {"user_id": adviser.id}).status_code == 400
 
 
-def _queries_for(client, url, connection) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(connection, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", listener)
-    return len(statements)
-
-
-def test_lead_lists_run_the_same_number_of_queries_for_2_or_12_leads(client, login, post, db_connection):
+def test_lead_lists_run_the_same_number_of_queries_for_2_or_12_leads(client, login, post, count_queries):
     spotter, lead_user = UserFactory(spotter=True), UserFactory(lead=True)
     counts = {}
     for total in (2, 12):
         while lead_count() < total:
-            LeadFactory(spotter=spotter, status=LeadStatus.ACCEPTED, need=RecruitmentNeedFactory())
+            LeadFactory(spotter=spotter, accepted=True)
         for user in (spotter, lead_user):
             login(user)
-            counts[(total, user.role)] = _queries_for(client, "/signalements?statut=tous", db_connection)
+            with count_queries() as statements:
+                assert client.get("/signalements?statut=tous").status_code == 200
+            counts[(total, user.role)] = len(statements)
             post("/deconnexion")
     for user in (spotter, lead_user):
         assert 0 < counts[(2, user.role)] == counts[(12, user.role)]

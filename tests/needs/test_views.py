@@ -109,9 +109,9 @@ def test_board_shows_one_column_per_stage_with_cards(client, adviser, need):
 
 def test_plain_form_moves_a_card_and_returns_to_the_board(client, post, adviser, need):
     response = post(
-        f"/besoins/{need.id}/etape", {"status": "sourcing", "version": str(need.version), "next": "/besoins?basin=1"}
+        f"/besoins/{need.id}/etape", {"status": "sourcing", "version": str(need.version), "next": "/besoins?bassin=1"}
     )
-    assert response.status_code == 302 and response.headers["Location"].endswith("/besoins?basin=1")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/besoins?bassin=1")
     db.session.expire_all()
     need = db.session.get(RecruitmentNeed, need.id)
     assert need.status is NeedStatus.SOURCING
@@ -145,8 +145,8 @@ def test_close_reopen_and_satisfaction_from_the_need_page(client, post, adviser,
     assert db.session.get(RecruitmentNeed, need.id).status is NeedStatus.SOURCING
 
 
-def test_satisfaction_by_someone_else_than_the_privileged_contact_is_refused(client, post, adviser, need):
-    need.status, need.closed_on = NeedStatus.FILLED, date(2026, 11, 20)
+def test_satisfaction_by_someone_else_than_the_privileged_contact_is_refused(client, post, adviser):
+    need = RecruitmentNeedFactory(filled=True, identified_on=date(2026, 11, 1), closed_on=date(2026, 11, 20))
     AssignmentFactory(employer=need.employer)
     response = post(f"/besoins/{need.id}/satisfaction", {"score": "4"})
     assert response.status_code == 400

@@ -1,16 +1,8 @@
-"""Helpers for the reminders' tests: Paris times, a scheduler driven by hand, a temp outbox."""
-
-from datetime import datetime
+"""Helpers for the reminders' tests: a scheduler driven by hand, a temp outbox."""
 
 import pytest
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
-
-from app.timeutils import PARIS
-
-
-def paris(*args) -> datetime:
-    return datetime(*args, tzinfo=PARIS)
 
 
 class ManualScheduler(BaseScheduler):
@@ -29,7 +21,7 @@ class ManualScheduler(BaseScheduler):
 
 @pytest.fixture
 def manual_scheduler(app):
-    from app.scheduler import build_scheduler
+    from app.scheduler.runner import build_scheduler
 
     schedulers = []
 

@@ -12,6 +12,7 @@ from app.notifications.services import notify
 from app.notifications.tasks import DIGEST_JOB, send_morning_digests
 from app.notifications.workdays import is_working_day, public_holidays
 from app.timeutils import utcnow
+from tests.conftest import paris
 from tests.factories import (
     FollowUpFactory,
     InteractionFactory,
@@ -19,7 +20,6 @@ from tests.factories import (
     ProspectionPlanFactory,
     UserFactory,
 )
-from tests.notifications.conftest import paris
 
 MONDAY = paris(2026, 11, 23, 7, 30)
 
@@ -158,21 +158,7 @@ def test_the_digest_email_goes_out_through_the_outbox(travel, outbox_dir):
     assert "Rappeler Mme Durand" in message.get_body(("plain",)).get_content()
 
 
-def _statements(connection, work):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
-    return statements
-
-
-def test_queries_per_batch_do_not_grow_with_advisers(travel, db_connection):
+def test_queries_per_batch_do_not_grow_with_advisers(travel, count_queries):
     """A batch costs the same number of queries for 2 advisers or for 10."""
     travel(MONDAY)
 
@@ -185,9 +171,11 @@ def test_queries_per_batch_do_not_grow_with_advisers(travel, db_connection):
         return advisers
 
     batch_of(2)
-    small = _statements(db_connection, lambda: send_morning_digests(utcnow(), batch_size=1000))
+    with count_queries() as small:
+        send_morning_digests(utcnow(), batch_size=1000)
     travel(paris(2026, 11, 24, 7, 30))
     batch_of(10)
-    large = _statements(db_connection, lambda: send_morning_digests(utcnow(), batch_size=1000))
+    with count_queries() as large:
+        send_morning_digests(utcnow(), batch_size=1000)
 
     assert len(large) == len(small)

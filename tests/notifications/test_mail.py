@@ -12,8 +12,8 @@ from app.notifications.mail import MAX_ATTEMPTS, deliver_outbox
 from app.notifications.models import OutboxEmail
 from app.notifications.services import email_row, queue_emails
 from app.timeutils import utcnow
+from tests.conftest import paris
 from tests.factories import OutboxEmailFactory, UserFactory
-from tests.notifications.conftest import paris
 
 
 class Inbox:

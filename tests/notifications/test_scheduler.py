@@ -11,24 +11,23 @@ from apscheduler.triggers.cron import CronTrigger
 
 from app import create_app
 from app.extensions import db
-from app.notifications.enums import JobRunStatus, JobRunTrigger
-from app.notifications.models import JobRun, Notification, OutboxEmail, SentItem
+from app.notifications.models import Notification, OutboxEmail, SentItem
 from app.notifications.services import claim_sends
-from app.scheduler import (
-    JOBS,
-    JOBS_BY_ID,
-    LeaseLock,
+from app.scheduler.enums import JobRunStatus, JobRunTrigger
+from app.scheduler.locks import LeaseLock
+from app.scheduler.models import JobRun
+from app.scheduler.registry import JOBS, JOBS_BY_ID, next_fire_time
+from app.scheduler.runner import (
     RunAlreadyRequested,
     build_scheduler,
     missed_jobs,
-    next_fire_time,
     request_run,
     run_job,
     run_requested_jobs,
 )
 from app.timeutils import PARIS, utcnow
+from tests.conftest import paris
 from tests.factories import FollowUpFactory, UserFactory
-from tests.notifications.conftest import paris
 
 
 def _runs(job_id):
@@ -175,22 +174,16 @@ def test_the_lease_lock_lets_one_scheduler_run_and_the_other_take_over(travel):
     assert first.acquire()
 
 
-def _postgres(app):
-    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
-
-
+# Concurrent writers on separate connections: SQLite has one writer at a time and the test's
+# own transaction holds it (the lease lock is tested above on both databases).
+@pytest.mark.postgresql_only
 def test_two_schedulers_on_one_postgresql_database_send_one_digest_each(app, travel):
     """Two scheduler processes against the same database, both running the digest at once
     (as if the lock were missing): the unique sent-items key still lets each adviser get one."""
-    if not _postgres(app):
-        pytest.skip(
-            "needs concurrent writers on separate connections: SQLite has one writer at a time and the "
-            "test's own transaction holds it (the lease lock is tested above on both databases)"
-        )
     from app.auth.models import User
     from app.employers.models import Employer
     from app.referential.models import Basin, Operator
-    from tests.factories import make_siret, test_password_hash
+    from tests.factories import known_password_hash, make_siret
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     engine = sa.create_engine(url)
@@ -209,7 +202,7 @@ def test_two_schedulers_on_one_postgresql_database_send_one_digest_each(app, tra
                 User(
                     email=f"concurrence{i}@exemple.fr",
                     full_name=f"Conseiller {i}",
-                    password_hash=test_password_hash(),
+                    password_hash=known_password_hash(),
                     role="adviser",
                     operator=operator,
                 )
@@ -287,11 +280,11 @@ def test_two_schedulers_on_one_postgresql_database_send_one_digest_each(app, tra
         engine.dispose()
 
 
+# PostgreSQL advisory locks; SQLite uses the lease row tested above.
+@pytest.mark.postgresql_only
 def test_the_postgresql_advisory_lock_admits_one_scheduler_and_hands_over(app):
-    if not _postgres(app):
-        pytest.skip("PostgreSQL advisory locks; SQLite uses the lease row tested above")
-    from app.notifications.models import SchedulerLock
-    from app.scheduler import AdvisoryLock, make_lock
+    from app.scheduler.locks import AdvisoryLock, make_lock
+    from app.scheduler.models import SchedulerLock
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     apps = [create_app("testing", {"SQLALCHEMY_DATABASE_URI": url}) for _ in range(2)]
@@ -322,8 +315,8 @@ def test_the_postgresql_advisory_lock_admits_one_scheduler_and_hands_over(app):
 
 
 def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
-    import app.scheduler as scheduler_module
-    from app.notifications.models import SchedulerLock
+    import app.scheduler.cli as scheduler_module
+    from app.scheduler.models import SchedulerLock
 
     seen = {}
 
@@ -346,7 +339,7 @@ def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
 
 
 def test_flask_scheduler_run_waits_while_another_scheduler_holds_the_lock(app, monkeypatch, travel):
-    import app.scheduler as scheduler_module
+    import app.scheduler.cli as scheduler_module
 
     travel(paris(2026, 11, 23, 7, 0))
     LeaseLock("le-premier").acquire()
@@ -374,7 +367,7 @@ class _Stopped:
 
 
 def test_a_run_cut_short_by_a_crash_is_resumed_without_sending_twice(travel, manual_scheduler):
-    from app.scheduler import close_interrupted_runs
+    from app.scheduler.runner import close_interrupted_runs
 
     travel(paris(2026, 11, 23, 7, 30))
     served, waiting = _seed_adviser_with_work(date(2026, 11, 23)), _seed_adviser_with_work(date(2026, 11, 23))

@@ -1,27 +1,18 @@
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
 from app.activity.enums import FollowUpStatus
-from app.activity.models import Interaction
-from app.audit.models import AuditEvent
-from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import NeedStatus
 from app.notifications.enums import EmailStatus
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail
 from app.notifications.reports import send_monthly_reports
-from app.notifications.tasks import (
-    ANONYMISED_NAME,
-    anonymise_stale_contacts,
-    escalate_overdue_follow_ups,
-    flag_stale_needs,
-    retention_cutoff,
-)
+from app.notifications.tasks import enforce_retention, escalate_overdue_follow_ups, flag_stale_needs
 from app.timeutils import utcnow
+from tests.conftest import paris
 from tests.factories import (
     AssignmentFactory,
-    EmployerContactFactory,
     EmployerFactory,
     EventFactory,
     EventParticipantFactory,
@@ -32,7 +23,6 @@ from tests.factories import (
     UserFactory,
     seeded_basin,
 )
-from tests.notifications.conftest import paris
 
 
 def _emails_to(user):
@@ -92,7 +82,7 @@ def test_needs_quiet_for_30_days_go_to_the_privileged_contact_and_after_60_to_th
     travel(paris(2026, 10, 20, 10, 0))
     quiet = RecruitmentNeedFactory(title="Trente jours sans nouvelles")
     recently_called = RecruitmentNeedFactory(title="Employeur appelé récemment")
-    closed = RecruitmentNeedFactory(title="Besoin pourvu", status=NeedStatus.FILLED, closed_on=date(2026, 10, 20))
+    closed = RecruitmentNeedFactory(title="Besoin pourvu", filled=True, closed_on=date(2026, 10, 20))
     travel(paris(2026, 10, 28, 10, 0))
     lively = RecruitmentNeedFactory(title="Besoin récent")
     for need in (very_quiet, quiet, recently_called, closed, lively):
@@ -126,15 +116,10 @@ def test_each_manager_gets_last_months_figures_in_the_app_and_attached(travel, c
     InteractionFactory(employer=employer, author=adviser)
     InteractionFactory(employer=employer, author=adviser)
     RecruitmentNeedFactory(
-        employer=employer,
-        identified_on=date(2026, 9, 20),
-        status=NeedStatus.FILLED,
-        closed_on=date(2026, 10, 10),
-        positions=2,
-        positions_filled=2,
+        filled=True, employer=employer, identified_on=date(2026, 9, 20), closed_on=date(2026, 10, 10), positions=2
     )
     RecruitmentNeedFactory(employer=employer, status=NeedStatus.NOT_FILLED, closed_on=date(2026, 10, 12))
-    event = EventFactory(starts_at=utcnow(), status="held", candidates_attended=12)
+    event = EventFactory(held=True, starts_at=utcnow(), candidates_attended=12)
     EventParticipantFactory(event=event, employer=employer, positions_offered=4, interviews=6, hires=3)
     travel(paris(2026, 11, 1, 6, 0))
     InteractionFactory(employer=employer, author=adviser)  # November: not in October's report
@@ -173,53 +158,6 @@ def test_each_manager_gets_last_months_figures_in_the_app_and_attached(travel, c
 # --- Retention ---
 
 
-def test_contacts_unreached_for_3_years_are_anonymised_and_the_employer_keeps_its_history(travel):
-    travel(paris(2020, 5, 4, 10, 0))
-    employer = EmployerFactory()
-    never_reached = EmployerContactFactory(employer=employer)
-    travel(paris(2026, 11, 23, 3, 0))
-    kept = EmployerContactFactory(employer=employer, last_contacted_on=date(2023, 11, 24))  # 2 years 364 days
-    expired = EmployerContactFactory(employer=employer, last_contacted_on=date(2023, 11, 23), phone="06 00 00 00 00")
-    interaction = InteractionFactory(employer=employer, contact=expired, occurred_on=date(2023, 11, 23))
-    db.session.commit()
-
-    assert retention_cutoff(date(2026, 11, 23)) == date(2023, 11, 23)
-    assert anonymise_stale_contacts(utcnow())["interlocuteurs_anonymises"] == 2
-
-    db.session.expire_all()
-    assert kept.anonymised_at is None and kept.email
-    for contact in (expired, never_reached):
-        assert (contact.first_name, contact.last_name, contact.email, contact.phone, contact.job_title) == (
-            None,
-            ANONYMISED_NAME,
-            None,
-            None,
-            None,
-        )
-        assert contact.anonymised_at == utcnow()
-    assert db.session.get(Employer, employer.id) is not None
-    assert db.session.get(Interaction, interaction.id).contact_id == expired.id
-    purge = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "purge").order_by(AuditEvent.id.desc()))
-    assert purge.entity_type == "EmployerContact" and purge.changes["anonymises"] == 2
-    # The trail forgets the personal data too.
-    trail = db.session.scalars(
-        sa.select(AuditEvent.changes).where(
-            AuditEvent.entity_type == "EmployerContact", AuditEvent.entity_id == str(expired.id)
-        )
-    ).all()
-    assert trail and all("email" not in changes for changes in trail)
-    # On the next monthly run the contact kept at 2 years 364 days has passed 3 years too.
-    travel(paris(2026, 12, 1, 3, 0))
-    assert anonymise_stale_contacts(utcnow())["interlocuteurs_anonymises"] == 1
-    db.session.refresh(kept)
-    assert kept.anonymised_at is not None
-
-
-def test_retention_cutoff_on_29_february():
-    assert retention_cutoff(date(2028, 2, 29)) == date(2025, 2, 28)
-    assert retention_cutoff(date(2026, 3, 1)) - timedelta(days=1) == date(2023, 2, 28)
-
-
 def test_old_sent_emails_are_deleted_by_the_monthly_retention_run(travel):
     travel(paris(2026, 8, 1, 7, 30))
     old_sent = OutboxEmailFactory(status=EmailStatus.SENT, sent_at=utcnow())
@@ -227,7 +165,7 @@ def test_old_sent_emails_are_deleted_by_the_monthly_retention_run(travel):
     travel(paris(2026, 11, 1, 3, 0))
     recent_sent = OutboxEmailFactory(status=EmailStatus.SENT, sent_at=utcnow())
 
-    assert anonymise_stale_contacts(utcnow())["courriels_supprimes"] == 1
+    assert enforce_retention(utcnow())["courriels_supprimes"] == 1
 
     remaining = set(db.session.scalars(sa.select(OutboxEmail.id)))
     assert old_sent.id not in remaining and {old_pending.id, recent_sent.id} <= remaining

@@ -3,14 +3,15 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.notifications.enums import JobRunStatus
 from app.notifications.mail import deliver_outbox
-from app.notifications.models import JobRun
 from app.notifications.services import notify
-from app.scheduler import LeaseLock, run_requested_jobs
+from app.scheduler.enums import JobRunStatus
+from app.scheduler.locks import LeaseLock
+from app.scheduler.models import JobRun
+from app.scheduler.runner import run_requested_jobs
 from app.timeutils import utcnow
+from tests.conftest import paris
 from tests.factories import FollowUpFactory, OutboxEmailFactory, UserFactory
-from tests.notifications.conftest import paris
 
 
 def test_a_user_turns_the_email_digest_off_and_on(client, login, post):

@@ -47,12 +47,11 @@ def dataset():
     RecruitmentNeedFactory(employer=first, created_by=adviser_a, identified_on=date(2027, 1, 5))
     RecruitmentNeedFactory(employer=first, created_by=adviser_a, identified_on=date(2027, 4, 1))
     RecruitmentNeedFactory(
+        filled=True,
         employer=second,
         created_by=adviser_b,
         identified_on=date(2026, 12, 1),
         positions=3,
-        positions_filled=3,
-        status=NeedStatus.FILLED,
         closed_on=date(2027, 2, 10),
     )
     RecruitmentNeedFactory(
@@ -66,15 +65,15 @@ def dataset():
         closed_reason="Plus de besoin",
     )
 
-    held = EventFactory(starts_at=_at(date(2027, 2, 15)), status=EventStatus.HELD, operators=[operator_a])
+    held = EventFactory(held=True, starts_at=_at(date(2027, 2, 15)), operators=[operator_a])
     EventParticipantFactory(event=held, employer=first, positions_offered=3, interviews=5, hires=2)
     EventParticipantFactory(event=held, employer=second, positions_offered=1, interviews=2, hires=1)
-    later = EventFactory(starts_at=_at(date(2027, 4, 2)), status=EventStatus.HELD)
+    later = EventFactory(held=True, starts_at=_at(date(2027, 4, 2)))
     EventParticipantFactory(event=later, employer=first, positions_offered=4, hires=4)
     EventFactory(starts_at=_at(date(2027, 3, 1)), status=EventStatus.CANCELLED)
     EventFactory(starts_at=_at(date(2027, 3, 20)), status=EventStatus.PLANNED)
     # 23:30 UTC on 31 March is already 1 April in Paris: outside the plan.
-    EventFactory(starts_at=datetime(2027, 3, 31, 23, 30, tzinfo=UTC), status=EventStatus.HELD)
+    EventFactory(held=True, starts_at=datetime(2027, 3, 31, 23, 30, tzinfo=UTC))
 
     PlanEmployerFactory(plan=plan, employer=first)
     PlanEmployerFactory(plan=plan, employer=second)

@@ -6,25 +6,12 @@ import sqlalchemy as sa
 from app.assignments.models import TaskForce, TaskForceMember
 from app.employers.models import Tag
 from app.extensions import db
-from app.needs.enums import NeedStatus
 from app.plans.enums import PlanIndicator, SegmentKind
 from app.plans.models import PlanEmployer
-from app.plans.services import (
-    EmployerFacts,
-    PlanError,
-    ScoringContext,
-    add_employer,
-    assign_entry,
-    balance,
-    build_target_list,
-    duplicate_plan,
-    next_period,
-    remove_employer,
-    save_plan,
-    score_signals,
-    set_operator_target,
-    share_out,
-)
+from app.plans.scoring import EmployerFacts, ScoringContext, score_signals
+from app.plans.services import PlanError, duplicate_plan, next_period, save_plan, set_operator_target
+from app.plans.share_out import assign_entry, balance, share_out
+from app.plans.target_list import add_employer, build_target_list, remove_employer
 from app.referential.enums import HeadcountBand
 from tests.factories import (
     AssignmentFactory,
@@ -340,7 +327,7 @@ def test_duplicate_copies_targets_segments_and_owners_for_the_next_quarter():
 def test_need_status_used_by_scoring_is_open():
     # An open need counts, a filled one does not.
     employer = EmployerFactory()
-    RecruitmentNeedFactory(employer=employer, status=NeedStatus.FILLED)
+    RecruitmentNeedFactory(employer=employer, filled=True)
     plan = _plan()
     db.session.flush()
     entry = add_employer(plan, employer, today=TODAY)

@@ -148,26 +148,17 @@ def test_an_adviser_sees_their_plan_targets_on_the_home_page(client, login):
     assert contacted.employer.display_name not in html
 
 
-def _queries(connection, client, url):
-    statements = []
+def test_busy_pages_do_not_query_per_row(client, login, count_queries):
+    def queries(url):
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
 
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
-    return len(statements)
-
-
-def test_busy_pages_do_not_query_per_row(client, login, db_connection):
     plan = ProspectionPlanFactory()
     adviser = UserFactory()
     PlanEmployerFactory(plan=plan, adviser=adviser)
     login(UserFactory(lead=True))
-    few = _queries(db_connection, client, f"/plans/{plan.id}/cibles")
+    few = queries(f"/plans/{plan.id}/cibles")
     for _ in range(20):
         PlanEmployerFactory(plan=plan, adviser=UserFactory())
-    assert _queries(db_connection, client, f"/plans/{plan.id}/cibles") == few
+    assert queries(f"/plans/{plan.id}/cibles") == few

@@ -11,7 +11,9 @@ from app.employers.models import Employer
 from app.extensions import db
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, NafCode, Operator, RomeCode
-from seeds.demo import DEMO_PASSWORD, EMPLOYERS_PER_BASIN, build_demo
+from seeds.demo import build_demo
+from seeds.demo.accounts import DEMO_PASSWORD
+from seeds.demo.employers import EMPLOYERS_PER_BASIN
 from seeds.reference import load_reference
 
 

@@ -10,8 +10,15 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.extensions import db
 from app.leads.enums import RejectionReason, SpotterKind, Urgency
-from app.leads.models import SpotterOrganisation
-from app.leads.services import LeadData, accept_lead, reject_lead, submit_lead, submit_public_lead
+from app.leads.services import (
+    LeadData,
+    accept_lead,
+    attach_spotter,
+    create_organisation,
+    reject_lead,
+    submit_lead,
+    submit_public_lead,
+)
 from app.needs.enums import ContractType, TargetPublic
 from app.referential.models import Basin
 from app.timeutils import today_paris
@@ -60,9 +67,8 @@ def build_demo_leads(rng: random.Random) -> int:
     count = 0
     for basin in db.session.scalars(sa.select(Basin).order_by(Basin.code).options(sa.orm.selectinload(Basin.communes))):
         organisations = [
-            SpotterOrganisation(basin=basin, name=f"{name} — {basin.name}", kind=kind) for name, kind in ORGANISATIONS
+            create_organisation(basin=basin, name=f"{name} — {basin.name}", kind=kind) for name, kind in ORGANISATIONS
         ]
-        db.session.add_all(organisations)
         db.session.flush()
         spotter = db.session.scalar(
             sa.select(User).where(User.role == Role.SPOTTER, User.basins.any(Basin.id == basin.id)).order_by(User.id)
@@ -72,7 +78,7 @@ def build_demo_leads(rng: random.Random) -> int:
         )
         if spotter is None or lead_user is None:
             continue
-        spotter.spotter_organisation_id = organisations[0].id
+        attach_spotter(organisations[0], spotter)
         employers = list(
             db.session.scalars(
                 sa.select(Employer).where(Employer.basin_id == basin.id).order_by(Employer.id).limit(120)

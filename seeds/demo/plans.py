@@ -1,17 +1,17 @@
-"""Demo prospection plans: this quarter's plan of each pilot basin, built, shared out and fed by events."""
+"""Demo prospection plans: this quarter's plan of each pilot basin, built and shared out."""
 
 import calendar
-import random
 from datetime import date
 
 import sqlalchemy as sa
 
 from app.auth.enums import Role
 from app.auth.models import User
-from app.events.demo import build_demo_events
 from app.extensions import db
 from app.plans.enums import PlanIndicator, SegmentKind
-from app.plans.services import build_target_list, save_plan, share_out
+from app.plans.services import save_plan
+from app.plans.share_out import share_out
+from app.plans.target_list import build_target_list
 from app.referential.models import Basin
 from app.timeutils import today_paris
 
@@ -40,8 +40,7 @@ def _quarter(today: date) -> tuple[date, date]:
     )
 
 
-def build_demo_plans(rng: random.Random) -> dict[str, int]:
-    events = build_demo_events(rng)
+def build_demo_plans() -> int:
     starts_on, ends_on = _quarter(today_paris())
     plans = 0
     for basin in db.session.scalars(sa.select(Basin).order_by(Basin.code)):
@@ -68,4 +67,4 @@ def build_demo_plans(rng: random.Random) -> dict[str, int]:
         share_out(plan)
         plans += 1
     db.session.flush()
-    return {"plans de prospection": plans, "événements": events}
+    return plans

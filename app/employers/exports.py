@@ -1,17 +1,15 @@
 """The search page's current list, as a spreadsheet that opens cleanly in Excel."""
 
-import csv
-import io
+import itertools
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import joinedload
 
 from app.employers.models import Employer, EmployerContact
 from app.employers.queries import row_facts
 from app.extensions import db
+from app.spreadsheets import csv_body, xlsx_bytes
 
 EXPORT_LIMIT = 50_000
 BATCH = 500
@@ -99,43 +97,10 @@ def _rows(query: sa.Select) -> Iterator[list]:
             ]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """A text that a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def export_csv(query: sa.Select) -> bytes:
-    """UTF-8 with a BOM and semicolons: what Excel in French expects to open without a wizard."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in _rows(query):
-        writer.writerow(
-            ["" if v is None else v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else _safe(v) for v in row]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def export_csv(query: sa.Select) -> Iterator[bytes]:
+    """The CSV, streamed as the batches are read: call it from the view, within the request."""
+    return csv_body(itertools.chain([HEADERS], _rows(query)))
 
 
 def export_xlsx(query: sa.Select) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Entreprises")
-    sheet.append(HEADERS)
-    for row in _rows(query):
-        # Identifiers stay text (Excel would turn a SIRET into 1.23E+13); dates are real dates.
-        cells = []
-        for value in row:
-            if hasattr(value, "strftime"):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                cells.append(cell)
-            else:
-                cells.append(_safe(value))
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(itertools.chain([HEADERS], _rows(query)), "Entreprises")

@@ -1,0 +1,48 @@
+"""Where SQLite and PostgreSQL differ: every dialect branch of the application lives here.
+
+Callers ask for what they need (a number of days, an insert that skips duplicates, whether the
+server has trigram indexes) and never test the dialect's name themselves.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+
+
+def dialect_name(bind=None) -> str:
+    return (bind or db.session.get_bind()).dialect.name
+
+
+def is_postgresql(bind=None) -> bool:
+    return dialect_name(bind) == "postgresql"
+
+
+def is_sqlite(bind=None) -> bool:
+    return dialect_name(bind) == "sqlite"
+
+
+def insert(table: sa.Table):
+    """An INSERT that knows ON CONFLICT DO NOTHING (both dialects have it under their own class)."""
+    return (postgresql.insert if is_postgresql() else sqlite.insert)(table)
+
+
+def days_between(later, earlier) -> sa.ColumnElement[int]:
+    """Whole days between two DATE columns."""
+    if is_sqlite():
+        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
+    return sa.type_coerce(later - earlier, sa.Integer)
+
+
+def elapsed_days(later, earlier) -> sa.ColumnElement[float]:
+    """Fractional days between two instants."""
+    if is_sqlite():
+        return sa.func.julianday(later) - sa.func.julianday(earlier)
+    return sa.extract("epoch", later - earlier) / 86400.0
+
+
+def week_start(column) -> sa.ColumnElement:
+    """The Monday of a date's week."""
+    if is_sqlite():
+        return sa.func.date(column, "weekday 0", "-6 days")
+    return sa.cast(sa.func.date_trunc("week", column), sa.Date)

@@ -1,0 +1,167 @@
+"""The SIRENE import: the basin's active establishments from INSEE's stock files."""
+
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.employers.enums import EmployerSource
+from app.employers.establishments import Establishment, ImportReport, Reference, upsert_establishments, valid_siret
+from app.employers.readers import ImportFileError, csv_rows, open_binary
+from app.extensions import db
+from app.referential.models import Basin, BasinCommune
+
+WITHHELD = "[ND]"  # INSEE: field withheld at the person's request
+
+SIRENE_REQUIRED = (
+    "siren",
+    "nic",
+    "siret",
+    "etatAdministratifEtablissement",
+    "codeCommuneEtablissement",
+    "activitePrincipaleEtablissement",
+    "trancheEffectifsEtablissement",
+    "enseigne1Etablissement",
+    "denominationUsuelleEtablissement",
+)
+LEGAL_UNITS_REQUIRED = ("siren", "denominationUniteLegale")
+
+
+def _header_index(header: list[str], required: tuple[str, ...], name: str) -> dict[str, int]:
+    """Columns by header name, never by position (INSEE adds columns over time)."""
+    index = {column.strip().lstrip("\ufeff"): position for position, column in enumerate(header)}
+    missing = [column for column in required if column not in index]
+    if missing:
+        raise ImportFileError(
+            f"{name} : colonnes attendues absentes : {', '.join(missing)}. Est-ce bien un fichier stock SIRENE ?"
+        )
+    return index
+
+
+def _value(cells: list[str], index: dict[str, int], column: str) -> str | None:
+    position = index.get(column)
+    if position is None or position >= len(cells):
+        return None
+    value = cells[position].strip()
+    return None if value in ("", WITHHELD) else value
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _street(cells, index) -> str | None:
+    parts = [
+        _value(cells, index, column)
+        for column in (
+            "numeroVoieEtablissement",
+            "indiceRepetitionEtablissement",
+            "typeVoieEtablissement",
+            "libelleVoieEtablissement",
+        )
+    ]
+    return " ".join(p for p in parts if p) or None
+
+
+def read_sirene_establishments(
+    path: Path, communes: dict[str, BasinCommune], report: ImportReport, on_bytes=None
+) -> list[Establishment]:
+    """The active establishments of the basin's communes; the rest counted or rejected."""
+    binary, _size = open_binary(path)
+    rows = csv_rows(binary, path.name, on_bytes)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ImportFileError(f"{path.name} : le fichier est vide.") from None
+    index = _header_index(header, SIRENE_REQUIRED, path.name)
+    reference = Reference(communes)
+    kept: list[Establishment] = []
+    seen: set[str] = set()
+    for line, cells in rows:
+        report.read += 1
+        if _value(cells, index, "etatAdministratifEtablissement") != "A":
+            report.closed += 1
+            continue
+        raw_siret = _value(cells, index, "siret") or ""
+        commune_code = _value(cells, index, "codeCommuneEtablissement")
+        if not commune_code or len(commune_code) != 5:
+            report.reject(line, raw_siret, "commune inconnue (code commune absent ou mal formé)")
+            continue
+        commune = communes.get(commune_code)
+        if commune is None:
+            report.outside_basin += 1
+            continue
+        siret = valid_siret(raw_siret, _value(cells, index, "siren"), _value(cells, index, "nic"))
+        if siret is None:
+            report.reject(line, raw_siret, "SIRET invalide (format ou clé de contrôle)")
+            continue
+        if siret in seen:
+            report.reject(line, siret, "SIRET en double dans le fichier")
+            continue
+        seen.add(siret)
+        enseigne = _value(cells, index, "enseigne1Etablissement")
+        kept.append(
+            Establishment(
+                line=line,
+                siret=siret,
+                name=_value(cells, index, "denominationUsuelleEtablissement") or enseigne,
+                basin_id=commune.basin_id,
+                commune_insee=commune.insee_code,
+                commune_name=commune.name,
+                enseigne=enseigne,
+                naf_code=reference.naf(_value(cells, index, "activitePrincipaleEtablissement"), report),
+                headcount_band=reference.bands.get(_value(cells, index, "trancheEffectifsEtablissement") or ""),
+                street=_street(cells, index),
+                postcode=_value(cells, index, "codePostalEtablissement"),
+                created_on=_parse_date(_value(cells, index, "dateCreationEtablissement")),
+            )
+        )
+    return kept
+
+
+def read_legal_unit_names(path: Path, sirens: set[str], on_bytes=None) -> dict[str, str]:
+    """denominationUniteLegale (or the person's name) of the given SIRENs only: memory stays bounded."""
+    binary, _size = open_binary(path)
+    rows = csv_rows(binary, path.name, on_bytes)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ImportFileError(f"{path.name} : le fichier est vide.") from None
+    index = _header_index(header, LEGAL_UNITS_REQUIRED, path.name)
+    names = {}
+    for _line, cells in rows:
+        siren = _value(cells, index, "siren")
+        if siren not in sirens:
+            continue
+        name = _value(cells, index, "denominationUniteLegale")
+        if not name:
+            person = [_value(cells, index, "prenom1UniteLegale"), _value(cells, index, "nomUniteLegale")]
+            name = " ".join(p for p in person if p) or None
+        if name:
+            names[siren] = name
+    return names
+
+
+def import_sirene(
+    basin_code: str, establishments_path: Path, legal_units_path: Path | None = None, on_bytes=None
+) -> ImportReport:
+    """Upsert the basin's active establishments from the SIRENE stock files. Does not commit."""
+    basin = db.session.scalar(sa.select(Basin).where(Basin.code == basin_code))
+    if basin is None:
+        raise ImportFileError(f"Bassin inconnu : {basin_code}. Les codes sont ceux des zones d'emploi (ex. 5219).")
+    communes = {
+        c.insee_code: c for c in db.session.scalars(sa.select(BasinCommune).where(BasinCommune.basin_id == basin.id))
+    }
+    report = ImportReport()
+    establishments = read_sirene_establishments(Path(establishments_path), communes, report, on_bytes)
+    if legal_units_path is not None:
+        names = read_legal_unit_names(Path(legal_units_path), {e.siret[:9] for e in establishments}, on_bytes)
+        for establishment in establishments:
+            # The legal unit's name is the employer's name; the establishment's own names stay as enseigne.
+            establishment.name = names.get(establishment.siret[:9], establishment.name)
+    report.kept = len(establishments)
+    upsert_establishments(establishments, EmployerSource.SIRENE, report)
+    return report

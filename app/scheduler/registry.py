@@ -1,0 +1,116 @@
+"""The ONE list of periodic jobs: when each runs, and which domain's tasks function it runs.
+
+Each function takes ``now`` and returns counts for the job-runs page; the runner wraps it in
+one transaction. Times are Europe/Paris; a missed run may be caught up within ``grace_hours``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from app.notifications.mail import deliver_outbox
+from app.notifications.reports import send_monthly_reports
+from app.notifications.tasks import (
+    enforce_retention,
+    escalate_overdue_follow_ups,
+    flag_stale_needs,
+    send_morning_digests,
+)
+from app.timeutils import PARIS
+
+LOOKBACK = timedelta(days=35)  # longer than the longest period (a month)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    id: str
+    label: str
+    schedule_label: str
+    func: Callable[[datetime], dict]
+    trigger: BaseTrigger
+    # How late a missed run may still be caught up; None: frequent job, just wait for the next one.
+    grace_hours: int | None
+    # Frequent jobs only leave a job run when they did something (or failed).
+    records_idle_runs: bool = True
+
+    @property
+    def misfire_grace_seconds(self) -> int:
+        return self.grace_hours * 3600 if self.grace_hours else 60
+
+
+def _cron(**fields) -> CronTrigger:
+    return CronTrigger(timezone=PARIS, **fields)
+
+
+JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        "morning_digest",
+        "Point du matin des conseillers",
+        "Jours ouvrés à 7 h 30",
+        send_morning_digests,
+        _cron(day_of_week="mon-fri", hour=7, minute=30),
+        grace_hours=4,
+    ),
+    PeriodicJob(
+        "escalation",
+        "Escalade des relances en retard et des interlocuteurs désactivés",
+        "Tous les jours à 8 h",
+        escalate_overdue_follow_ups,
+        _cron(hour=8, minute=0),
+        grace_hours=12,
+    ),
+    PeriodicJob(
+        "stale_needs",
+        "Besoins sans activité depuis 30 et 60 jours",
+        "Le lundi à 8 h 30",
+        flag_stale_needs,
+        _cron(day_of_week="mon", hour=8, minute=30),
+        grace_hours=48,
+    ),
+    PeriodicJob(
+        "monthly_report",
+        "Point d'avancement mensuel des managers",
+        "Le 1er du mois à 6 h",
+        send_monthly_reports,
+        _cron(day=1, hour=6, minute=0),
+        grace_hours=72,
+    ),
+    PeriodicJob(
+        "retention",
+        "Anonymisation des interlocuteurs sans contact depuis 3 ans",
+        "Le 1er du mois à 3 h",
+        enforce_retention,
+        _cron(day=1, hour=3, minute=0),
+        grace_hours=72,
+    ),
+    PeriodicJob(
+        "outbox",
+        "Envoi des courriels en attente",
+        "Toutes les minutes",
+        deliver_outbox,
+        IntervalTrigger(minutes=1, timezone=PARIS),
+        grace_hours=None,
+        records_idle_runs=False,
+    ),
+)
+JOBS_BY_ID = {job.id: job for job in JOBS}
+
+
+def previous_fire_time(job: PeriodicJob, now: datetime) -> datetime | None:
+    """The last time the job's schedule fired at or before ``now`` (cron jobs only)."""
+    if not isinstance(job.trigger, CronTrigger):
+        return None
+    previous = None
+    fire = job.trigger.get_next_fire_time(None, now - LOOKBACK)
+    while fire is not None and fire <= now:
+        previous = fire
+        fire = job.trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return previous
+
+
+def next_fire_time(job: PeriodicJob, now: datetime) -> datetime | None:
+    return job.trigger.get_next_fire_time(None, now)

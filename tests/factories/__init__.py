@@ -1,0 +1,53 @@
+"""factory_boy factories for every core model, flushed into the test's transaction: one module per
+domain, all importable from here (``from tests.factories import UserFactory``)."""
+
+from tests.factories.activity import FollowUpFactory, InteractionFactory
+from tests.factories.assignments import (
+    AssignmentFactory,
+    HandoverRequestFactory,
+    TaskForceMemberFactory,
+    task_force_for,
+)
+from tests.factories.auth import UserFactory, known_password_hash
+from tests.factories.employers import EmployerContactFactory, EmployerFactory, make_siret
+from tests.factories.events import EventFactory, EventParticipantFactory
+from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
+from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
+from tests.factories.notifications import MonthlyReportFactory, OutboxEmailFactory
+from tests.factories.plans import PlanEmployerFactory, ProspectionPlanFactory
+from tests.factories.referential import (
+    BasinCommuneFactory,
+    BasinFactory,
+    OperatorFactory,
+    seeded_basin,
+    seeded_operator,
+)
+
+__all__ = [
+    "AssignmentFactory",
+    "BasinCommuneFactory",
+    "BasinFactory",
+    "EmployerContactFactory",
+    "EmployerFactory",
+    "EventFactory",
+    "EventParticipantFactory",
+    "FollowUpFactory",
+    "HandoverRequestFactory",
+    "InteractionFactory",
+    "LeadFactory",
+    "MonthlyReportFactory",
+    "NeedServiceFactory",
+    "OperatorFactory",
+    "OutboxEmailFactory",
+    "PlanEmployerFactory",
+    "ProspectionPlanFactory",
+    "RecruitmentNeedFactory",
+    "SpotterOrganisationFactory",
+    "TaskForceMemberFactory",
+    "UserFactory",
+    "known_password_hash",
+    "make_siret",
+    "seeded_basin",
+    "seeded_operator",
+    "task_force_for",
+]

@@ -1,0 +1,58 @@
+"""Recruitment needs and the services mobilised on them."""
+
+from datetime import date, datetime, time
+
+import factory
+
+from app.needs.enums import ContractType, NeedStatus, ServiceKind, ServiceStatus
+from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.timeutils import PARIS, today_paris
+from tests.factories.base import BaseFactory
+from tests.factories.employers import EmployerFactory
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=PARIS)
+
+
+def _record_stage_history(need: RecruitmentNeed, create, extracted, **kwargs) -> None:
+    # The dated stage changes the services would have written (create_need, then close_need):
+    # the time to fill and the time per stage are computed from them.
+    need.status_changes.append(
+        NeedStatusChange(from_status=None, to_status=NeedStatus.IDENTIFIED, changed_at=_start_of(need.identified_on))
+    )
+    need.status_changes.append(
+        NeedStatusChange(from_status=NeedStatus.IDENTIFIED, to_status=need.status, changed_at=_start_of(need.closed_on))
+    )
+
+
+class RecruitmentNeedFactory(BaseFactory):
+    class Meta:
+        model = RecruitmentNeed
+
+    employer = factory.SubFactory(EmployerFactory)
+    rome_code = "G1602"
+    title = "Commis de cuisine"
+    positions = 1
+    contract = ContractType.CDI
+    status = NeedStatus.IDENTIFIED
+    identified_on = factory.LazyFunction(today_paris)
+
+    class Params:
+        # Closed as filled (today unless closed_on says otherwise), every position filled by
+        # default, with its stage history: identified on identified_on, filled on closed_on.
+        filled = factory.Trait(
+            status=NeedStatus.FILLED,
+            closed_on=factory.LazyFunction(today_paris),
+            positions_filled=factory.SelfAttribute("positions"),
+            stage_history=factory.PostGeneration(_record_stage_history),
+        )
+
+
+class NeedServiceFactory(BaseFactory):
+    class Meta:
+        model = NeedService
+
+    need = factory.SubFactory(RecruitmentNeedFactory)
+    kind = ServiceKind.IMMERSION
+    status = ServiceStatus.PROPOSED
