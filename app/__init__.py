@@ -9,6 +9,7 @@ from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.dialects import is_sqlite
 from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 from app.transactions import RelaisFlask
 from config import CONFIGS
@@ -50,7 +51,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     sessions.init_app(app)
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        if is_sqlite(db.engine):
             configure_sqlite(db.engine)
 
 

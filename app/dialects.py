@@ -46,3 +46,19 @@ def week_start(column) -> sa.ColumnElement:
     if is_sqlite():
         return sa.func.date(column, "weekday 0", "-6 days")
     return sa.cast(sa.func.date_trunc("week", column), sa.Date)
+
+
+def has_trigram_search() -> bool:
+    """PostgreSQL's pg_trgm indexes (substrings, typo tolerance); SQLite has an FTS5 word index instead."""
+    return is_postgresql()
+
+
+def byte_order(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """Strings sorted and compared byte-wise, as SQLite's BINARY does, whatever PostgreSQL's collation.
+
+    Migration 0900 builds the employers' name indexes of PostgreSQL with the same collation, so that
+    they serve these sorts.
+    """
+    if is_postgresql():
+        return expression.self_group().collate("C")
+    return expression

@@ -7,9 +7,8 @@ from app.activity.forms import InteractionForm, PostponeForm
 from app.activity.models import FollowUp
 from app.activity.queries import PORTFOLIO_SORTS, get_own_follow_up, my_follow_ups, my_portfolio
 from app.activity.services import ContactLog, log_interaction, mark_follow_up_done, postpone_follow_up
-from app.assignments.queries import contact_history, pending_handover_for
-from app.employers.queries import active_assignment, get_visible_employer, open_follow_ups, timeline
-from app.needs.queries import employer_needs
+from app.employers.queries import get_visible_employer
+from app.main.pages import render_employer_page
 from app.pagination import paginate
 from app.timeutils import today_paris
 from app.transactions import refusal_shown
@@ -39,18 +38,8 @@ def log_contact(siret: str):
         if not outcome.refused:
             flash("L'échange a été enregistré.", "success")
             return redirect(url_for("employers.detail", siret=employer.url_key))
-    # The employer page again, as employers.detail composes it, with the refused form.
-    return render_template(
-        "employers/detail.html",
-        employer=employer,
-        assignment=active_assignment(employer),
-        follow_ups=open_follow_ups(employer),
-        timeline=timeline(employer),
-        employer_needs=employer_needs(employer),
-        contact_history=contact_history(employer.id),
-        pending_handover=pending_handover_for(employer.id),
-        interaction_form=form,
-    ), 400
+    # The employer page again, with the refused form.
+    return render_employer_page(employer, form), 400
 
 
 @bp.route("/relances")

@@ -18,6 +18,7 @@ from app.activity.models import Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.dashboard.scopes import Period
+from app.dialects import days_between, elapsed_days, week_start
 from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import CLOSED_STATUSES, OPEN_STATUSES, NeedStatus
@@ -29,31 +30,6 @@ OPEN_AGE_THRESHOLDS = (30, 60, 90)
 # A need's fill rate counts the needs that reached an outcome; a cancelled need has none.
 DECIDED_STATUSES = (NeedStatus.FILLED, NeedStatus.NOT_FILLED)
 PERCENTILES = {"median": (1, 2), "p80": (4, 5)}
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def days_between(later, earlier) -> sa.ColumnElement[int]:
-    """Whole days between two DATE columns, on both databases."""
-    if _dialect() == "sqlite":
-        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
-    return sa.type_coerce(later - earlier, sa.Integer)
-
-
-def elapsed_days(later, earlier) -> sa.ColumnElement[float]:
-    """Fractional days between two timestamps, on both databases."""
-    if _dialect() == "sqlite":
-        return sa.func.julianday(later) - sa.func.julianday(earlier)
-    return sa.extract("epoch", later - earlier) / 86400.0
-
-
-def week_start(column) -> sa.ColumnElement:
-    """The Monday of a date's week."""
-    if _dialect() == "sqlite":
-        return sa.func.date(column, "weekday 0", "-6 days")
-    return sa.cast(sa.func.date_trunc("week", column), sa.Date)
 
 
 def as_date(value) -> date:

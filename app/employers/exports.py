@@ -1,7 +1,7 @@
 """The search page's current list, as a spreadsheet that opens cleanly in Excel."""
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 from app.employers.models import Employer, EmployerContact
 from app.employers.queries import row_facts
 from app.extensions import db
-from app.spreadsheets import csv_body, xlsx_bytes
 
 EXPORT_LIMIT = 50_000
 BATCH = 500
@@ -97,10 +96,6 @@ def _rows(query: sa.Select) -> Iterator[list]:
             ]
 
 
-def export_csv(query: sa.Select) -> Iterator[bytes]:
-    """The CSV, streamed as the batches are read: call it from the view, within the request."""
-    return csv_body(itertools.chain([HEADERS], _rows(query)))
-
-
-def export_xlsx(query: sa.Select) -> bytes:
-    return xlsx_bytes(itertools.chain([HEADERS], _rows(query)), "Entreprises")
+def export_rows(query: sa.Select) -> Iterator[Sequence]:
+    """The header, then the employers as the batches are read: the CSV streams them within the request."""
+    return itertools.chain([HEADERS], _rows(query))

@@ -10,6 +10,7 @@ from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
+from app.dialects import byte_order, has_trigram_search
 from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
@@ -108,7 +109,7 @@ def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
     if not words:
         return None
     # normalize_for_search leaves only [a-z0-9 ]: no LIKE wildcard nor FTS syntax can come from the user.
-    if db.engine.dialect.name == "sqlite":
+    if not has_trigram_search():
         # SQLite: words starting with the typed ones, from the FTS5 index (migration 0300),
         # instead of a substring scan of every name.
         match = " ".join(f'"{word}"*' for word in words)
@@ -185,24 +186,11 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, 28))
 
 
-def _byte_order(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    """Names sorted and compared byte-wise, as SQLite's BINARY does, whatever PostgreSQL's collation.
-
-    The name search's shorter ways (``_first_ids_by_name``) rely on it: in byte order the names
-    starting with "garage" are exactly those in ["garage", "garagf"), which a locale's order
-    (spaces ignored, contractions) does not promise. Migration 0900 builds the name indexes of
-    PostgreSQL with the same collation, so that they serve these sorts.
-    """
-    if db.engine.dialect.name == "postgresql":
-        return expression.self_group().collate("C")
-    return expression
-
-
 def _ordering(sort: EmployerSort) -> tuple:
     if sort is EmployerSort.NAME:
-        return (_byte_order(Employer.search_name), Employer.id)
+        return (byte_order(Employer.search_name), Employer.id)
     if sort is EmployerSort.NAME_DESC:
-        return (_byte_order(Employer.search_name).desc(), Employer.id.desc())
+        return (byte_order(Employer.search_name).desc(), Employer.id.desc())
     if sort is EmployerSort.COMMUNE:
         return (Employer.commune_name, Employer.search_name, Employer.id)
     return (Employer.id.desc(),)
@@ -228,7 +216,7 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
         # name index hoping to meet the matches early, and since names cluster by trade
         # ("Garage …", "Restaurant …") that walk can read millions of rows. This way it
         # starts from the matches (text index, portfolio) and sorts only those.
-        key = _byte_order(Employer.search_name + "")
+        key = byte_order(Employer.search_name + "")
         return query.order_by(key.desc() if filters.sort is EmployerSort.NAME_DESC else key, Employer.id)
     return query.order_by(*_ordering(filters.sort))
 
@@ -270,14 +258,14 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         not words
         or wanted > MAX_NAME_ORDER_ROW
         or filters.sort not in (EmployerSort.NAME, EmployerSort.NAME_DESC)
-        or db.engine.dialect.name != "postgresql"
+        or not has_trigram_search()
     ):
         return None
     matching = _matching_employers(user, filters, today, _text_condition(filters.text))
 
     def in_order(id_column, name_column):
         # As search_employers orders a narrowed search: ties by ascending id either way.
-        name_column = _byte_order(name_column)
+        name_column = byte_order(name_column)
         return (name_column.desc() if filters.sort is EmployerSort.NAME_DESC else name_column, id_column)
 
     # The window is read from the name index alone; only its matches are looked up.
@@ -304,7 +292,7 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
     candidates = matching.with_only_columns(Employer.id, Employer.search_name)
     starting_with_word = (
         candidates.where(
-            _byte_order(Employer.search_name) >= word, _byte_order(Employer.search_name) < _next_prefix(word)
+            byte_order(Employer.search_name) >= word, byte_order(Employer.search_name) < _next_prefix(word)
         )
         .order_by(*in_order(Employer.id, Employer.search_name))
         .limit(wanted)
@@ -333,7 +321,7 @@ def _next_prefix(word: str) -> str:
 
 
 def supports_typo_tolerance() -> bool:
-    return db.engine.dialect.name == "postgresql"
+    return has_trigram_search()
 
 
 @dataclass

@@ -1,13 +1,12 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from app.activity.forms import InteractionForm
-from app.assignments.queries import contact_history, pending_handover_for
 from app.employers import bp
 from app.employers.enums import EmployerSort, ShortageSector
-from app.employers.exports import EXPORT_LIMIT, export_csv, export_xlsx
+from app.employers.exports import EXPORT_LIMIT, export_rows
 from app.employers.forms import (
     ContactPersonForm,
     EmployerForm,
@@ -17,15 +16,12 @@ from app.employers.forms import (
 )
 from app.employers.queries import (
     EmployerFilters,
-    active_assignment,
     get_employer_contact,
     get_visible_employer,
-    open_follow_ups,
     row_facts,
     search_employers,
     search_page,
     supports_typo_tolerance,
-    timeline,
 )
 from app.employers.readers import ImportFileError
 from app.employers.services import (
@@ -45,9 +41,10 @@ from app.employers.services import (
 )
 from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
-from app.needs.queries import employer_needs
+from app.main.pages import render_employer_page
 from app.pagination import paginate
 from app.referential.enums import HeadcountBand
+from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris
 from app.transactions import refusal_shown
 
@@ -93,18 +90,9 @@ def export():
         flash("Les filtres de la recherche sont invalides : corrigez-les avant d'exporter.", "error")
         return redirect(url_for("employers.index", **request.args))
     query = search_employers(current_user, filters, today_paris()).limit(EXPORT_LIMIT)
-    stamp = today_paris().isoformat()
-    if request.args.get("format") == "xlsx":
-        return Response(
-            export_xlsx(query),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="entreprises-{stamp}.xlsx"'},
-        )
-    return Response(
-        export_csv(query),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="entreprises-{stamp}.csv"'},
-    )
+    fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    filename = f"entreprises-{today_paris().isoformat()}.{fmt}"
+    return spreadsheet_response(export_rows(query), fmt, filename, "Entreprises")
 
 
 def _employer_data(form: EmployerForm) -> EmployerData:
@@ -162,18 +150,7 @@ def detail(siret: str):
     employer = _visible_or_404(siret)
     interaction_form = InteractionForm(formdata=None)
     interaction_form.prepare(employer, today_paris())
-    # The page composes the sections of other packages: each one's data comes from its own queries.
-    return render_template(
-        "employers/detail.html",
-        employer=employer,
-        assignment=active_assignment(employer),
-        follow_ups=open_follow_ups(employer),
-        timeline=timeline(employer),
-        employer_needs=employer_needs(employer),
-        contact_history=contact_history(employer.id),
-        pending_handover=pending_handover_for(employer.id),
-        interaction_form=interaction_form,
-    )
+    return render_employer_page(employer, interaction_form)
 
 
 @bp.route("/entreprises/<siret>/modifier", methods=["GET", "POST"])

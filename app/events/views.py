@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import UTC, date, datetime
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -9,6 +7,7 @@ from app.auth.queries import get_visible_basin, visible_basins
 from app.employers.queries import get_visible_employer
 from app.events import bp
 from app.events.enums import EventKind, EventStatus
+from app.events.exports import results_rows
 from app.events.forms import EventForm, ParticipantForm, ParticipantNeedsForm, ResultsForm
 from app.events.ical import calendar_of
 from app.events.models import Event, EventParticipant
@@ -38,6 +37,7 @@ from app.needs.enums import TargetPublic
 from app.pagination import paginate
 from app.referential.models import Operator
 from app.referential.queries import active_operators
+from app.spreadsheets import spreadsheet_response
 from app.timeutils import PARIS, to_paris, today_paris, utcnow
 from app.transactions import refusal_shown
 
@@ -309,48 +309,10 @@ def record(event_id: int):
     return redirect(url_for("events.results", event_id=event.id))
 
 
-def _csv_safe(value):
-    # Spreadsheets run cells that start with these characters as formulas.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/evenements/<int:event_id>/resultats.csv")
 def results_csv(event_id: int):
     event = _event_or_404(event_id)
-    output = io.StringIO()
-    writer = csv.writer(output, delimiter=";")
-    writer.writerow(
-        [
-            "Événement",
-            "Date",
-            "Entreprise",
-            "SIRET",
-            "Besoins apportés",
-            "Postes proposés",
-            "Entretiens",
-            "Recrutements",
-        ]
-    )
-    day = to_paris(event.starts_at).strftime("%d/%m/%Y")
-    for participant in event.participants:
-        needs = ", ".join(link.need.title for link in participant.needs)
-        writer.writerow(
-            [_csv_safe(v) for v in (
-                event.title, day, participant.employer.display_name, participant.employer.siret or "", needs,
-                participant.positions_offered, participant.interviews, participant.hires,
-            )]
-        )  # fmt: skip
-    writer.writerow(
-        [_csv_safe(event.title), day, "Total", "", f"{event.candidates_attended} candidat(s) présent(s)",
-         sum(p.positions_offered for p in event.participants), sum(p.interviews for p in event.participants),
-         sum(p.hires for p in event.participants)]
-    )  # fmt: skip
-    return Response(
-        "\ufeff" + output.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="resultats-evenement-{event.id}.csv"'},
-    )
+    return spreadsheet_response(results_rows(event), "csv", f"resultats-evenement-{event.id}.csv", "Résultats")
 
 
 # --- iCalendar -----------------------------------------------------------------------

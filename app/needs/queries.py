@@ -125,9 +125,9 @@ def filtered_needs(user: User, filters: NeedFilters) -> sa.Select:
     )
 
 
-def exported_needs(user: User, filters: NeedFilters) -> sa.Result:
-    """The list's rows for an export, read a thousand at a time."""
-    return db.session.execute(filtered_needs(user, filters).execution_options(yield_per=1000))
+def exported_needs(user: User, filters: NeedFilters) -> sa.Select:
+    """The list's rows for an export, read a thousand at a time once executed."""
+    return filtered_needs(user, filters).execution_options(yield_per=1000)
 
 
 @dataclass

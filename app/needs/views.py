@@ -1,5 +1,3 @@
-from collections.abc import Iterator
-
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,6 +6,7 @@ from app.employers.queries import active_assignment, get_visible_employer
 from app.extensions import db
 from app.needs import bp
 from app.needs.enums import ContractType, NeedStatus, TargetPublic
+from app.needs.exports import export_rows
 from app.needs.forms import (
     AddServiceForm,
     CloseForm,
@@ -20,7 +19,6 @@ from app.needs.forms import (
 from app.needs.queries import (
     NeedFilters,
     board_columns,
-    exported_needs,
     filtered_needs,
     get_need_service,
     get_visible_need,
@@ -45,25 +43,6 @@ from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris
 from app.transactions import refusal_shown
 from app.urls import safe_next_url
-
-EXPORT_COLUMNS = (
-    "Identifiant",
-    "Entreprise",
-    "SIRET",
-    "Bassin",
-    "Code ROME",
-    "Intitulé",
-    "Contrat",
-    "Public visé",
-    "Postes",
-    "Postes pourvus",
-    "Étape",
-    "Identifié le",
-    "Clôturé le",
-    "Raison de clôture",
-    "Satisfaction",
-    "Interlocuteur privilégié",
-)
 
 
 def _filters() -> tuple[NeedFilters, list]:
@@ -103,35 +82,12 @@ def index():
     return render_template("needs/index.html", page=page, **_filter_context(filters, basins))
 
 
-def _export_rows(filters: NeedFilters) -> Iterator[list]:
-    for need, privileged_contact in exported_needs(current_user, filters):
-        employer = need.employer
-        yield [
-            need.id,
-            employer.display_name,
-            employer.siret or "",
-            employer.basin.name,
-            need.rome_code or "",
-            need.title,
-            need.contract.label,
-            need.target_public.label,
-            need.positions,
-            need.positions_filled,
-            need.status.label,
-            need.identified_on,
-            need.closed_on,
-            need.closed_reason or "",
-            need.satisfaction_score,
-            privileged_contact or "",
-        ]
-
-
 @bp.route("/besoins/export.<fmt>")
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters, _ = _filters()
-    rows = [EXPORT_COLUMNS, *_export_rows(filters)]
+    rows = export_rows(current_user, filters)
     return spreadsheet_response(rows, fmt, f"besoins-{today_paris().isoformat()}.{fmt}", "Besoins")
 
 

@@ -1,8 +1,9 @@
-"""Read side of the reminders: what each recipient's messages carry, a batch at a time.
+"""Read side of notifications: the reminders' contents, the outbox, the monthly reports and
+each user's in-app notifications.
 
-Every function takes a batch of recipients and runs ONE query for the whole batch
-(window functions give each recipient's first items and totals at once), so the
-number of queries grows with the number of batches, never with the number of users.
+The reminders' contents are read a batch of recipients at a time, with ONE query per batch
+(window functions give each recipient's first items and totals at once), so the number of
+queries grows with the number of batches, never with the number of users.
 """
 
 from dataclasses import dataclass, field
@@ -153,8 +154,36 @@ def outbox_query(status: EmailStatus | None) -> sa.Select:
     return query.where(OutboxEmail.status == status) if status else query
 
 
+def get_outbox_email(email_id: int) -> OutboxEmail | None:
+    return db.session.get(OutboxEmail, email_id)
+
+
 def monthly_reports_query(user: User) -> sa.Select:
     query = sa.select(MonthlyReport).options(joinedload(MonthlyReport.manager))
     if not user.sees_all_basins:
         query = query.where(MonthlyReport.manager_id == user.id)
     return query.order_by(MonthlyReport.month.desc(), MonthlyReport.id.desc())
+
+
+def get_visible_report(user: User, report_id: int) -> MonthlyReport | None:
+    """A monthly report, if the user may read it: a manager reads their own, a wide-scope user every one."""
+    report = db.session.get(MonthlyReport, report_id)
+    if report is None or not (user.sees_all_basins or report.manager_id == user.id):
+        return None
+    return report
+
+
+def notifications_of(user: User, *, unread_only: bool = False) -> sa.Select:
+    """The user's in-app notifications, newest first."""
+    query = sa.select(Notification).where(Notification.recipient_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return query.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def get_own_notification(user: User, notification_id: int) -> Notification | None:
+    """A notification, if the user is its recipient: nobody else ever sees it."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.recipient_id != user.id:
+        return None
+    return notification

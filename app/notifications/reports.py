@@ -15,6 +15,7 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.enums import Role
 from app.auth.models import User
+from app.dialects import days_between
 from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
@@ -53,13 +54,6 @@ def next_month(month: date) -> date:
 
 def month_label(month: date) -> str:
     return f"{MONTHS_FR[month.month - 1]} {month.year}"
-
-
-def _days_between(start, end):
-    """``end - start`` in days, in SQL, on both databases."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return end - start
-    return sa.func.julianday(end) - sa.func.julianday(start)
 
 
 def month_figures(basin_ids: list[int], month: date) -> dict:
@@ -103,7 +97,7 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
                 RecruitmentNeed.status,
                 sa.func.count().label("needs"),
                 sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions_filled), 0).label("positions_filled"),
-                sa.func.avg(_days_between(RecruitmentNeed.identified_on, RecruitmentNeed.closed_on)).label("days"),
+                sa.func.avg(days_between(RecruitmentNeed.closed_on, RecruitmentNeed.identified_on)).label("days"),
             )
             .join(Employer, Employer.id == RecruitmentNeed.employer_id)
             .where(in_scope, RecruitmentNeed.closed_on >= month, RecruitmentNeed.closed_on < end)

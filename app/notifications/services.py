@@ -2,13 +2,14 @@
 that can happen once per period only, and the user's e-mail preferences."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
+from app.dialects import insert
 from app.extensions import db
 from app.notifications.models import Notification, OutboxEmail, SentItem
 from app.timeutils import utcnow
@@ -37,8 +38,6 @@ def claim_sends(job_id: str, period_key: str, recipient_ids: Iterable[int]) -> s
     ]
     if not rows:
         return set()
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(SentItem.__table__)
         .values(rows)
@@ -108,3 +107,18 @@ def queue_notifications(rows: list[dict]) -> None:
 
 def set_email_digest_preference(user: User, wants_email_digest: bool) -> None:
     user.wants_email_digest = wants_email_digest
+
+
+def mark_notification_read(notification: Notification, now: datetime) -> None:
+    """Mark one notification read; one already read keeps the moment it was first read."""
+    if notification.read_at is None:
+        notification.read_at = now
+
+
+def mark_all_notifications_read(user: User, now: datetime) -> None:
+    """Mark every unread notification of the user read, in one statement."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )

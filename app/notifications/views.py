@@ -1,13 +1,17 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.extensions import db
 from app.notifications import bp
 from app.notifications.enums import EmailStatus
 from app.notifications.forms import PreferencesForm
 from app.notifications.mail import outbox_file
-from app.notifications.models import MonthlyReport, OutboxEmail
-from app.notifications.queries import digest_contents, monthly_reports_query, outbox_query
+from app.notifications.queries import (
+    digest_contents,
+    get_outbox_email,
+    get_visible_report,
+    monthly_reports_query,
+    outbox_query,
+)
 from app.notifications.reports import month_label
 from app.notifications.services import set_email_digest_preference
 from app.pagination import paginate
@@ -45,9 +49,7 @@ def monthly_reports():
 
 @bp.route("/rapports-mensuels/<int:report_id>")
 def monthly_report(report_id: int):
-    report = db.session.get(MonthlyReport, report_id)
-    if report is None or not (current_user.sees_all_basins or report.manager_id == current_user.id):
-        abort(404)
+    report = get_visible_report(current_user, report_id) or abort(404)
     return render_template("notifications/monthly_report.html", report=report, month_label=month_label)
 
 
@@ -89,7 +91,7 @@ def admin_outbox():
 
 @bp.route("/administration/courriels/<int:email_id>")
 def admin_outbox_email(email_id: int):
-    email = db.session.get(OutboxEmail, email_id) or abort(404)
+    email = get_outbox_email(email_id) or abort(404)
     path = outbox_file(email.id)
     raw = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
     return render_template("notifications/admin_outbox_email.html", email=email, raw=raw)

@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from app.dialects import is_postgresql
 from app.extensions import db
 from app.scheduler.models import SchedulerLock
 from app.timeutils import utcnow
@@ -135,7 +136,7 @@ class AdvisoryLock(LeaseLock):
 
 def make_lock(holder: str | None = None) -> LeaseLock:
     engine = db.engine
-    if engine.dialect.name == "postgresql":
+    if is_postgresql(engine):
         return AdvisoryLock(engine, holder)
     return LeaseLock(holder)
 

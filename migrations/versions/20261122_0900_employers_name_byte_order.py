@@ -12,7 +12,7 @@ down_revision = "0800_dashboard_speed"
 branch_labels = None
 depends_on = None
 
-# The employer search sorts names with COLLATE "C" (app/employers/queries.py, _byte_order): a
+# The employer search sorts names with COLLATE "C" (app/dialects.py, byte_order): a
 # name search finds its first page by ranges of names, which only byte order makes exact. The
 # indexes that serve the name sorts (all employers; one basin's) are built in that order too,
 # otherwise a database created with fr_FR.UTF-8 would sort every row to show 25. SQLite's

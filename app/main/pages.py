@@ -1,0 +1,27 @@
+"""Pages that compose several domains and are rendered by more than one view."""
+
+from flask import render_template
+
+from app.activity.forms import InteractionForm
+from app.assignments.queries import contact_history, pending_handover_for
+from app.employers.models import Employer
+from app.employers.queries import active_assignment, open_follow_ups, timeline
+from app.needs.queries import employer_needs
+
+
+def render_employer_page(employer: Employer, interaction_form: InteractionForm) -> str:
+    """The employer page: each section's data comes from its own domain's queries.
+
+    Shown by employers.detail, and again by activity.log_contact with a refused contact form.
+    """
+    return render_template(
+        "employers/detail.html",
+        employer=employer,
+        assignment=active_assignment(employer),
+        follow_ups=open_follow_ups(employer),
+        timeline=timeline(employer),
+        employer_needs=employer_needs(employer),
+        contact_history=contact_history(employer.id),
+        pending_handover=pending_handover_for(employer.id),
+        interaction_form=interaction_form,
+    )
