@@ -1,15 +1,27 @@
 """Configuration classes, read from the environment."""
 
+import math
 import os
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+# A random key of 32 hexadecimal digits or more has about 3.4 to 4 bits per character; "a"×32
+# has 0, "abab…" 1. Three bits means at least 8 different characters, evenly used.
+MIN_SECRET_KEY_BITS_PER_CHARACTER = 3.0
 
 
 def _sqlite_url(name: str) -> str:
     return f"sqlite:///{BASE_DIR / 'instance' / name}"
+
+
+def bits_per_character(text: str) -> float:
+    """Shannon entropy of the text's character frequencies, in bits per character."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values()) if text else 0.0
 
 
 class Config:
@@ -39,6 +51,14 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # A browser where the owner logged in before escapes the two rules above (app/auth/devices.py);
+    # only its own failures lock it.
+    LOGIN_MAX_FAILURES_PER_DEVICE = 5
+    KNOWN_DEVICE_LIFETIME = timedelta(days=180)
+
+    # How many reverse proxies in front of the app append to X-Forwarded-For (1 behind one
+    # nginx). 0 trusts none: the header is then only what the client wrote, and is ignored.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -62,6 +82,18 @@ class Config:
     # Links in e-mails point here (no request to take the host from in the scheduler).
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
 
+    # Uploads (the spreadsheet import): larger requests get the 413 page before being read.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # A spreadsheet import runs in a thread of the web process, past the request's time limit;
+    # the tests run it within the request, deterministically.
+    IMPORTS_IN_BACKGROUND = True
+
+    # Monitoring (app/monitoring/): "json" lines in production, "text" for people; Sentry when a
+    # DSN is given; the metrics route answers only the listed addresses or networks.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+    METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
@@ -77,6 +109,8 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
+    IMPORTS_IN_BACKGROUND = False
+    SENTRY_DSN = ""
 
 
 class ProductionConfig(Config):
@@ -84,12 +118,22 @@ class ProductionConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     DEMO_SEED_ALLOWED = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod
     def check(cls) -> None:
         """Refuse to start with settings that are only fit for a laptop."""
-        if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
-            raise RuntimeError("SECRET_KEY doit être défini (32 caractères au moins) en production.")
+        key = cls.SECRET_KEY
+        if (
+            key == DEFAULT_SECRET_KEY
+            or len(key) < MIN_SECRET_KEY_LENGTH
+            or bits_per_character(key) < MIN_SECRET_KEY_BITS_PER_CHARACTER
+        ):
+            raise RuntimeError(
+                "SECRET_KEY doit être une clé aléatoire en production : 32 caractères au moins et "
+                "3 bits d'entropie par caractère au moins (8 caractères différents au moins, également "
+                'répartis). Générez-en une avec : python -c "import secrets; print(secrets.token_hex(32))"'
+            )
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL doit être défini en production.")
 

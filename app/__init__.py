@@ -1,6 +1,5 @@
 """Relais Entreprises: the application factory."""
 
-import logging
 import os
 from urllib.parse import urlencode
 
@@ -8,9 +7,17 @@ import sqlalchemy as sa
 from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import converters, hostile_input
+from app.conflicts import is_concurrent_change
 from app.dialects import is_sqlite
 from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
+from app.monitoring import request_log
+from app.monitoring.error_reports import record_unhandled_error
+from app.monitoring.request_log import configure_logging, request_id
+from app.monitoring.sentry import init_sentry
 from app.transactions import RelaisFlask
 from config import CONFIGS
 
@@ -24,9 +31,17 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app = RelaisFlask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides or {})
+    # The client's address and scheme as the trusted proxies saw them (0 hops: headers ignored).
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(app)
+    init_sentry(app, config_name)
 
+    # First, so that the request id and the clock exist before any other hook can answer.
+    request_log.init_app(app)
+    converters.init_app(app)
+    hostile_input.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     _connect_receivers()
@@ -65,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.events import views as events_views
     from app.leads import views as leads_views
     from app.main import views as main_views
+    from app.monitoring import views as monitoring_views
     from app.needs import views as needs_views
     from app.notifications import inbox_views  # noqa: F401  (adds the inbox's routes to the blueprint)
     from app.notifications import views as notifications_views
@@ -82,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_views,
         plans_views,
         events_views,
+        monitoring_views,
     ):
         app.register_blueprint(views.bp)
 
@@ -120,6 +137,7 @@ NAVIGATION = [
             ("auth.admin_users", "Utilisateurs"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
+            ("monitoring.error_reports", "Erreurs du service"),
         ],
     ),
 ]
@@ -169,9 +187,20 @@ ERROR_PAGES = {
     403: ("Accès refusé", "Vous n'avez pas les droits pour accéder à cette page."),
     404: ("Page introuvable", "La page que vous cherchez n'existe pas ou vous n'y avez pas accès."),
     405: ("Méthode non autorisée", "Cette action n'est pas possible de cette manière."),
+    413: ("Fichier trop volumineux", "L'envoi dépasse 20 Mo. Découpez le fichier, ou enregistrez-le en CSV."),
     429: ("Trop de requêtes", "Vous avez fait trop de demandes en peu de temps. Patientez un instant."),
-    500: ("Erreur du service", "Une erreur inattendue s'est produite. L'équipe a été prévenue ; réessayez plus tard."),
 }
+# What the 500 page says is what happened: the error was counted for the admins (who get an
+# e-mail, tasks.send_error_alerts), or, the database failing too, only written to the log.
+SERVER_ERROR_TITLE = "Erreur du service"
+SERVER_ERROR_RECORDED = (
+    "Une erreur inattendue s'est produite. Elle est enregistrée et les administrateurs en seront avertis "
+    "par courriel. Réessayez plus tard ; si elle se reproduit, indiquez la référence {reference}."
+)
+SERVER_ERROR_LOGGED = (
+    "Une erreur inattendue s'est produite. Elle est inscrite dans le journal du serveur, mais n'a pas pu être "
+    "enregistrée pour les administrateurs. Réessayez plus tard, et signalez-la avec la référence {reference}."
+)
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -179,8 +208,6 @@ def _register_error_handlers(app: Flask) -> None:
         title, message = ERROR_PAGES[code]
 
         def render(error):
-            if code == 500:
-                db.session.rollback()
             return render_template("errors/error.html", code=code, title=title, message=message), code
 
         return render
@@ -188,9 +215,31 @@ def _register_error_handlers(app: Flask) -> None:
     for code in ERROR_PAGES:
         app.register_error_handler(code, handler(code))
 
-    def concurrent_change(error):
-        # Two people changed one record at once (a stale version, or a uniqueness rule
-        # that the database enforced): the second change is refused, nothing is half-saved.
+    def server_error(error):
+        # Flask hands an error raised outside the view (an after_request hook) to this handler
+        # wrapped in an InternalServerError: the original is the cause to record.
+        cause = getattr(error, "original_exception", None) or error
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the database may be what failed; the page must still show)
+            app.logger.warning("Rollback impossible après une erreur (référence %s)", request_id())
+        recorded = record_unhandled_error(cause)
+        message = (SERVER_ERROR_RECORDED if recorded else SERVER_ERROR_LOGGED).format(reference=request_id())
+        return render_template("errors/error.html", code=500, title=SERVER_ERROR_TITLE, message=message), 500
+
+    def unhandled(error):
+        # HTTP errors (404, 401…) are answers, not failures: Flask renders them as they are.
+        return error if isinstance(error, HTTPException) else server_error(error)
+
+    app.register_error_handler(500, server_error)
+    app.register_error_handler(Exception, unhandled)
+
+    def refused_by_database(error):
+        # Two people changed one record at once (a stale version, or a known uniqueness rule:
+        # app/conflicts.py): the second change is refused, nothing is half-saved. Any other
+        # refusal is a bug in what the application wrote, recorded like any unhandled error.
+        if not is_concurrent_change(error):
+            return server_error(error)
         db.session.rollback()
         return render_template(
             "errors/error.html",
@@ -199,8 +248,8 @@ def _register_error_handlers(app: Flask) -> None:
             message="Quelqu'un d'autre vient de modifier ces informations. Rechargez la page et recommencez.",
         ), 409
 
-    app.register_error_handler(StaleDataError, concurrent_change)
-    app.register_error_handler(sa.exc.IntegrityError, concurrent_change)
+    app.register_error_handler(StaleDataError, refused_by_database)
+    app.register_error_handler(sa.exc.IntegrityError, refused_by_database)
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -53,6 +53,35 @@ def has_trigram_search() -> bool:
     return is_postgresql()
 
 
+# PostgreSQL's SQLSTATE for a unique violation.
+UNIQUE_VIOLATION = "23505"
+SQLITE_UNIQUE_FAILED = "UNIQUE constraint failed: "
+
+
+def violated_unique_rule(error: sa.exc.IntegrityError) -> str | None:
+    """The name of the unique constraint or index that refused a write; None for any other refusal.
+
+    PostgreSQL names the constraint; SQLite names the columns ("UNIQUE constraint failed: t.a, t.b"),
+    which are matched against the schema's unique constraints and indexes.
+    """
+    if is_postgresql():
+        return error.orig.diag.constraint_name if error.orig.sqlstate == UNIQUE_VIOLATION else None
+    message = str(error.orig)
+    if not message.startswith(SQLITE_UNIQUE_FAILED):
+        return None
+    detail = message.removeprefix(SQLITE_UNIQUE_FAILED)
+    if detail.startswith("index '"):  # an index on expressions is named instead
+        return detail.removeprefix("index '").rstrip("'")
+    qualified = [part.strip().split(".", 1) for part in detail.split(",")]
+    table = db.metadata.tables.get(qualified[0][0])
+    if table is None:
+        return None
+    columns = {column for _, column in qualified}
+    rules = [c for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+    rules += [index for index in table.indexes if index.unique]
+    return next((rule.name for rule in rules if {column.name for column in rule.columns} == columns), None)
+
+
 def byte_order(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     """Strings sorted and compared byte-wise, as SQLite's BINARY does, whatever PostgreSQL's collation.
 

@@ -1,7 +1,9 @@
 """Flask extensions, created once and configured by create_app()."""
 
+import ipaddress
+
+from flask import request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,17 +33,38 @@ db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "cre
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def client_address() -> str:
+    """Who is calling, for every per-address limit: the address that the trusted proxies
+    reported (ProxyFix, TRUSTED_PROXY_HOPS), an IPv6 client by its /64 network, since one
+    subscriber holds a whole /64 and could otherwise take a fresh address for each attempt."""
+    address = request.remote_addr or "127.0.0.1"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return address
+
+
+limiter = Limiter(key_func=client_address, default_limits=[])
 
 
 def configure_sqlite(engine) -> None:
     """SQLite as a real transactional database (see docs/ARCHITECTURE.md).
 
     pysqlite opens transactions on its own, which breaks SAVEPOINTs; the documented
-    recipe turns that off and emits BEGIN ourselves. Foreign keys are off by default
-    in SQLite, and WAL lets readers work while one writer writes.
+    recipe turns that off and emits BEGIN ourselves: BEGIN IMMEDIATE for a unit of work that
+    may write, so that it waits for the write lock (app.write_intent). Foreign keys are off by
+    default in SQLite, and WAL lets readers work while one writer writes.
     """
     from sqlalchemy import event
+
+    from app.write_intent import writes_expected
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
@@ -55,4 +78,4 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() else "BEGIN")

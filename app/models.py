@@ -6,9 +6,10 @@ from app.audit import services as _audit_listeners  # noqa: F401  (registers the
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
-from app.employers.models import Employer, EmployerContact, Tag
+from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
+from app.monitoring.models import ErrorReport
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
@@ -23,11 +24,13 @@ __all__ = [
     "CalendarFeed",
     "Employer",
     "EmployerContact",
+    "ErrorReport",
     "Event",
     "EventParticipant",
     "EventParticipantNeed",
     "FollowUp",
     "HandoverRequest",
+    "ImportRun",
     "Interaction",
     "JobRun",
     "Lead",

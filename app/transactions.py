@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 
 from app.errors import DomainError
 from app.extensions import db
+from app.write_intent import writing
 
 
 class RelaisFlask(Flask):
@@ -66,10 +67,19 @@ def refusal_shown(form: FlaskForm | None = None) -> Iterator[Outcome]:
 
 @contextmanager
 def transaction() -> Iterator[None]:
-    """A job's or a command's unit of work: committed if the block ends, rolled back if it raises."""
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    """A job's or a command's unit of work: committed if the block ends, rolled back if it raises.
+
+    On SQLite its transaction starts with BEGIN IMMEDIATE (app.write_intent): it waits for the
+    write lock instead of failing with "database is locked" when a request writes meanwhile.
+    """
+    with writing():
+        # A read before the block (a listing, an expired attribute) may have begun a plain
+        # BEGIN transaction, which could not wait for the write lock: end it, so that the
+        # block's transaction begins with its first statement, as a writer.
+        db.session.commit()
+        try:
+            yield
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from stdnum import luhn
 
 from app.text import normalize_for_search
-from seeds.demo import SURNAMES as DEMO_SURNAMES
+from seeds.demo.employers import SURNAMES as DEMO_SURNAMES
 
 TRADES = [
     ("56.10A", "Restaurant"),

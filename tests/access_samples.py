@@ -10,9 +10,22 @@ factories inside the function when an endpoint needs them.
 SAMPLES = {
     "static": lambda world: {"filename": "css/app.css"},
     "employers.detail": lambda world: {"siret": world["employer"].siret},
+    "employers.import_run": lambda world: {"run_id": _import_run(world).id},
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},
 }
+
+
+def _import_run(world):
+    from app.auth.enums import Role
+    from app.employers.enums import ImportRunStatus
+    from app.employers.models import ImportRun
+    from app.extensions import db
+
+    run = ImportRun(user=world["users"][Role.TASKFORCE_LEAD], filename="liste.csv", status=ImportRunStatus.DONE)
+    db.session.add(run)
+    db.session.flush()
+    return run
 
 
 def _sample_need(world):
@@ -106,6 +119,8 @@ SAMPLES.update(
         "employers.contact_new": lambda world: {"siret": world["employer"].siret},
         "employers.contact_edit": _sample_contact,
         "employers.contact_opposition": _sample_contact,
+        "employers.contact_export": lambda world: {**_sample_contact(world), "fmt": "json"},
+        "employers.contact_erase": _sample_contact,
         "activity.log_contact": lambda world: {"siret": world["employer"].siret},
     }
 )

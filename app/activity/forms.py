@@ -1,10 +1,11 @@
 from datetime import date
 
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.activity.enums import Channel
 from app.employers.models import Employer
+from app.fields import DateField, IntegerField
 from app.forms import REQUIRED, FrenchForm
 
 BAD_DATE = "Date invalide (format attendu : jj/mm/aaaa)."

@@ -35,9 +35,10 @@ class Interaction(TimestampMixin, db.Model):
     )
     occurred_on: Mapped[date]
     channel: Mapped[Channel] = mapped_column(enum_column_type(Channel, "channel"))
-    subject: Mapped[str] = mapped_column(sa.String(200))
-    summary: Mapped[str] = mapped_column(sa.Text, default="")
-    outcome: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Free text that may name the contact person: the trail keeps it where an erasure can blank it.
+    subject: Mapped[str] = mapped_column(sa.String(200), info={"names_people": True})
+    summary: Mapped[str] = mapped_column(sa.Text, default="", info={"names_people": True})
+    outcome: Mapped[str] = mapped_column(sa.String(500), default="", info={"names_people": True})
 
     employer: Mapped[Employer] = relationship()
     author: Mapped[User] = relationship()

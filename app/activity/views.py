@@ -7,6 +7,7 @@ from app.activity.forms import InteractionForm, PostponeForm
 from app.activity.models import FollowUp
 from app.activity.queries import PORTFOLIO_SORTS, get_own_follow_up, my_follow_ups, my_portfolio
 from app.activity.services import ContactLog, log_interaction, mark_follow_up_done, postpone_follow_up
+from app.converters import database_int
 from app.employers.queries import get_visible_employer
 from app.main.pages import render_employer_page
 from app.pagination import paginate
@@ -45,7 +46,7 @@ def log_contact(siret: str):
 @bp.route("/relances")
 def follow_ups():
     upcoming = request.args.get("a_venir") == "1"
-    page = paginate(my_follow_ups(current_user, today_paris(), upcoming), request.args.get("page", type=int))
+    page = paginate(my_follow_ups(current_user, today_paris(), upcoming), request.args.get("page", type=database_int))
     return render_template(
         "activity/follow_ups.html", page=page, today=today_paris(), upcoming=upcoming, form=PostponeForm(formdata=None)
     )
@@ -53,7 +54,7 @@ def follow_ups():
 
 def _follow_up_or_404() -> FollowUp:
     """The user's own follow-up named by the form (ids travel in the body, not the URL)."""
-    follow_up_id = request.form.get("follow_up_id", type=int)
+    follow_up_id = request.form.get("follow_up_id", type=database_int)
     if follow_up_id is None:
         abort(400)
     follow_up = get_own_follow_up(current_user, follow_up_id)
@@ -101,5 +102,5 @@ def portfolio():
     sort = request.args.get("tri", "name")
     if sort not in PORTFOLIO_SORTS:
         sort = "name"
-    page = paginate(my_portfolio(current_user, sort), request.args.get("page", type=int), scalars=False)
+    page = paginate(my_portfolio(current_user, sort), request.args.get("page", type=database_int), scalars=False)
     return render_template("activity/portfolio.html", page=page, sort=sort, sorts=PORTFOLIO_SORTS)

@@ -1,4 +1,4 @@
-"""Which operator, then which adviser, should become an employer's privileged contact (DOMAIN.md rule 3).
+"""Which operator, then which adviser, should become an employer's privileged contact (docs/RULES.md, rule 3).
 
 A suggestion, never a decision: the lead sees why and may choose someone else.
 """

@@ -37,6 +37,7 @@ from app.assignments.services import (
 )
 from app.auth.models import User
 from app.auth.queries import get_visible_basin, visible_basins
+from app.converters import database_int
 from app.employers.models import Employer
 from app.employers.queries import get_visible_employer_by_id, get_visible_employers_by_id
 from app.extensions import db
@@ -57,8 +58,8 @@ def _status_for(error: AssignmentError) -> int:
 
 
 def _render_queue(status: int = 200):
-    basin_id = request.args.get("bassin", type=int)
-    page = queue_page(current_user, today_paris(), request.args.get("page", type=int), basin_id)
+    basin_id = request.args.get("bassin", type=database_int)
+    page = queue_page(current_user, today_paris(), request.args.get("page", type=database_int), basin_id)
     return render_template(
         "assignments/queue.html", page=page, basins=visible_basins(current_user), basin_id=basin_id, today=today_paris()
     ), status
@@ -72,16 +73,16 @@ def queue():
 @bp.route("/affectations", methods=["POST"])
 def assign():
     form = request.form
-    only = form.get("only", type=int)
-    selected = [only] if only else [int(v) for v in form.getlist("employer_id") if v.isdigit()]
+    only = form.get("only", type=database_int)
+    selected = [only] if only else form.getlist("employer_id", type=database_int)
     employers = get_visible_employers_by_id(current_user, selected)
     if len(employers) != len(set(selected)):
         abort(404)
     choices = [
         AssignmentChoice(
             employer=employers[employer_id],
-            adviser=db.session.get(User, form.get(f"adviser_{employer_id}", type=int) or 0),
-            suggested_adviser_id=form.get(f"suggested_{employer_id}", type=int),
+            adviser=db.session.get(User, form.get(f"adviser_{employer_id}", type=database_int) or 0),
+            suggested_adviser_id=form.get(f"suggested_{employer_id}", type=database_int),
         )
         for employer_id in selected
     ]
@@ -122,7 +123,7 @@ def _task_force_form() -> TaskForceForm:
 
 @bp.route("/task-forces")
 def task_forces():
-    page = paginate(visible_task_forces(current_user), request.args.get("page", type=int))
+    page = paginate(visible_task_forces(current_user), request.args.get("page", type=database_int))
     return render_template("assignments/task_forces.html", page=page, form=_task_force_form())
 
 
@@ -263,7 +264,7 @@ def _decision_forms(requests: list[HandoverRequest]) -> dict[int, HandoverDecisi
 
 
 def _render_handovers(status: int = 200):
-    page = paginate(pending_handovers(current_user), request.args.get("page", type=int))
+    page = paginate(pending_handovers(current_user), request.args.get("page", type=database_int))
     return render_template("assignments/handovers.html", page=page, forms=_decision_forms(page.items)), status
 
 

@@ -23,6 +23,9 @@ FIELD = frozenset({ADVISER, LEAD, ADMIN})
 ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "static": PUBLIC,
     "main.health": PUBLIC,
+    "main.readiness": PUBLIC,
+    # Public for the scraper, which cannot log in; the view answers only METRICS_ALLOWED_IPS.
+    "monitoring.metrics": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.change_password": EVERYONE,
@@ -55,9 +58,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "employers.contact_new": FIELD,
     "employers.contact_edit": FIELD,
     "employers.contact_opposition": FIELD,
+    # A person's rights (export, erasure): the basin's task-force leads and admins only.
+    "employers.contact_export": frozenset({LEAD, ADMIN}),
+    "employers.contact_erase": frozenset({LEAD, ADMIN}),
     "employers.duplicates": frozenset({LEAD, ADMIN}),
     "employers.merge": frozenset({LEAD, ADMIN}),
     "employers.import_file": frozenset({LEAD, ADMIN}),
+    "employers.import_run": frozenset({LEAD, ADMIN}),
     "notifications.index": EVERYONE,
     "notifications.mark_read": EVERYONE,
     "notifications.mark_all_read": EVERYONE,
@@ -69,6 +76,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "notifications.admin_job_run": frozenset({ADMIN}),
     "notifications.admin_outbox": frozenset({ADMIN}),
     "notifications.admin_outbox_email": frozenset({ADMIN}),
+    "monitoring.error_reports": frozenset({ADMIN}),
     "assignments.queue": frozenset({LEAD, ADMIN}),
     "assignments.assign": frozenset({LEAD, ADMIN}),
     "assignments.task_forces": frozenset({LEAD, MANAGER, ADMIN}),

@@ -82,3 +82,6 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254))
     ip_address: Mapped[str] = mapped_column(sa.String(45))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the browser proved an earlier login to this account (app/auth/devices.py): such
+    # a device is locked by its own failures only.
+    device_id: Mapped[str | None] = mapped_column(sa.String(32))

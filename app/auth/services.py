@@ -2,12 +2,14 @@
 
 import contextlib
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from app.auth.devices import known_device, new_device_id
 from app.auth.enums import Role
 from app.auth.models import LoginAttempt, User, new_session_token
 from app.auth.signals import user_deactivated
@@ -68,18 +70,28 @@ def _dummy_verify(password: str) -> None:
         hasher.verify(_DUMMY_HASH_CACHE[key], password)
 
 
-def _recent_failures(column, value: str, since: datetime) -> int:
+def _recent_failures(*conditions, since: datetime) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt).where(column == value, LoginAttempt.attempted_at >= since)
+        sa.select(sa.func.count()).select_from(LoginAttempt).where(*conditions, LoginAttempt.attempted_at >= since)
     )
 
 
-def is_throttled(email: str, ip_address: str) -> bool:
+def is_throttled(email: str, ip_address: str, device_id: str | None = None) -> bool:
+    """Whether this attempt is refused before its password is even tried.
+
+    A known device of the account counts its own failures only: neither an attacker's wrong
+    passwords on the account nor those of its address lock the owner's browser out.
+    """
     config = current_app.config
     since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
+    if device_id is not None:
+        return (
+            _recent_failures(LoginAttempt.email == email, LoginAttempt.device_id == device_id, since=since)
+            >= config["LOGIN_MAX_FAILURES_PER_DEVICE"]
+        )
     return (
-        _recent_failures(LoginAttempt.email, email, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginAttempt.ip_address, ip_address, since) >= config["LOGIN_MAX_FAILURES_PER_IP"]
+        _recent_failures(LoginAttempt.email == email, since=since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginAttempt.ip_address == ip_address, since=since) >= config["LOGIN_MAX_FAILURES_PER_IP"]
     )
 
 
@@ -94,20 +106,35 @@ class LoginRefused(AuthError):
         return "Adresse e-mail ou mot de passe incorrect."
 
 
-def authenticate(email: str, password: str, ip_address: str) -> User:
+class Login(NamedTuple):
+    user: User
+    device_id: str  # the known device that the browser keeps (app/auth/devices.py)
+
+
+def authenticate(email: str, password: str, ip_address: str, device_cookie: str | None = None) -> Login:
     """The active user with these credentials, or LoginRefused. Failures are counted."""
     email = email.strip().lower()
-    if is_throttled(email, ip_address):
+    # The account's row stays locked until the request commits the failure it records: parallel
+    # attempts on one account are counted one after the other, so no more than the allowed
+    # number is ever tried. NO KEY UPDATE lets rows that refer to the user be written meanwhile.
+    # (SQLite has no row locks: a POST's BEGIN IMMEDIATE, app/write_intent.py, runs them one at a time.)
+    user = db.session.scalar(sa.select(User).where(User.email == email).with_for_update(key_share=True))
+    device_id = known_device(device_cookie, user)
+    if is_throttled(email, ip_address, device_id):
         raise LoginRefused("throttled")
-    user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:
         _dummy_verify(password)
     if user is None or not _verify(user, password) or not user.is_active:
-        db.session.add(LoginAttempt(email=email, ip_address=ip_address))
+        db.session.add(LoginAttempt(email=email, ip_address=ip_address, device_id=device_id))
         raise LoginRefused("bad_credentials")
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    # From a known device the account may be locked by someone else's failures: the owner's
+    # login clears only this device's, and hands the attacker no fresh guesses.
+    cleared = sa.delete(LoginAttempt).where(LoginAttempt.email == email)
+    if device_id is not None:
+        cleared = cleared.where(LoginAttempt.device_id == device_id)
+    db.session.execute(cleared)
     user.last_login_at = utcnow()
-    return user
+    return Login(user, device_id or new_device_id())
 
 
 def end_all_sessions(user: User) -> None:

@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
+from app.auth.devices import DEVICE_COOKIE, new_device_id, remember_device
 from app.auth.enums import Role
 from app.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from app.auth.models import User
@@ -17,7 +18,8 @@ from app.auth.services import (
     update_user,
 )
 from app.auth.sessions import log_security_event, start_session
-from app.extensions import db, limiter
+from app.converters import database_int
+from app.extensions import client_address, db, limiter
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
 from app.transactions import keep_changes, refusal_shown
@@ -32,15 +34,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+            signed_in = authenticate(
+                form.email.data, form.password.data, client_address(), request.cookies.get(DEVICE_COOKIE)
+            )
         except LoginRefused as refusal:
             keep_changes()  # the failed attempt counts for the throttle
             log_security_event("login_failed", email=form.email.data.strip().lower()[:254], reason=refusal.reason)
             flash(str(refusal), "error")
             return render_template("auth/login.html", form=form), 429 if refusal.reason == "throttled" else 401
         start_session()
-        login_user(user)
-        return redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
+        login_user(signed_in.user)
+        response = redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
+        remember_device(response, signed_in.user, signed_in.device_id)
+        return response
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -67,7 +73,10 @@ def change_password_page():
             start_session()
             login_user(user)
             flash("Mot de passe modifié. Vos autres sessions ont été fermées.", "success")
-            return redirect(url_for("main.home"))
+            response = redirect(url_for("main.home"))
+            # The new password forgot every known device but this browser, where it was typed.
+            remember_device(response, user, new_device_id())
+            return response
     status = 400 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
 
@@ -89,7 +98,7 @@ def _selected_scope(form: UserForm) -> tuple[Role, Operator | None, list[Basin]]
 @bp.route("/administration/utilisateurs")
 def admin_users():
     search = request.args.get("q", "").strip()
-    page = paginate(search_users(search), request.args.get("page", type=int))
+    page = paginate(search_users(search), request.args.get("page", type=database_int))
     return render_template("auth/admin_users.html", page=page, search=search)
 
 

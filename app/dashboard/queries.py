@@ -493,6 +493,13 @@ def scope_total(per_basin: dict[int, BasinFigures], basin_ids: list[int], period
     return total
 
 
+def scope_figures(basin_ids: list[int], period: Period) -> BasinFigures:
+    """The scope's figures over a period, as the dashboard's total shows them: the monthly report
+    takes the figures it shares with the dashboard from here, so that both say the same."""
+    employer_counts = _employer_counts(basin_ids) if basin_ids else []
+    return scope_total(basin_figures(basin_ids, period, employer_counts), basin_ids, period)
+
+
 def average_days_per_stage(basin_ids: list[int], period: Period) -> dict[NeedStatus, tuple[float, int]]:
     """Average time spent at each stage, over the stage stretches that ended in the period."""
     next_change = (

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
 from app.extensions import db
+from app.fields import within_date_range
 from app.referential.models import Basin
 from app.timeutils import today_paris
 
@@ -83,6 +84,8 @@ def resolve_period(args: MultiDict) -> tuple[Period, str | None]:
         end = date.fromisoformat(args["fin"]) if args.get("fin") else default.end
     except ValueError:
         return default, "Date invalide : la période par défaut (trimestre en cours) est affichée."
+    if not (within_date_range(start) and within_date_range(end)):
+        return default, "Date hors limites (entre 1900 et 2100) : la période par défaut est affichée."
     if end < start:
         return default, "La fin de la période précède son début : la période par défaut est affichée."
     if (end - start).days > 366 * 5:

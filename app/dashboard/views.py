@@ -1,6 +1,7 @@
 from flask import abort, flash, render_template, request
 from flask_login import current_user
 
+from app.converters import database_int
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
 from app.dashboard.queries import FIGURES, build_dashboard, figure_records
@@ -42,7 +43,7 @@ def drilldown():
     if figure is None:
         abort(400)  # a figure name that the dashboard never links to
     basins = list(scope.basins)
-    basin_id = request.args.get("bassin", type=int)
+    basin_id = request.args.get("bassin", type=database_int)
     if basin_id is not None:
         basins = [basin for basin in basins if basin.id == basin_id]
         if not basins:
@@ -52,7 +53,7 @@ def drilldown():
         records = figure_records(request.args["indicateur"], [basin.id for basin in basins], period, key)
     except (ValueError, TypeError):
         abort(400)
-    page = paginate(records, request.args.get("page", type=int))
+    page = paginate(records, request.args.get("page", type=database_int))
     return render_template(
         "dashboard/drilldown.html", figure=figure, page=page, scope=scope, period=period, basins=basins, key=key
     )

@@ -8,8 +8,15 @@ class EmployerSource(LabelledEnum):
     LEAD = ("lead", "Signalement")
 
 
+class ImportRunStatus(LabelledEnum):
+    QUEUED = ("queued", "En attente")
+    RUNNING = ("running", "En cours")
+    DONE = ("done", "Terminé")
+    FAILED = ("failed", "En échec")
+
+
 class ShortageSector(LabelledEnum):
-    """Sectors that struggle to hire, as NAF divisions (métiers en tension, DOMAIN.md)."""
+    """Sectors that struggle to hire, as NAF divisions (métiers en tension)."""
 
     CONSTRUCTION = ("btp", "BTP")
     HEALTH_SOCIAL = ("sante_social", "Santé et action sociale")

@@ -6,12 +6,14 @@ the database as it was. An import never overwrites a field of an employer that a
 created or edited by hand; it only fills the fields left empty there.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 
 from app.employers.enums import EmployerSource
+from app.employers.import_cells import printable
 from app.employers.models import Employer
 from app.extensions import db
 from app.referential.enums import HeadcountBand
@@ -48,7 +50,8 @@ class ImportReport:
     def reject(self, line: int, siret: str, reason: str) -> None:
         self.rejected_count += 1
         if len(self.rejected) < MAX_REPORTED_REJECTIONS:
-            self.rejected.append(Rejection(line, siret, reason))
+            # What the file held is shown and stored: never its control characters, nor all of a long cell.
+            self.rejected.append(Rejection(line, printable(siret)[:20], printable(reason)))
 
     @property
     def changed_nothing(self) -> bool:
@@ -126,7 +129,8 @@ def is_valid_siret(siret: str) -> bool:
     The interactive forms use stdnum itself; an import checks millions of lines, where
     stdnum's generic cleaning and checksum code was the largest cost after the database.
     """
-    if len(siret) != 14 or not siret.isdigit() or not _luhn_ok(siret[:9]):
+    # isascii(): isdigit() also accepts "٣" or "²", which the checksum's table cannot read.
+    if len(siret) != 14 or not siret.isascii() or not siret.isdigit() or not _luhn_ok(siret[:9]):
         return False
     if siret[:9] == LA_POSTE_SIREN and siret != LA_POSTE_HEAD_OFFICE:
         return sum(ord(c) - 48 for c in siret) % 5 == 0
@@ -173,8 +177,16 @@ def _desired(row: sa.Row, establishment: Establishment, source: EmployerSource) 
     return values
 
 
-def upsert_establishments(establishments: list[Establishment], source: EmployerSource, report: ImportReport) -> None:
-    """Insert the new SIRETs, update the changed ones, in batches of executemany statements."""
+def upsert_establishments(
+    establishments: list[Establishment],
+    source: EmployerSource,
+    report: ImportReport,
+    after_batch: Callable[[], None] | None = None,
+) -> None:
+    """Insert the new SIRETs, update the changed ones, in batches of executemany statements.
+
+    ``after_batch`` runs after each batch: a background import commits there and shows its progress.
+    """
     now = utcnow()
     insert = sa.insert(_TABLE)
     update = (
@@ -221,6 +233,8 @@ def upsert_establishments(establishments: list[Establishment], source: EmployerS
             db.session.execute(update, changed_rows)
         report.created += len(new_rows)
         report.updated += len(changed_rows)
+        if after_batch is not None:
+            after_batch()
 
 
 def _comparable(value):

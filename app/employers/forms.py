@@ -3,7 +3,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +15,7 @@ from app.auth.queries import visible_basins
 from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
 from app.employers.models import Employer
 from app.employers.queries import active_operators, all_tags, basin_communes, naf_choices
+from app.fields import IntegerField
 from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
 

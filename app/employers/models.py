@@ -1,9 +1,10 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.employers.enums import EmployerSource
+from app.auth.models import User
+from app.employers.enums import EmployerSource, ImportRunStatus
 from app.enums import enum_column_type
 from app.extensions import db
 from app.mixins import TimestampMixin
@@ -153,11 +154,12 @@ class EmployerContact(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True)
-    first_name: Mapped[str | None] = mapped_column(sa.String(100))
-    last_name: Mapped[str] = mapped_column(sa.String(100))
-    job_title: Mapped[str | None] = mapped_column(sa.String(160))
-    phone: Mapped[str | None] = mapped_column(sa.String(30))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Personal data (docs/DONNEES-PERSONNELLES.md): anonymised by the retention and the erasure.
+    first_name: Mapped[str | None] = mapped_column(sa.String(100), info={"personal": True})
+    last_name: Mapped[str] = mapped_column(sa.String(100), info={"personal": True})
+    job_title: Mapped[str | None] = mapped_column(sa.String(160), info={"personal": True})
+    phone: Mapped[str | None] = mapped_column(sa.String(30), info={"personal": True})
+    email: Mapped[str | None] = mapped_column(sa.String(254), info={"personal": True})
     is_opposed_to_contact: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_contacted_on: Mapped[date | None] = mapped_column(index=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -167,3 +169,42 @@ class EmployerContact(TimestampMixin, db.Model):
     @property
     def full_name(self) -> str:
         return " ".join(filter(None, [self.first_name, self.last_name]))
+
+
+# Longer than any batch of an import takes: an unfinished run silent for longer was cut short.
+IMPORT_RUN_SILENCE = timedelta(minutes=10)
+
+
+class ImportRun(db.Model):
+    """One spreadsheet import, run outside the request: its progress, then its report."""
+
+    __tablename__ = "import_runs"
+    __table_args__ = (sa.Index("ix_import_runs_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    # The upload under <instance>/imports/, until the run has read it.
+    stored_name: Mapped[str | None] = mapped_column(sa.String(64))
+    status: Mapped[ImportRunStatus] = mapped_column(
+        enum_column_type(ImportRunStatus, "status"), default=ImportRunStatus.QUEUED
+    )
+    rows_read: Mapped[int] = mapped_column(default=0)
+    rows_imported: Mapped[int] = mapped_column(default=0)
+    rows_rejected: Mapped[int] = mapped_column(default=0)
+    summary: Mapped[list] = mapped_column(sa.JSON, default=list)  # the report's lines, in French
+    rejections: Mapped[list] = mapped_column(sa.JSON, default=list)  # {line, siret, reason}
+    error: Mapped[str | None] = mapped_column(sa.Text)  # why the file could not be imported
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moves with each batch: a run that stops moving was cut short (a restarted process).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def seems_interrupted(self) -> bool:
+        """Unfinished and silent for long: its process stopped (a restart) and nobody will finish it."""
+        finished = self.status in (ImportRunStatus.DONE, ImportRunStatus.FAILED)
+        return not finished and utcnow() - self.updated_at > IMPORT_RUN_SILENCE

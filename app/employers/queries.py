@@ -59,9 +59,15 @@ class EmployerFilters:
 def parse_identifier(text: str) -> tuple[str, str] | None:
     """("siret", digits) or ("siren", digits) when the text is one, spaces allowed."""
     compact = "".join(text.split())
-    if compact.isdigit() and len(compact) in (9, 14):
+    # isdigit() alone accepts "٣" or "²", which name no SIRET and no index lookup can find.
+    if compact.isascii() and compact.isdigit() and len(compact) in (9, 14):
         return ("siret" if len(compact) == 14 else "siren", compact)
     return None
+
+
+def only_text_searched(filters: EmployerFilters) -> bool:
+    """True when the search is the text alone (any sort): no filter could have hidden a match."""
+    return filters == EmployerFilters(text=filters.text, sort=filters.sort)
 
 
 def _division_range(first: str, last: str):

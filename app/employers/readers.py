@@ -4,16 +4,23 @@ Each reader yields (line number, cells) and turns every unreadable file into an
 ImportFileError whose French message says why, before anything is written.
 """
 
+import codecs
 import csv
 import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import load_workbook
 
 from app.errors import DomainError
+
+# An uploaded spreadsheet: 20,000 employers, and the limits that keep a hostile file from
+# filling the memory or the disk (a legitimate one of 20,000 rows inflates to a few MB).
+SPREADSHEET_MAX_LINES = 100_000
+SPREADSHEET_MAX_INFLATED = 50 * 2**20
 
 
 class ImportFileError(DomainError):
@@ -51,7 +58,10 @@ def open_binary(path: Path):
         if len(members) != 1:
             raise ImportFileError(f"{path.name} : l'archive doit contenir un seul fichier CSV.")
         return archive.open(members[0]), members[0].file_size
-    return path.open("rb"), path.stat().st_size
+    try:
+        return path.open("rb"), path.stat().st_size
+    except OSError as error:
+        raise ImportFileError(f"{path.name} : lecture impossible ({error.strerror}).") from None
 
 
 def csv_rows(binary, name: str, on_bytes=None) -> Iterator[tuple[int, list[str]]]:
@@ -73,44 +83,91 @@ def csv_rows(binary, name: str, on_bytes=None) -> Iterator[tuple[int, list[str]]
         binary.close()
 
 
-def spreadsheet_rows(stream, filename: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of an uploaded .csv (UTF-8 or Windows-1252, `;` or `,`) or .xlsx."""
-    data = stream.read()
-    if filename.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
-            raise ImportFileError("Le fichier XLSX est illisible ou endommagé.") from None
+def spreadsheet_rows(binary: BinaryIO, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of an uploaded .csv (UTF-8 or Windows-1252, `;` or `,`) or .xlsx.
+
+    The file is read as a stream from disk, never whole into memory, and refused past
+    SPREADSHEET_MAX_LINES lines (empty ones included) or, for an .xlsx, past
+    SPREADSHEET_MAX_INFLATED bytes once decompressed (a zip bomb).
+    """
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        rows = _xlsx_rows(binary)
+    elif lower.endswith(".csv"):
+        rows = _csv_rows(binary)
+    else:
+        raise ImportFileError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
+    for number, cells in rows:
+        if number > SPREADSHEET_MAX_LINES:
+            raise ImportFileError(f"Le fichier dépasse {SPREADSHEET_MAX_LINES} lignes (vides comprises) : découpez-le.")
+        yield number, cells
+
+
+def _xlsx_rows(binary: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    unreadable = "Le fichier XLSX est illisible ou endommagé."
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ImportFileError(unreadable) from None
+    # Python's zipfile never inflates a member past its declared size (it stops there and
+    # fails the CRC check), so the declared sizes bound what openpyxl can read into memory.
+    if inflated > SPREADSHEET_MAX_INFLATED:
+        raise ImportFileError(
+            f"Le fichier XLSX occuperait {inflated // 2**20} Mo une fois décompressé "
+            f"({SPREADSHEET_MAX_INFLATED // 2**20} Mo au plus) : enregistrez-le en CSV ou découpez-le."
+        )
+    binary.seek(0)
+    try:
+        workbook = load_workbook(binary, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
+        raise ImportFileError(unreadable) from None
+    try:
         sheet = workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield (
-                number,
-                ["" if v is None else (v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)) for v in row],
-            )
+            yield number, [_xlsx_text(value) for value in row]
+    except ImportFileError:
+        raise
+    except Exception:  # a sheet damaged past its first rows  # noqa: BLE001
+        raise ImportFileError(unreadable) from None
+    finally:
         workbook.close()
-        return
-    if not filename.lower().endswith(".csv"):
-        raise ImportFileError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel in French saves "CSV" in Windows-1252.
-        text = data.decode("cp1252", errors="strict") if _looks_cp1252(data) else None
-        if text is None:
-            raise ImportFileError("Le fichier CSV n'est ni en UTF-8 ni en Windows-1252.") from None
-    first_line = text.split("\n", 1)[0]
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+
+
+def _csv_rows(binary: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    encoding = _csv_encoding(binary)
+    text = io.TextIOWrapper(binary, encoding, newline="")
+    first_line = text.readline()
+    text.seek(0)
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as error:
         raise ImportFileError(f"CSV mal formé à la ligne {reader.line_num} ({error}).") from None
+    finally:
+        if not text.closed:
+            text.detach()  # the caller owns the file
 
 
-def _looks_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _csv_encoding(binary: BinaryIO) -> str:
+    """UTF-8, or Windows-1252 (Excel in French saves "CSV" in it), checked over the whole file."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        binary.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for chunk in iter(lambda: binary.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        binary.seek(0)
+        return encoding
+    raise ImportFileError("Le fichier CSV n'est ni en UTF-8 ni en Windows-1252.")

@@ -1,10 +1,12 @@
 """Business rules on employers: identity checks, duplicates, edits without lost updates, merges."""
 
 import difflib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz, process
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siret as siret_number
 
@@ -66,7 +68,9 @@ class EditConflict(EmployerError):
 
 def clean_siret(raw: str) -> str:
     """The SIRET's 14 digits, or a French explanation of what is wrong with it."""
-    compact = siret_number.compact(raw or "")
+    # Every whitespace goes, not only the spaces stdnum removes: a SIRET copied from a
+    # spreadsheet comes split by tabs or non-breaking spaces (U+00A0, U+202F).
+    compact = siret_number.compact("".join((raw or "").split()))
     try:
         return siret_number.validate(compact)
     except InvalidLength:
@@ -272,6 +276,14 @@ def probable_duplicates(user: User, limit: int = DUPLICATE_PAGE_LIMIT) -> list[D
 
     visible_ids = visible_employers(user).with_only_columns(Employer.id).scalar_subquery()
     first, second = sa.orm.aliased(Employer), sa.orm.aliased(Employer)
+    # Read from the SIREN index alone: the few companies with several establishments, instead
+    # of probing the index once per employer of the register.
+    shared_sirens = (
+        sa.select(Employer.siren)
+        .where(Employer.siren.is_not(None))
+        .group_by(Employer.siren)
+        .having(sa.func.count() > 1)
+    )
     same_address = db.session.execute(
         sa.select(first, second)
         .join(
@@ -283,23 +295,101 @@ def probable_duplicates(user: User, limit: int = DUPLICATE_PAGE_LIMIT) -> list[D
                 first.commune_insee == second.commune_insee,
             ),
         )
-        .where(first.siren.is_not(None), first.id.in_(visible_ids), second.id.in_(visible_ids))
+        .where(first.siren.in_(shared_sirens), first.id.in_(visible_ids), second.id.in_(visible_ids))
         .order_by(first.search_name)
         .limit(limit)
     ).all()
     pairs = [DuplicatePair(a, b, "Même SIREN et même adresse") for a, b in same_address]
-    without_siret = db.session.execute(
-        sa.select(first, second)
-        .join(second, sa.and_(first.commune_insee == second.commune_insee, first.id != second.id))
-        .where(first.siret.is_(None), first.id.in_(visible_ids), second.id.in_(visible_ids))
-        .where(sa.or_(second.siret.is_not(None), first.id < second.id))
-        .order_by(first.search_name)
-        .limit(limit * 50)
-    ).all()
-    for a, b in without_siret:
-        if names_look_alike(a.name, b.name):
-            pairs.append(DuplicatePair(a, b, "Nom presque identique dans la même commune (saisie sans SIRET)"))
-    return pairs[:limit]
+    if len(pairs) < limit:
+        pairs += _look_alike_pairs(user, limit - len(pairs))
+    return pairs
+
+
+@dataclass(frozen=True)
+class _NamedEmployer:
+    id: int
+    has_siret: bool
+    name: str
+    search_name: str
+    comparable: str
+
+
+# Python's floats may put a ratio of exactly 0.85 a hair below 85: the pre-filter must keep it.
+_PRE_FILTER_CUTOFF = DUPLICATE_NAME_RATIO * 100 - 0.01
+
+
+def _look_alike_pairs(user: User, limit: int) -> list[DuplicatePair]:
+    """Look-alike names in one commune, one of them without SIRET: the first ``limit`` pairs by name.
+
+    Comparing every employer without SIRET with every employer of its commune took 31 s for a
+    commune of 1,500. Names are compared only within blocks (``_name_keys``), first with
+    RapidFuzz's ratio, computed in C on the longest common subsequence and so never below
+    difflib's, which then decides (``names_look_alike``), in name order, until the page is full.
+    """
+    from app.employers.queries import visible_employers
+
+    visible = visible_employers(user)
+    communes_without_siret = visible.with_only_columns(Employer.commune_insee).where(Employer.siret.is_(None))
+    rows = db.session.execute(
+        visible.with_only_columns(
+            Employer.id, Employer.siret.is_not(None), Employer.name, Employer.search_name, Employer.commune_insee
+        ).where(Employer.commune_insee.in_(communes_without_siret))
+    )
+    communes: dict[str, list[_NamedEmployer]] = defaultdict(list)
+    for employer_id, has_siret, name, search_name, commune_insee in rows:
+        comparable = comparable_name(name)
+        if comparable:
+            communes[commune_insee].append(_NamedEmployer(employer_id, has_siret, name, search_name, comparable))
+    candidates = {pair for employers in communes.values() for pair in _candidate_pairs(employers)}
+    found = []
+    for pair in sorted(candidates, key=lambda p: (p[0].search_name, p[0].id, p[1].search_name, p[1].id)):
+        if names_look_alike(pair[0].name, pair[1].name):
+            found.append(pair)
+            if len(found) == limit:
+                break
+    loaded = {
+        e.id: e
+        for e in db.session.scalars(sa.select(Employer).where(Employer.id.in_({e.id for p in found for e in p})))
+    }
+    reason = "Nom presque identique dans la même commune (saisie sans SIRET)"
+    return [DuplicatePair(loaded[a.id], loaded[b.id], reason) for a, b in found]
+
+
+def _name_keys(comparable: str) -> set[str]:
+    """The blocks a name is compared within: the first and the last four letters of each word.
+
+    Two names close enough to look alike share a word's beginning or its end (a letter
+    missing, swapped or added, a legal form or a word more), unless every word of one
+    differs from every word of the other at both ends. Words of one or two letters ("la",
+    "du") would put most names in one block, unless the name has nothing else.
+    """
+    words = comparable.split()
+    long_words = [word for word in words if len(word) >= 3] or words
+    return {word[:4] for word in long_words} | {word[-4:] for word in long_words}
+
+
+def _candidate_pairs(employers: list[_NamedEmployer]) -> set[tuple[_NamedEmployer, _NamedEmployer]]:
+    """Pairs of one commune that may look alike: the one without SIRET first (the older if both lack one)."""
+    blocks: dict[str, list[_NamedEmployer]] = defaultdict(list)
+    for employer in employers:
+        for key in _name_keys(employer.comparable):
+            blocks[key].append(employer)
+    pairs = set()
+    for block in blocks.values():
+        if len(block) < 2:
+            continue
+        choices = [employer.comparable for employer in block]
+        for employer in block:
+            if employer.has_siret:
+                continue
+            close = process.extract(
+                employer.comparable, choices, scorer=fuzz.ratio, score_cutoff=_PRE_FILTER_CUTOFF, limit=None
+            )
+            for _, _, index in close:
+                other = block[index]
+                if other.has_siret or other.id > employer.id:
+                    pairs.add((employer, other))
+    return pairs
 
 
 def _referencing_columns() -> list[sa.Column]:

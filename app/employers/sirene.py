@@ -1,12 +1,20 @@
 """The SIRENE import: the basin's active establishments from INSEE's stock files."""
 
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.employers.enums import EmployerSource
 from app.employers.establishments import Establishment, ImportReport, Reference, upsert_establishments, valid_siret
+from app.employers.import_cells import (
+    ENSEIGNE_MAX,
+    NAME_MAX,
+    STREET_MAX,
+    CellError,
+    date_cell,
+    postcode_cell,
+    text_cell,
+)
 from app.employers.readers import ImportFileError, csv_rows, open_binary
 from app.extensions import db
 from app.referential.models import Basin, BasinCommune
@@ -44,13 +52,6 @@ def _value(cells: list[str], index: dict[str, int], column: str) -> str | None:
         return None
     value = cells[position].strip()
     return None if value in ("", WITHHELD) else value
-
-
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def _street(cells, index) -> str | None:
@@ -102,21 +103,29 @@ def read_sirene_establishments(
             report.reject(line, siret, "SIRET en double dans le fichier")
             continue
         seen.add(siret)
-        enseigne = _value(cells, index, "enseigne1Etablissement")
+        try:
+            enseigne = text_cell(_value(cells, index, "enseigne1Etablissement"), "enseigne", ENSEIGNE_MAX)
+            usual_name = text_cell(_value(cells, index, "denominationUsuelleEtablissement"), "raison sociale", NAME_MAX)
+            street = text_cell(_street(cells, index), "adresse", STREET_MAX)
+            postcode = postcode_cell(_value(cells, index, "codePostalEtablissement"))
+            created_on = date_cell(_value(cells, index, "dateCreationEtablissement"), "date de création")
+        except CellError as error:
+            report.reject(line, siret, str(error))
+            continue
         kept.append(
             Establishment(
                 line=line,
                 siret=siret,
-                name=_value(cells, index, "denominationUsuelleEtablissement") or enseigne,
+                name=usual_name or enseigne,
                 basin_id=commune.basin_id,
                 commune_insee=commune.insee_code,
                 commune_name=commune.name,
                 enseigne=enseigne,
                 naf_code=reference.naf(_value(cells, index, "activitePrincipaleEtablissement"), report),
                 headcount_band=reference.bands.get(_value(cells, index, "trancheEffectifsEtablissement") or ""),
-                street=_street(cells, index),
-                postcode=_value(cells, index, "codePostalEtablissement"),
-                created_on=_parse_date(_value(cells, index, "dateCreationEtablissement")),
+                street=street,
+                postcode=postcode,
+                created_on=created_on,
             )
         )
     return kept
@@ -159,9 +168,18 @@ def import_sirene(
     establishments = read_sirene_establishments(Path(establishments_path), communes, report, on_bytes)
     if legal_units_path is not None:
         names = read_legal_unit_names(Path(legal_units_path), {e.siret[:9] for e in establishments}, on_bytes)
+        named = []
         for establishment in establishments:
             # The legal unit's name is the employer's name; the establishment's own names stay as enseigne.
-            establishment.name = names.get(establishment.siret[:9], establishment.name)
+            try:
+                establishment.name = text_cell(
+                    names.get(establishment.siret[:9], establishment.name), "raison sociale", NAME_MAX
+                )
+            except CellError as error:
+                report.reject(establishment.line, establishment.siret, f"{error} (fichier des unités légales)")
+                continue
+            named.append(establishment)
+        establishments = named
     report.kept = len(establishments)
     upsert_establishments(establishments, EmployerSource.SIRENE, report)
     return report

@@ -1,22 +1,24 @@
 """The employers' periodic work (scheduled by app/scheduler/registry.py).
 
 Retention (CNIL: prospects' personal data, 3 years after the last contact): the contact
-persons nobody has reached for 3 years are anonymised once a month.
+persons nobody has reached for 3 years are anonymised once a month, with the trail's copies.
 """
 
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.audit.models import AuditEvent
-from app.audit.services import current_actor
+from app.audit.services import record_event, redact_personal_values
 from app.employers.models import EmployerContact
 from app.extensions import db
+from app.personal_data import ANONYMISED_NAME
 from app.timeutils import PARIS
 
 RETENTION_YEARS = 3
 RETENTION_BATCH = 1000
-ANONYMISED_NAME = "Contact anonymisé"
+
+# The contact person's personal columns once anonymised: the same for the retention and an erasure.
+ANONYMISED_CONTACT = {"first_name": None, "last_name": ANONYMISED_NAME, "job_title": None, "phone": None, "email": None}
 
 
 def retention_cutoff(today: date) -> date:
@@ -50,35 +52,19 @@ def anonymise_stale_contacts(now: datetime) -> dict[str, int]:
         if not ids:
             break
         db.session.execute(
-            contacts.update()
-            .where(contacts.c.id.in_(ids))
-            .values(
-                first_name=None, last_name=ANONYMISED_NAME, job_title=None, phone=None, email=None, anonymised_at=now
-            )
+            contacts.update().where(contacts.c.id.in_(ids)).values(**ANONYMISED_CONTACT, anonymised_at=now)
         )
-        db.session.execute(
-            AuditEvent.__table__.update()
-            .where(
-                AuditEvent.__table__.c.entity_type == EmployerContact.__name__,
-                AuditEvent.__table__.c.entity_id.in_([str(contact_id) for contact_id in ids]),
-            )
-            .values(changes={"anonymise": True})
-        )
+        redact_personal_values(EmployerContact.__name__, ids, now)
         anonymised += len(ids)
-    actor_id, actor_label = current_actor()
-    db.session.execute(
-        sa.insert(AuditEvent.__table__).values(
-            occurred_at=now,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action="purge",
-            entity_type=EmployerContact.__name__,
-            entity_id="retention",
-            changes={"anonymises": anonymised, "dernier_contact_au_plus_tard": cutoff.isoformat()},
-        )
+    record_event(
+        "purge",
+        EmployerContact.__name__,
+        "retention",
+        {"anonymises": anonymised, "dernier_contact_au_plus_tard": cutoff.isoformat()},
+        now=now,
     )
-    # Contacts and audit events loaded before the Core UPDATEs would show the old values.
+    # Contacts loaded before the Core UPDATEs would show the old values.
     for loaded in list(db.session.identity_map.values()):
-        if isinstance(loaded, EmployerContact | AuditEvent):
+        if isinstance(loaded, EmployerContact):
             db.session.expire(loaded)
     return {"interlocuteurs_anonymises": anonymised}

@@ -1,9 +1,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.datastructures import MultiDict
 
 from app.activity.forms import InteractionForm
+from app.converters import database_int
 from app.employers import bp
 from app.employers.enums import EmployerSort, ShortageSector
 from app.employers.exports import EXPORT_LIMIT, export_rows
@@ -14,10 +14,19 @@ from app.employers.forms import (
     MergeForm,
     SpreadsheetImportForm,
 )
+from app.employers.import_runs import (
+    queue_import,
+    recent_import_runs,
+    run_import,
+    start_after_this_request,
+    visible_import_run,
+)
 from app.employers.queries import (
     EmployerFilters,
     get_employer_contact,
     get_visible_employer,
+    only_text_searched,
+    parse_identifier,
     row_facts,
     search_employers,
     search_page,
@@ -39,10 +48,12 @@ from app.employers.services import (
     update_contact,
     update_employer,
 )
-from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
 from app.main.pages import render_employer_page
 from app.pagination import paginate
+from app.privacy.erasure import erase_contact
+from app.privacy.export import export_contact
+from app.privacy.forms import ErasureForm
 from app.referential.enums import HeadcountBand
 from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris
@@ -72,15 +83,28 @@ def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
 def index():
     form, filters = _search_form()
     if filters is None:
-        return render_template("employers/index.html", form=form, page=None, facts={}, near_matches=False), 400
-    page_number = request.args.get("page", type=int)
+        return render_template(
+            "employers/index.html", form=form, page=None, facts={}, near_matches=False, unknown_identifier=None
+        ), 400
+    page_number = request.args.get("page", type=database_int)
     page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
+    identifier = parse_identifier(filters.text)
     near_matches = False
-    if not page.items and filters.text and supports_typo_tolerance():
+    # A SIRET or SIREN names one establishment or company: names "close" to its digits mean
+    # nothing, and ordering the whole register by that distance took seconds.
+    if not page.items and filters.text and not identifier and supports_typo_tolerance():
         page = paginate(search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number)
         near_matches = bool(page.items)
+    unknown_identifier = identifier if not page.items and page.number == 1 and only_text_searched(filters) else None
     facts = row_facts([employer.id for employer in page.items])
-    return render_template("employers/index.html", form=form, page=page, facts=facts, near_matches=near_matches)
+    return render_template(
+        "employers/index.html",
+        form=form,
+        page=page,
+        facts=facts,
+        near_matches=near_matches,
+        unknown_identifier=unknown_identifier,
+    )
 
 
 @bp.route("/entreprises/export")
@@ -251,6 +275,33 @@ def contact_opposition(siret: str, contact_id: int):
     return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
 
 
+@bp.route("/entreprises/<siret>/interlocuteurs/<int:contact_id>/donnees.<fmt>")
+def contact_export(siret: str, contact_id: int, fmt: str):
+    employer = _visible_or_404(siret)
+    contact = _contact_or_404(employer, contact_id)
+    if fmt not in ("json", "pdf"):
+        abort(404)
+    response = current_app.response_class(
+        export_contact(contact, fmt), mimetype="application/json" if fmt == "json" else "application/pdf"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="donnees-interlocuteur-{contact.id}.{fmt}"'
+    return response
+
+
+@bp.route("/entreprises/<siret>/interlocuteurs/<int:contact_id>/effacer", methods=["GET", "POST"])
+def contact_erase(siret: str, contact_id: int):
+    employer = _visible_or_404(siret)
+    contact = _contact_or_404(employer, contact_id)
+    form = ErasureForm()
+    if request.method == "POST":
+        if form.validate():
+            erase_contact(contact)
+            flash("L'interlocuteur a été effacé : son historique est conservé sans son identité.", "success")
+            return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
+        return render_template("employers/contact_erase.html", form=form, employer=employer, contact=contact), 400
+    return render_template("employers/contact_erase.html", form=form, employer=employer, contact=contact)
+
+
 @bp.route("/entreprises/doublons")
 def duplicates():
     return render_template(
@@ -279,13 +330,24 @@ def merge():
 def import_file():
     form = SpreadsheetImportForm()
     if request.method == "GET":
-        return render_template("employers/import.html", form=form, report=None)
+        return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user))
     if not form.validate():
-        return render_template("employers/import.html", form=form, report=None), 400
-    upload = form.file.data
+        return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user)), 400
     try:
-        report = import_spreadsheet(current_user, upload.stream, upload.filename or "")
+        run = queue_import(current_user, form.file.data)
     except ImportFileError as error:
         form.file.errors = [str(error)]
-        return render_template("employers/import.html", form=form, report=None), 400
-    return render_template("employers/import.html", form=SpreadsheetImportForm(formdata=MultiDict()), report=report)
+        return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user)), 400
+    if current_app.config["IMPORTS_IN_BACKGROUND"]:
+        start_after_this_request(run.id)
+    else:
+        run_import(run.id)
+    return redirect(url_for("employers.import_run", run_id=run.id))
+
+
+@bp.route("/entreprises/import/<int:run_id>")
+def import_run(run_id: int):
+    run = visible_import_run(current_user, run_id)
+    if run is None:
+        abort(404)
+    return render_template("employers/import_run.html", run=run)

@@ -1,7 +1,5 @@
 from wtforms import (
-    DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -11,7 +9,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.events.enums import EventKind, EventStatus
-from app.forms import REQUIRED, FrenchForm
+from app.fields import DateField, IntegerField
+from app.forms import EMPLOYER_REFERENCE_HINT, REQUIRED, FrenchForm, employer_key
 from app.needs.enums import TargetPublic
 
 
@@ -50,7 +49,12 @@ class EventForm(FrenchForm):
 
 
 class ParticipantForm(FrenchForm):
-    siret = StringField("SIRET de l'entreprise", validators=[DataRequired(REQUIRED), Length(max=20)])
+    employer = StringField(
+        "Ajouter une entreprise participante",
+        validators=[DataRequired(REQUIRED), Length(max=300)],
+        filters=[employer_key],
+        description=EMPLOYER_REFERENCE_HINT,
+    )
 
 
 class ParticipantNeedsForm(FrenchForm):

@@ -41,7 +41,9 @@ def calendar_of(events: list[Event], *, name: str, url_for_event=None) -> bytes:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # An X- property has no declared type, so icalendar writes it as given: only as vText are
+    # its line breaks and separators escaped (an event title with a line break names the file).
+    calendar.add("x-wr-calname", icalendar.vText(name))
     calendar.add("x-wr-timezone", "Europe/Paris")
     for event in events:
         calendar.add_component(_vevent(event, url_for_event(event) if url_for_event else None))

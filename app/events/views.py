@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from app.auth.queries import get_visible_basin, visible_basins
+from app.converters import database_int
 from app.employers.queries import get_visible_employer
 from app.events import bp
 from app.events.enums import EventKind, EventStatus
@@ -33,6 +34,7 @@ from app.events.services import (
     update_event,
     update_participant,
 )
+from app.hostile_input import bounded_date
 from app.needs.enums import TargetPublic
 from app.pagination import paginate
 from app.referential.models import Operator
@@ -57,14 +59,15 @@ def _month_arg() -> date:
     value = request.args.get("mois", "")
     try:
         year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
-    except ValueError:
+        first_day = date(year, month, 1)
+    except (ValueError, OverflowError):  # a year past the C integers overflows, before any range check
         return today_paris().replace(day=1)
+    return bounded_date(first_day)
 
 
 @bp.route("/evenements")
 def index():
-    basin_ids = [basin_id for basin_id in request.args.getlist("bassin", type=int) if basin_id]
+    basin_ids = [basin_id for basin_id in request.args.getlist("bassin", type=database_int) if basin_id]
     kind = request.args.get("type", "")
     status = request.args.get("statut", "")
     query = filtered_events(
@@ -80,18 +83,19 @@ def index():
     start, end = _date_arg("du"), _date_arg("au")
     if start and end:
         # A period (the dashboard's drill-down): its events, in date order.
-        page = paginate(events_in_period(query, start, end), request.args.get("page", type=int))
+        page = paginate(events_in_period(query, start, end), request.args.get("page", type=database_int))
         return render_template("events/index.html", page=page, past=None, period=(start, end), **filters)
     past = request.args.get("periode") == "passes"
-    page = paginate(events_list(query, past=past, now=utcnow()), request.args.get("page", type=int))
+    page = paginate(events_list(query, past=past, now=utcnow()), request.args.get("page", type=database_int))
     return render_template("events/index.html", page=page, past=past, period=None, **filters)
 
 
 def _date_arg(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return bounded_date(day)
 
 
 # --- Organising ----------------------------------------------------------------------
@@ -190,12 +194,11 @@ def add_employer(event_id: int):
     event = _event_or_404(event_id)
     form = ParticipantForm()
     if not form.validate_on_submit():
-        flash("Indiquez le SIRET de l'entreprise participante.", "error")
+        flash("Indiquez le SIRET de l'entreprise participante, ou la référence de sa fiche.", "error")
         return _render_detail(event, 400)
-    siret = "".join(ch for ch in form.siret.data if ch.isdigit())
-    employer = get_visible_employer(current_user, siret)
+    employer = get_visible_employer(current_user, form.employer.data)
     if employer is None:
-        flash(f"Aucune entreprise de vos bassins n'a le SIRET {form.siret.data}.", "error")
+        flash(f"Aucune entreprise de vos bassins n'a le SIRET ou la référence « {form.employer.data} ».", "error")
         return _render_detail(event, 400)
     with refusal_shown() as outcome:
         participant = add_participant(event, employer, needs=[])

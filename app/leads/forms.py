@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.fields import DateField, IntegerField
 from app.forms import REQUIRED
 from app.leads.enums import RejectionReason, SpotterKind, Urgency
 from app.leads.services import LeadData

@@ -69,7 +69,8 @@ class Lead(TimestampMixin, db.Model):
         sa.ForeignKey("spotter_organisations.id", ondelete="SET NULL"), index=True
     )
     # Who sent it ("user:12", "public:mail@x.fr") and what (employer + job): equal pairs are duplicates.
-    submitter_key: Mapped[str] = mapped_column(sa.String(300))
+    # A public submitter's key holds their e-mail: personal data, like the contact fields below.
+    submitter_key: Mapped[str] = mapped_column(sa.String(300), info={"personal": True})
     dedup_key: Mapped[str] = mapped_column(sa.String(500))
 
     siret: Mapped[str | None] = mapped_column(sa.String(14))
@@ -83,12 +84,16 @@ class Lead(TimestampMixin, db.Model):
     contract: Mapped[ContractType] = mapped_column(enum_column_type(ContractType, "contract"))
     start_on: Mapped[date | None]
     urgency: Mapped[Urgency] = mapped_column(enum_column_type(Urgency, "urgency"), default=Urgency.NORMAL)
-    details: Mapped[str] = mapped_column(sa.Text, default="")
+    # Free text: it may name the contact person, so the trail keeps it where it can be blanked.
+    details: Mapped[str] = mapped_column(sa.Text, default="", info={"names_people": True})
 
-    contact_name: Mapped[str] = mapped_column(sa.String(160))
-    contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
-    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Personal data (docs/DONNEES-PERSONNELLES.md): anonymised 3 years after the lead's last
+    # decision (app/leads/tasks.py) or on the person's erasure.
+    contact_name: Mapped[str] = mapped_column(sa.String(160), info={"personal": True})
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(30), info={"personal": True})
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254), info={"personal": True})
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    contact_anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     status: Mapped[LeadStatus] = mapped_column(enum_column_type(LeadStatus, "status"), default=LeadStatus.NEW)
     rejection_reason: Mapped[RejectionReason | None] = mapped_column(

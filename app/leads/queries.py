@@ -15,7 +15,7 @@ from app.needs.models import RecruitmentNeed
 
 
 def visible_leads(user: User) -> sa.Select:
-    """A spotter sees their own leads only (DOMAIN.md rule 5); staff see their basins' leads."""
+    """A spotter sees their own leads only (docs/RULES.md, rule 5); staff see their basins' leads."""
     query = sa.select(Lead)
     if user.role is Role.SPOTTER:
         return query.where(Lead.spotter_id == user.id)

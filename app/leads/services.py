@@ -316,7 +316,7 @@ def accept_lead(
 
 
 def _employer_for_acceptance(lead: Lead, siret_text: str, decided_by: User, confirmed: bool) -> Employer:
-    """The known employer of the lead, or a new one: one employer = one SIRET (DOMAIN.md rule 1)."""
+    """The known employer of the lead, or a new one: one employer = one SIRET (docs/RULES.md, rule 1)."""
     siret = lead.siret
     if siret_text.strip():
         try:

@@ -6,6 +6,7 @@ from app.auth.access import is_allowed
 from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.queries import active_users, get_visible_basin, visible_basins
+from app.converters import database_int
 from app.extensions import limiter
 from app.leads import bp
 from app.leads.enums import LeadStatus, RejectionReason, SpotterKind
@@ -62,11 +63,11 @@ def _sees_own_reports() -> bool:
 @bp.route("/signalements")
 def index():
     if _sees_own_reports():
-        page = paginate(lead_list(current_user), request.args.get("page", type=int))
+        page = paginate(lead_list(current_user), request.args.get("page", type=database_int))
         return render_template("leads/portal.html", page=page)
     status_value = request.args.get("statut", LeadStatus.NEW.value)
     status = LeadStatus(status_value) if status_value in LeadStatus._value2member_map_ else None
-    page = paginate(lead_list(current_user, status), request.args.get("page", type=int))
+    page = paginate(lead_list(current_user, status), request.args.get("page", type=database_int))
     return render_template("leads/triage.html", page=page, status=status, statuses=list(LeadStatus))
 
 
@@ -220,7 +221,7 @@ def _attach_form(spotters: list[User]) -> AttachSpotterForm:
 
 
 def _render_organisations(form=None, status: int = 200):
-    page = paginate(visible_organisations(current_user), request.args.get("page", type=int))
+    page = paginate(visible_organisations(current_user), request.args.get("page", type=database_int))
     return render_template(
         "leads/organisations.html",
         page=page,

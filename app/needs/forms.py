@@ -1,6 +1,7 @@
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.fields import DateField, IntegerField
 from app.forms import REQUIRED, FrenchForm
 from app.needs.enums import (
     OPEN_STATUSES,

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.assignments.models import Assignment
 from app.auth.models import User
+from app.converters import database_int
 from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
@@ -58,6 +59,11 @@ def _enum_arg(enum_cls, value):
         return None
 
 
+def _trimmed(text: str, limit: int) -> str:
+    # Stripped after the cut too: the links that carry the filters back must read the same value.
+    return text.strip()[:limit].rstrip()
+
+
 # The URL's keys are French (users read them); the attributes keep the code's names.
 URL_KEYS = {"basin": "bassin", "status": "statut"}
 
@@ -76,15 +82,15 @@ class NeedFilters:
 
     @classmethod
     def from_args(cls, args: MultiDict, basins: list[Basin]) -> "NeedFilters":
-        basin = args.get(URL_KEYS["basin"], type=int)
+        basin = args.get(URL_KEYS["basin"], type=database_int)
         status = args.get(URL_KEYS["status"], "")
         return cls(
             basin=basin if basin in {b.id for b in basins} else None,
             status=status if _enum_arg(NeedStatus, status) else "",
             contract=args.get("contract", "") if _enum_arg(ContractType, args.get("contract")) else "",
             target=args.get("target", "") if _enum_arg(TargetPublic, args.get("target")) else "",
-            rome=args.get("rome", "").strip().upper()[:5],
-            q=args.get("q", "").strip()[:200],
+            rome=_trimmed(args.get("rome", "").upper(), 5),
+            q=_trimmed(args.get("q", ""), 200),
             mine="1" if args.get("mine") == "1" else "",
         )
 

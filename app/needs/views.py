@@ -2,6 +2,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from app.auth.queries import visible_basins
+from app.converters import database_int
 from app.employers.queries import active_assignment, get_visible_employer
 from app.extensions import db
 from app.needs import bp
@@ -78,7 +79,7 @@ def board():
 @bp.route("/besoins/liste")
 def index():
     filters, basins = _filters()
-    page = paginate(filtered_needs(current_user, filters), request.args.get("page", type=int), scalars=False)
+    page = paginate(filtered_needs(current_user, filters), request.args.get("page", type=database_int), scalars=False)
     return render_template("needs/index.html", page=page, **_filter_context(filters, basins))
 
 
@@ -245,7 +246,8 @@ def _rome_codes() -> dict[str, str]:
 
 @bp.route("/entreprises/<siret>/besoins/nouveau", methods=["GET", "POST"])
 def new(siret: str):
-    employer = get_visible_employer(current_user, siret) if siret.isdigit() else None
+    # Like every employer URL, ``siret`` carries the employer's url_key: ``n<id>`` without SIRET.
+    employer = get_visible_employer(current_user, siret)
     if employer is None:
         abort(404)
     rome_codes = _rome_codes()

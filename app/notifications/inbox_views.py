@@ -7,6 +7,7 @@ pages) so that the two pieces of work stay independent; app/__init__.py imports 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.converters import database_int
 from app.notifications import bp
 from app.notifications.queries import get_own_notification, notifications_of
 from app.notifications.services import mark_all_notifications_read, mark_notification_read
@@ -18,14 +19,16 @@ from app.urls import safe_next_url
 @bp.route("/notifications")
 def index():
     unread_only = request.args.get("non_lues") == "1"
-    page = paginate(notifications_of(current_user, unread_only=unread_only), request.args.get("page", type=int))
+    page = paginate(
+        notifications_of(current_user, unread_only=unread_only), request.args.get("page", type=database_int)
+    )
     return render_template("notifications/index.html", page=page, unread_only=unread_only)
 
 
 @bp.route("/notifications/lue", methods=["POST"])
 def mark_read():
     # The id travels in the form body: a notification is only ever its recipient's.
-    notification_id = request.form.get("notification_id", type=int)
+    notification_id = request.form.get("notification_id", type=database_int)
     if notification_id is None:
         abort(400)
     notification = get_own_notification(current_user, notification_id) or abort(404)

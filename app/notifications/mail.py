@@ -10,7 +10,6 @@ import smtplib
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -43,7 +42,7 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = email.to_address
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}", domain="relais-entreprises.fr")
+    message["Message-ID"] = email.message_id
     message.set_content(email.body_text)
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from email.utils import make_msgid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,13 @@ from app.extensions import db
 from app.mixins import TimestampMixin
 from app.notifications.enums import EmailStatus
 from app.timeutils import UTCDateTime, utcnow
+
+MESSAGE_ID_DOMAIN = "relais-entreprises.fr"
+
+
+def new_message_id() -> str:
+    # No idstring: the header stays under 78 characters, unfolded.
+    return make_msgid(domain=MESSAGE_ID_DOMAIN)
 
 
 class Notification(TimestampMixin, db.Model):
@@ -53,6 +61,9 @@ class OutboxEmail(TimestampMixin, db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.String(1000))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Chosen when the row is written and sent by every attempt: a copy resent after a crash
+    # (delivery is at-least-once) carries the same Message-ID, so mail systems drop it.
+    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True, default=new_message_id)
 
 
 class SentItem(TimestampMixin, db.Model):

@@ -1,10 +1,12 @@
 """The monthly progress report ("point d'avancement mensuel") of each manager's basins.
 
 Figures are SQL aggregates over the previous month, frozen into ``MonthlyReport`` when
-the job runs, so that the page and the e-mailed attachment say the same thing.
+the job runs, so that the page and the e-mailed attachment say the same thing. A figure the
+dashboard also shows (contacts, closed needs, fill rate, time to fill) is the dashboard's,
+read from ``app.dashboard.queries``: one definition, so that both agree for the same month.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import render_template
@@ -15,12 +17,12 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.enums import Role
 from app.auth.models import User
-from app.dialects import days_between
+from app.dashboard.queries import CLOSED_STATUSES_ORDER, scope_figures
+from app.dashboard.scopes import Period
 from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
 from app.extensions import db
-from app.needs.enums import NeedStatus
 from app.needs.models import RecruitmentNeed
 from app.notifications.models import MonthlyReport
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
@@ -62,22 +64,10 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
     start_at = datetime.combine(month, time.min, tzinfo=PARIS)
     end_at = datetime.combine(end, time.min, tzinfo=PARIS)
     in_scope = Employer.basin_id.in_(basin_ids)
+    shared = scope_figures(basin_ids, Period(month, end - timedelta(days=1)))
 
     employers_created = db.session.scalar(
         sa.select(sa.func.count()).where(in_scope, Employer.created_at >= start_at, Employer.created_at < end_at)
-    )
-    by_channel = dict(
-        db.session.execute(
-            sa.select(Interaction.channel, sa.func.count())
-            .join(Employer, Employer.id == Interaction.employer_id)
-            .where(in_scope, Interaction.occurred_on >= month, Interaction.occurred_on < end)
-            .group_by(Interaction.channel)
-        ).all()
-    )
-    employers_contacted = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Interaction.employer_id)))
-        .join(Employer, Employer.id == Interaction.employer_id)
-        .where(in_scope, Interaction.occurred_on >= month, Interaction.occurred_on < end)
     )
     follow_ups_done = db.session.scalar(
         sa.select(sa.func.count())
@@ -90,22 +80,6 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         .join(Employer, Employer.id == RecruitmentNeed.employer_id)
         .where(in_scope, RecruitmentNeed.identified_on >= month, RecruitmentNeed.identified_on < end)
     ).one()
-    closed = {
-        row.status: row
-        for row in db.session.execute(
-            sa.select(
-                RecruitmentNeed.status,
-                sa.func.count().label("needs"),
-                sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions_filled), 0).label("positions_filled"),
-                sa.func.avg(days_between(RecruitmentNeed.closed_on, RecruitmentNeed.identified_on)).label("days"),
-            )
-            .join(Employer, Employer.id == RecruitmentNeed.employer_id)
-            .where(in_scope, RecruitmentNeed.closed_on >= month, RecruitmentNeed.closed_on < end)
-            .group_by(RecruitmentNeed.status)
-        )
-    }
-    filled = closed.get(NeedStatus.FILLED)
-    closed_count = sum(row.needs for row in closed.values())
     with_contact = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Assignment)
@@ -157,19 +131,28 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         .order_by(ProspectionPlan.starts_on, ProspectionPlan.title)
     ).all()
 
+    closed = dict(
+        zip(
+            CLOSED_STATUSES_ORDER,
+            (shared.needs_filled, shared.needs_not_filled, shared.needs_cancelled),
+            strict=True,
+        )
+    )
+    median_days = shared.time_to_fill.get("median")
     return {
         "employers_created": employers_created,
-        "employers_contacted": employers_contacted,
-        "interactions": {channel.label: by_channel.get(channel, 0) for channel in Channel},
-        "interactions_total": sum(by_channel.values()),
+        "employers_contacted": shared.contacted,
+        "interactions": {channel.label: shared.channels[channel] for channel in Channel},
+        "interactions_total": shared.contacts,
         "follow_ups_done": follow_ups_done,
         "needs_identified": identified[0],
         "positions_identified": int(identified[1]),
-        "needs_closed": {status.label: closed[status].needs for status in NeedStatus if status in closed},
-        "needs_filled": filled.needs if filled else 0,
-        "positions_filled": int(sum(row.positions_filled for row in closed.values())),
-        "fill_rate": round(100 * filled.needs / closed_count) if filled and closed_count else None,
-        "days_to_fill": round(float(filled.days)) if filled and filled.days is not None else None,
+        "needs_closed": {status.label: count for status, count in closed.items() if count},
+        "needs_filled": shared.needs_filled,
+        # Filled and not filled needs (a cancelled need has no outcome), as on the dashboard.
+        "positions_filled": shared.positions_filled,
+        "fill_rate": round(100 * shared.fill_rate_needs) if shared.fill_rate_needs is not None else None,
+        "days_to_fill": round(median_days) if median_days is not None else None,
         "employers_with_contact": with_contact,
         "events_held": events[0],
         "event_candidates": int(events[1]),

@@ -11,7 +11,7 @@ from flask import current_app, render_template
 from app.auth.models import User
 from app.dialects import insert
 from app.extensions import db
-from app.notifications.models import Notification, OutboxEmail, SentItem
+from app.notifications.models import Notification, OutboxEmail, SentItem, new_message_id
 from app.timeutils import utcnow
 
 
@@ -87,6 +87,7 @@ def email_row(
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
+        "message_id": new_message_id(),
     }
 
 

@@ -21,6 +21,7 @@ from app.auth.queries import basin_leads
 from app.employers.models import Employer
 from app.employers.tasks import anonymise_stale_contacts
 from app.extensions import db
+from app.leads.tasks import anonymise_stale_leads
 from app.needs.tasks import STALE_LEAD_DAYS, stale_needs
 from app.notifications.enums import EmailStatus
 from app.notifications.models import OutboxEmail, SentItem
@@ -224,8 +225,13 @@ def flag_stale_needs(now: datetime) -> dict[str, int]:
 
 def enforce_retention(now: datetime) -> dict[str, int]:
     """The monthly retention run: contact persons unreached for 3 years are anonymised
-    (app.employers.tasks), and old deliveries deleted."""
-    return {**anonymise_stale_contacts(now), "courriels_supprimes": purge_old_deliveries(now)}
+    (app.employers.tasks), leads' contact persons 3 years after the decision (app.leads.tasks),
+    and old deliveries deleted. docs/DONNEES-PERSONNELLES.md lists what each covers."""
+    return {
+        **anonymise_stale_contacts(now),
+        **anonymise_stale_leads(now),
+        "courriels_supprimes": purge_old_deliveries(now),
+    }
 
 
 def purge_old_deliveries(now: datetime) -> int:

@@ -1,6 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.converters import database_int
 from app.notifications import bp
 from app.notifications.enums import EmailStatus
 from app.notifications.forms import PreferencesForm
@@ -43,7 +44,7 @@ def preferences():
 
 @bp.route("/rapports-mensuels")
 def monthly_reports():
-    page = paginate(monthly_reports_query(current_user), request.args.get("page", type=int))
+    page = paginate(monthly_reports_query(current_user), request.args.get("page", type=database_int))
     return render_template("notifications/monthly_reports.html", page=page, month_label=month_label)
 
 
@@ -85,7 +86,7 @@ def admin_job_run(job_id: str):
 def admin_outbox():
     status = request.args.get("statut", "")
     selected = EmailStatus(status) if status in EmailStatus._value2member_map_ else None
-    page = paginate(outbox_query(selected), request.args.get("page", type=int))
+    page = paginate(outbox_query(selected), request.args.get("page", type=database_int))
     return render_template("notifications/admin_outbox.html", page=page, statuses=EmailStatus, selected=selected)
 
 

@@ -1,7 +1,8 @@
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import REQUIRED, FrenchForm
+from app.fields import DateField, IntegerField
+from app.forms import EMPLOYER_REFERENCE_HINT, REQUIRED, FrenchForm, employer_key
 from app.plans.enums import PlanIndicator
 from app.plans.models import MAX_TARGET_LIST_SIZE
 from app.referential.enums import HeadcountBand
@@ -57,7 +58,12 @@ class OperatorTargetForm(FrenchForm):
 
 
 class AddEmployerForm(FrenchForm):
-    siret = StringField("SIRET de l'entreprise", validators=[DataRequired(REQUIRED), Length(max=20)])
+    employer = StringField(
+        "Ajouter une entreprise",
+        validators=[DataRequired(REQUIRED), Length(max=300)],
+        filters=[employer_key],
+        description=EMPLOYER_REFERENCE_HINT,
+    )
 
 
 class AssignForm(FrenchForm):

@@ -4,6 +4,7 @@ from flask_login import current_user
 from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.queries import active_users, get_visible_basin, visible_basins
+from app.converters import database_int
 from app.employers.queries import get_visible_employer
 from app.pagination import paginate
 from app.plans import bp
@@ -91,8 +92,8 @@ def _save(form: PlanForm, plan: ProspectionPlan | None, leads: list[User]) -> Pr
 
 @bp.route("/plans")
 def index():
-    basin_id = request.args.get("bassin", type=int)
-    page = paginate(plan_list(current_user, basin_id), request.args.get("page", type=int))
+    basin_id = request.args.get("bassin", type=database_int)
+    page = paginate(plan_list(current_user, basin_id), request.args.get("page", type=database_int))
     return render_template(
         "plans/index.html", page=page, basins=visible_basins(current_user), basin_id=basin_id, today=today_paris()
     )
@@ -177,10 +178,10 @@ def drill(plan_id: int, indicator: str):
         indicator = PlanIndicator(indicator)
     except ValueError:
         abort(404)
-    operator_id = request.args.get("operateur", type=int)
+    operator_id = request.args.get("operateur", type=database_int)
     operator = get_operator(operator_id) if operator_id else None
     query = indicator_drill_down(plan, indicator, operator.id if operator else None)
-    page = paginate(query, request.args.get("page", type=int))
+    page = paginate(query, request.args.get("page", type=database_int))
     return render_template("plans/drill.html", plan=plan, indicator=indicator, operator=operator, page=page)
 
 
@@ -189,11 +190,11 @@ def _render_targets(plan: ProspectionPlan, status: int = 200):
     excluded = request.args.get("retirees") == "1"
     query = target_list(
         plan,
-        adviser_id=int(adviser_filter) if adviser_filter.isdigit() else None,
+        adviser_id=request.args.get("conseiller", type=database_int),
         unassigned=adviser_filter == "aucun",
         excluded=excluded,
     )
-    page = paginate(query, request.args.get("page", type=int))
+    page = paginate(query, request.args.get("page", type=database_int))
     advisers = plan_advisers(plan)
     assign_form = AssignForm()
     assign_form.adviser_id.choices = [("", "— Personne —")] + [(a.id, a.full_name) for a in advisers]
@@ -238,11 +239,12 @@ def add_target_employer(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = AddEmployerForm()
     if not form.validate_on_submit():
-        return _refused(plan, "Indiquez le SIRET de l'entreprise à ajouter.", 400)
-    siret = "".join(ch for ch in form.siret.data if ch.isdigit())
-    employer = get_visible_employer(current_user, siret)
+        return _refused(plan, "Indiquez le SIRET de l'entreprise à ajouter, ou la référence de sa fiche.", 400)
+    employer = get_visible_employer(current_user, form.employer.data)
     if employer is None:
-        return _refused(plan, f"Aucune entreprise de vos bassins n'a le SIRET {form.siret.data}.", 400)
+        return _refused(
+            plan, f"Aucune entreprise de vos bassins n'a le SIRET ou la référence « {form.employer.data} ».", 400
+        )
     with refusal_shown() as outcome:
         add_employer(plan, employer)
     if outcome.refused:

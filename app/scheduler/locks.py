@@ -1,9 +1,12 @@
 """One scheduler at a time: a database lock that a second ``flask scheduler run`` waits for.
 
 PostgreSQL: a session advisory lock held by a dedicated connection, released by the server if
-the process dies. SQLite: a lease row renewed by a heartbeat, taken over once it expires.
+the process dies; a holder that stops renewing its lease row (stopped, not dead) has that
+connection ended by the scheduler waiting for the lock. SQLite: a lease row renewed by a
+heartbeat, taken over once it expires.
 """
 
+import logging
 import os
 import socket
 import threading
@@ -19,9 +22,13 @@ from app.scheduler.models import SchedulerLock
 from app.timeutils import utcnow
 from app.transactions import transaction
 
+log = logging.getLogger(__name__)
+
 LOCK_LEASE = timedelta(minutes=2)
 LOCK_NAME = "scheduler"
 ADVISORY_LOCK_KEY = 7_300_700  # any constant: the key of "the scheduler" among advisory locks
+# How long pg_terminate_backend waits for the stale holder's backend to exit (and free the lock).
+TERMINATE_WAIT_MS = 5000
 HOST = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -77,7 +84,10 @@ class LeaseLock:
 
 class AdvisoryLock(LeaseLock):
     """PostgreSQL: a session advisory lock on a connection kept for the scheduler's lifetime.
-    The lease row is still written, only to show the holder on the admin page.
+    The lease row is its pulse: the holder renews it with each heartbeat, and a scheduler
+    waiting for the lock ends the holder's connection once the row is older than the lease (a
+    stopped process keeps its connection, hence the lock, forever). The row also shows the
+    holder on the admin page.
 
     That connection is not the ORM session's: it commits on its own, since the lock belongs to
     the connection's session and must outlive every job's transaction."""
@@ -90,8 +100,9 @@ class AdvisoryLock(LeaseLock):
 
     def acquire(self) -> bool:
         connection = self.engine.connect()
-        got = connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar()
-        connection.commit()
+        got = self._try_lock(connection)
+        if not got and self._end_stale_holder(connection):
+            got = self._try_lock(connection)
         if not got:
             connection.close()
             return False
@@ -104,6 +115,43 @@ class AdvisoryLock(LeaseLock):
                 table.insert().values(name=LOCK_NAME, holder=self.holder, acquired_at=now, heartbeat_at=now)
             )
         return True
+
+    @staticmethod
+    def _try_lock(connection: sa.Connection) -> bool:
+        got = connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar()
+        connection.commit()
+        return bool(got)
+
+    @staticmethod
+    def _end_stale_holder(connection: sa.Connection) -> bool:
+        """End the connection of a holder whose lease row has not been renewed for LOCK_LEASE.
+
+        One statement checks the row and ends the backend, so that a holder renewing its lease
+        meanwhile keeps it. pg_terminate_backend waits for the backend to exit: its advisory
+        lock is free when the statement returns. The holder's own process finds out at its next
+        heartbeat (still_held) and stops.
+        """
+        ended = connection.execute(
+            sa.text(
+                "SELECT locks.pid, pg_terminate_backend(locks.pid, :wait_ms) FROM pg_locks AS locks"
+                " WHERE locks.locktype = 'advisory' AND locks.granted AND locks.objid = :key"
+                " AND locks.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " AND EXISTS (SELECT 1 FROM scheduler_locks"
+                " WHERE name = :name AND heartbeat_at < :stale_before)"
+            ),
+            {
+                "key": ADVISORY_LOCK_KEY,
+                "wait_ms": TERMINATE_WAIT_MS,
+                "name": LOCK_NAME,
+                "stale_before": utcnow() - LOCK_LEASE,
+            },
+        ).all()
+        connection.commit()
+        for pid, _terminated in ended:
+            log.warning(
+                "Planificateur sans signe de vie depuis %s : sa connexion (pid %s) est coupée.", LOCK_LEASE, pid
+            )
+        return any(terminated for _pid, terminated in ended)
 
     def still_held(self) -> bool:
         if self.connection is None:
@@ -119,6 +167,10 @@ class AdvisoryLock(LeaseLock):
                 ).scalar()
                 self.connection.commit()
             except DBAPIError:
+                # The connection was ended (a waiting scheduler found this one stale, or the
+                # server restarted): the lock went with it.
+                self.connection.close()
+                self.connection = None
                 return False
         return bool(held) and super().still_held()
 
@@ -128,6 +180,8 @@ class AdvisoryLock(LeaseLock):
                 try:
                     self.connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
                     self.connection.commit()
+                except DBAPIError:
+                    log.warning("Verrou du planificateur déjà perdu : sa connexion avait été coupée.")
                 finally:
                     self.connection.close()
                     self.connection = None

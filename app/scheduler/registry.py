@@ -12,6 +12,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from app.monitoring.tasks import send_error_alerts
 from app.notifications.mail import deliver_outbox
 from app.notifications.reports import send_monthly_reports
 from app.notifications.tasks import (
@@ -92,6 +93,15 @@ JOBS: tuple[PeriodicJob, ...] = (
         "Envoi des courriels en attente",
         "Toutes les minutes",
         deliver_outbox,
+        IntervalTrigger(minutes=1, timezone=PARIS),
+        grace_hours=None,
+        records_idle_runs=False,
+    ),
+    PeriodicJob(
+        "error_alerts",
+        "Courriel aux administrateurs sur les erreurs du service (une fois par heure et par cause au plus)",
+        "Toutes les minutes",
+        send_error_alerts,
         IntervalTrigger(minutes=1, timezone=PARIS),
         grace_hours=None,
         records_idle_runs=False,

@@ -11,7 +11,6 @@ grace period measured in hours.
 """
 
 import logging
-import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -20,7 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import acting_as
@@ -41,6 +40,10 @@ HEARTBEAT_EVERY = timedelta(seconds=30)
 # A scheduled run that starts later than this after its fire time is labelled a catch-up.
 CATCH_UP_AFTER = timedelta(minutes=1)
 INTERRUPTED = "Interrompue : le planificateur s'est arrêté pendant l'exécution."
+FAILED = (
+    "La tâche a échoué ({cause}). Le détail technique est dans le journal du planificateur ; "
+    "vous pouvez la relancer avec « Lancer maintenant »."
+)
 
 
 class SchedulerError(DomainError):
@@ -96,9 +99,9 @@ def run_job(job_id: str, trigger: JobRunTrigger = JobRunTrigger.SCHEDULE, run: J
         # The actor names the audit events of the changes flushed when the transaction commits.
         with acting_as(f"planificateur ({job.id})"), transaction():
             counts = job.func(now)
-    except Exception:
+    except Exception as failure:
         log.exception("La tâche %s a échoué", job.id)
-        status, error, counts = JobRunStatus.FAILED, traceback.format_exc()[-4000:], {}
+        status, error, counts = JobRunStatus.FAILED, failure_message(failure), {}
     else:
         if not job.records_idle_runs and run.id is None and not any(counts.values()):
             return None
@@ -108,6 +111,17 @@ def run_job(job_id: str, trigger: JobRunTrigger = JobRunTrigger.SCHEDULE, run: J
         run.status, run.error, run.counts = status, error, counts
         run.finished_at = max(utcnow(), run.started_at)
     return run
+
+
+def failure_message(failure: Exception) -> str:
+    """What the admin page says of a failed run: a French sentence; the traceback goes to the log."""
+    if isinstance(failure, DBAPIError):
+        # The driver's text carries SQL and parameters: nothing an admin can act on.
+        cause = "la base de données était occupée ou injoignable"
+    else:
+        first_line = (str(failure).splitlines() or [""])[0][:300]
+        cause = f"{type(failure).__name__} : {first_line}" if first_line else type(failure).__name__
+    return FAILED.format(cause=cause)
 
 
 def close_interrupted_runs() -> int:

@@ -15,8 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # The known device a failure came from (app/auth/devices.py): it is locked by its own failures.
+    with op.batch_alter_table("login_attempts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("device_id", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("login_attempts", schema=None) as batch_op:
+        batch_op.drop_column("device_id")

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.referential.enums import OperatorKind
 from app.referential.models import Basin, Operator
+from tests.audit_trail import delete_test_events
 from tests.factories import make_siret
 
 CONTENDERS = 6
@@ -76,7 +77,7 @@ def _cleanup(adviser_ids: list[int], employer_ids: list[int], audit_floor: int) 
     db.session.execute(sa.delete(Employer).where(Employer.id.in_(employer_ids)))
     db.session.execute(sa.delete(user_basins).where(user_basins.c.user_id.in_(adviser_ids)))
     db.session.execute(sa.delete(User).where(User.id.in_(adviser_ids)))
-    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > audit_floor))
+    delete_test_events(db.session.connection(), AuditEvent.id > audit_floor)
     db.session.commit()
 
 

@@ -4,6 +4,7 @@ from app.assignments.enums import HandoverStatus
 from app.assignments.models import Assignment, HandoverRequest
 from app.extensions import db
 from app.needs.enums import TargetPublic
+from app.notifications.models import Notification
 from app.referential.enums import OperatorKind
 from tests.factories import (
     AssignmentFactory,
@@ -54,6 +55,8 @@ def test_a_lead_assigns_one_employer_and_the_adviser_is_notified(client, login, 
 
     assert response.status_code == 302
     assert active_contacts(need.employer) == [member.user.id]
+    notified = db.session.scalars(sa.select(Notification).where(Notification.recipient_id == member.user.id)).all()
+    assert [need.employer.name in notification.message for notification in notified] == [True]
 
 
 def test_bulk_assignment_assigns_each_selected_employer(client, login, post):

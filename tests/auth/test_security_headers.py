@@ -1,7 +1,11 @@
+import secrets
+
 import pytest
 
 from app import create_app
 from config import DEFAULT_SECRET_KEY, ProductionConfig
+
+RANDOM_KEY = secrets.token_hex(32)
 
 
 def test_every_response_carries_security_headers(client):
@@ -18,7 +22,7 @@ def test_every_response_carries_security_headers(client):
 
 
 def test_production_adds_hsts(monkeypatch, database_url):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", RANDOM_KEY)
     monkeypatch.setenv("DATABASE_URL", database_url)
     app = create_app("production")
     response = app.test_client().get("/connexion")
@@ -33,7 +37,7 @@ def test_production_refuses_the_default_secret_key(monkeypatch, database_url):
 
 
 def test_production_refuses_to_start_without_database_url(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", RANDOM_KEY)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         create_app("production")

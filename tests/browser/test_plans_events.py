@@ -57,7 +57,7 @@ def test_a_lead_organises_a_job_dating_and_records_its_results(browser_page, bro
 
     page.goto(f"/evenements/{event.id}")
     assert "Mission locale de Saint-Nazaire" in page.inner_text("[data-testid=organisers]")
-    page.fill("#siret", need.employer.siret)
+    page.fill("#employer", need.employer.siret)
     page.get_by_role("button", name="Ajouter", exact=True).click()
     page.get_by_text("Serveur en salle").click()  # the DSFR label covers its checkbox
     page.get_by_role("button", name="Enregistrer", exact=True).click()

@@ -170,7 +170,7 @@ def test_spreadsheet_csv_in_windows_1252_and_bad_files():
 def test_spreadsheet_import_page(client, login, post):
     login(UserFactory(lead=True))
     data = {"file": (io.BytesIO("Raison sociale;Code commune INSEE\nCafé;44184\n".encode()), "liste.csv")}
-    response = post("/entreprises/import", data, content_type="multipart/form-data")
+    response = post("/entreprises/import", data, content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200 and "Créés : 1" in response.get_data(as_text=True)
     bad = post("/entreprises/import", {"file": (io.BytesIO(b"x"), "liste.pdf")}, content_type="multipart/form-data")
     assert bad.status_code == 400

@@ -166,7 +166,7 @@ def test_other_basins_get_404_and_spotters_nothing(client, login, post):
     login(UserFactory())
     assert client.get(f"/evenements/{event.id}").status_code == 404
     assert client.get(f"/evenements/{event.id}.ics").status_code == 404
-    assert post(f"/evenements/{event.id}/participants", {"siret": EmployerFactory().siret}).status_code == 404
+    assert post(f"/evenements/{event.id}/participants", {"employer": EmployerFactory().siret}).status_code == 404
     post("/deconnexion")
     login(UserFactory(spotter=True))
     assert client.get("/evenements").status_code == 403

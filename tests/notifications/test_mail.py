@@ -113,3 +113,36 @@ def test_an_unknown_backend_is_refused(app, monkeypatch):
     OutboxEmailFactory()
     with pytest.raises(RuntimeError, match="MAIL_BACKEND"):
         deliver_outbox(utcnow())
+
+
+def test_every_delivery_of_a_row_carries_the_message_id_written_with_it(travel, smtp_server):
+    """A copy resent after a crash (the server accepted it, the run died before recording it)
+    has the Message-ID of the first: the recipient's mail system can drop the duplicate."""
+    travel(paris(2026, 11, 23, 7, 31))
+    user, other = UserFactory(), UserFactory()
+    queue_emails(
+        [
+            email_row(recipient, "stale_needs", "Besoins", {"needs": [], "lead_days": 60, "employer_link": str})
+            for recipient in (user, other)
+        ]
+    )
+    email = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.recipient_id == user.id))
+    second = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.recipient_id == other.id))
+    assert email.message_id.startswith("<") and email.message_id.endswith("@relais-entreprises.fr>")
+    assert email.message_id != second.message_id
+
+    # First attempt refused (no server), then sent; then the crash makes it pending again.
+    assert deliver_outbox(utcnow()) == {"sent": 0, "failed": 2}
+    inbox = smtp_server()
+    travel(paris(2026, 11, 23, 7, 40))
+    assert deliver_outbox(utcnow()) == {"sent": 2, "failed": 0}
+    db.session.execute(
+        sa.update(OutboxEmail).where(OutboxEmail.id == email.id).values(status=EmailStatus.PENDING, sent_at=None)
+    )
+    assert deliver_outbox(utcnow()) == {"sent": 1, "failed": 0}
+    to_user = [message for message in inbox.messages if message["To"] == user.email]
+    assert [message["Message-ID"] for message in to_user] == [email.message_id] * 2
+
+
+def test_an_email_created_without_a_message_id_gets_one():
+    assert OutboxEmailFactory().message_id != OutboxEmailFactory().message_id

@@ -36,7 +36,15 @@ def _runs(job_id):
 
 def test_every_job_is_listed_once_with_coalescing_and_a_grace_in_hours():
     assert len(JOBS_BY_ID) == len(JOBS)
-    assert set(JOBS_BY_ID) == {"morning_digest", "escalation", "stale_needs", "monthly_report", "retention", "outbox"}
+    assert set(JOBS_BY_ID) == {
+        "morning_digest",
+        "escalation",
+        "stale_needs",
+        "monthly_report",
+        "retention",
+        "outbox",
+        "error_alerts",
+    }
     for job in JOBS:
         if isinstance(job.trigger, CronTrigger):
             assert job.trigger.timezone == PARIS
@@ -143,6 +151,24 @@ def test_a_failing_job_is_recorded_with_its_error(travel, monkeypatch):
     assert run.status is JobRunStatus.FAILED
     assert "SMTP hors service" in run.error
     assert run.finished_at >= run.started_at
+
+
+def test_a_failed_run_tells_admins_in_french_and_logs_the_traceback(travel, monkeypatch, caplog, client, login):
+    travel(paris(2026, 11, 23, 8, 0))
+
+    def locked(now):
+        raise sa.exc.OperationalError("UPDATE follow_ups SET …", {}, Exception("database is locked"))
+
+    monkeypatch.setitem(JOBS_BY_ID, "escalation", dataclasses.replace(JOBS_BY_ID["escalation"], func=locked))
+    run = run_job("escalation")
+    assert run.status is JobRunStatus.FAILED
+    assert run.error.startswith("La tâche a échoué") and "Traceback" not in run.error and "UPDATE" not in run.error
+    [record] = [record for record in caplog.records if record.exc_info]
+    assert "escalation" in record.getMessage() and record.exc_info[0] is sa.exc.OperationalError
+
+    login(UserFactory(admin=True))
+    page = client.get("/administration/taches").get_data(as_text=True)
+    assert run.error in page.replace("&#39;", "'") and "Traceback" not in page
 
 
 def test_an_admin_requests_a_run_and_the_scheduler_runs_it(travel):
@@ -268,12 +294,13 @@ def test_two_schedulers_on_one_postgresql_database_send_one_digest_each(app, tra
             from app.auth.models import User
             from app.employers.models import Employer
             from app.referential.models import Operator
+            from tests.audit_trail import delete_test_events
 
             connection.execute(sa.delete(FollowUp).where(FollowUp.owner_id.in_(users)))
             connection.execute(sa.delete(User).where(User.id.in_(users)))
             connection.execute(sa.delete(Employer).where(Employer.id.in_(created["employers"])))
             connection.execute(sa.delete(Operator).where(Operator.id.in_(created["operators"])))
-            connection.execute(sa.delete(AuditEvent).where(AuditEvent.occurred_at >= utcnow() - timedelta(days=1)))
+            delete_test_events(connection, AuditEvent.occurred_at >= utcnow() - timedelta(days=1))
         for other_app in apps:
             with other_app.app_context():
                 db.engine.dispose()
@@ -314,6 +341,50 @@ def test_the_postgresql_advisory_lock_admits_one_scheduler_and_hands_over(app):
                 db.engine.dispose()
 
 
+@pytest.mark.postgresql_only
+def test_a_hung_scheduler_loses_the_postgresql_lock_once_its_heartbeat_stops(app, travel):
+    """A scheduler stopped (SIGSTOP, a frozen VM), not dead, keeps its connection and so its
+    advisory lock: without a heartbeat for the lease, a waiting scheduler ends its connection."""
+    from app.scheduler.locks import LOCK_LEASE, make_lock
+    from app.scheduler.models import SchedulerLock
+
+    travel(paris(2026, 11, 23, 7, 0))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    apps = [create_app("testing", {"SQLALCHEMY_DATABASE_URI": url}) for _ in range(2)]
+    locks = []
+    try:
+        for other_app in apps:
+            with other_app.app_context():
+                locks.append(make_lock())
+        hung, waiting = locks
+        with apps[0].app_context():
+            assert hung.acquire()
+        # Within the lease, the holder counts as alive: the other one waits.
+        travel(paris(2026, 11, 23, 7, 0) + LOCK_LEASE - timedelta(seconds=1))
+        with apps[1].app_context():
+            assert not waiting.acquire()
+        # The holder has stopped heartbeating for longer than the lease: the waiting one takes over.
+        travel(paris(2026, 11, 23, 7, 0) + LOCK_LEASE + timedelta(seconds=1))
+        with apps[1].app_context():
+            assert waiting.acquire()
+            assert waiting.still_held()
+            assert db.session.get(SchedulerLock, "scheduler").holder == waiting.holder
+            db.session.remove()
+        # Resumed, the old holder finds out and stops; its release leaves the new holder alone.
+        with apps[0].app_context():
+            assert not hung.still_held()
+            hung.release()
+            db.session.remove()
+        with apps[1].app_context():
+            assert waiting.still_held()
+    finally:
+        for other_app, lock in zip(apps, locks, strict=False):
+            with other_app.app_context():
+                lock.release()
+                db.session.remove()
+                db.engine.dispose()
+
+
 def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
     import app.scheduler.cli as scheduler_module
     from app.scheduler.models import SchedulerLock
@@ -331,7 +402,7 @@ def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["scheduler", "run"])
 
     assert result.exit_code == 0, result.output
-    assert "Planificateur démarré (processus-planificateur) : 6 tâches." in result.output
+    assert "Planificateur démarré (processus-planificateur) : 7 tâches." in result.output
     assert seen["jobs"] == set(JOBS_BY_ID) | {"requested_runs", "heartbeat"}
     assert seen["holder"] == "processus-planificateur"
     db.session.expire_all()

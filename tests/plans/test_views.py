@@ -104,11 +104,11 @@ def test_adding_an_employer_twice_or_from_another_basin_is_refused(login, post):
     plan = ProspectionPlanFactory()
     entry = PlanEmployerFactory(plan=plan)
     login(UserFactory(lead=True))
-    response = post(f"/plans/{plan.id}/cibles/ajouter", {"siret": entry.employer.siret})
+    response = post(f"/plans/{plan.id}/cibles/ajouter", {"employer": entry.employer.siret})
     assert response.status_code == 409
     assert "déjà dans la liste cible" in response.get_data(as_text=True)
     stranger = EmployerFactory(basin=BasinFactory())
-    assert post(f"/plans/{plan.id}/cibles/ajouter", {"siret": stranger.siret}).status_code == 400
+    assert post(f"/plans/{plan.id}/cibles/ajouter", {"employer": stranger.siret}).status_code == 400
 
 
 def test_duplicate_for_the_next_period(login, post):

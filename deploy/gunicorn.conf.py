@@ -1,0 +1,55 @@
+"""Gunicorn settings for Relais Entreprises (deploy/systemd/relais-web.service runs
+``gunicorn -c deploy/gunicorn.conf.py wsgi:app``).
+
+Read at start; the environment (deploy/relais.env.example) may change the address, the number
+of workers and the trusted proxies without editing this file.
+"""
+
+import multiprocessing
+import os
+
+# nginx, on the same server, is the only client: the port is never reachable from outside.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: each request holds one process, and the pages spend their time in the database
+# and in rendering, not waiting on the network (nginx buffers slow clients). 2 × cores + 1 is
+# gunicorn's rule of thumb.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+
+# The slowest pages (a région's dashboard, an export) answer within a few seconds; a spreadsheet
+# import runs in a thread after its request. A worker stuck longer than this is killed and
+# replaced, and its request gets a 502 from nginx.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+
+# A worker is replaced after about a thousand requests, so slow memory growth cannot build up.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Not preloaded: each worker builds its own app, its own database connections and its own
+# import thread pool, none of which survive a fork.
+preload_app = False
+
+# Only nginx, on this server, may say which scheme the client used (X-Forwarded-Proto).
+# The client's address is the app's business: TRUSTED_PROXY_HOPS and Werkzeug's ProxyFix.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Both logs go to standard output, that is to the journal under systemd.
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+# The client as nginx saw it (X-Forwarded-For), the request id when the app sent one, and the
+# duration in milliseconds (%(M)s), so a slow page can be found from the access log alone.
+access_log_format = (
+    '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+    "%(M)sms request_id=%({x-request-id}o)s"
+)
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live figures from the shared metrics (prometheus-client multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
