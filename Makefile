@@ -56,6 +56,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/duplicates_bench.py --database-url $(BENCH_SQLITE)-duplicates.db
 	$(BIN)/python bench/sirene_import_bench.py --database-url $(BENCH_SQLITE)-sirene.db --rows 200000
 	$(BIN)/python bench/spreadsheet_import_bench.py --database-url $(BENCH_SQLITE)-spreadsheet.db --rows 20000
+	$(BIN)/python bench/backup_bench.py --database-url $(BENCH_SQLITE)-backup.db --employers 200000
 	$(BIN)/python bench/dashboard_bench.py --database-url $(BENCH_SQLITE)-dashboard.db --employers 200000 --runs 20
 	$(BIN)/python bench/plans_bench.py --database-url $(BENCH_SQLITE)-plans.db --employers 50000 --interactions 100000
 
@@ -64,5 +65,6 @@ bench-pg: $(BIN)/.installed
 	$(BIN)/python bench/duplicates_bench.py --database-url $(BENCH_PG)/bench_duplicates
 	$(BIN)/python bench/sirene_import_bench.py --database-url $(BENCH_PG)/bench_sirene --rows 200000
 	$(BIN)/python bench/spreadsheet_import_bench.py --database-url $(BENCH_PG)/bench_spreadsheet --rows 20000
+	$(BIN)/python bench/backup_bench.py --database-url $(BENCH_PG)/bench_backup --employers 200000
 	$(BIN)/python bench/dashboard_bench.py --database-url $(BENCH_PG)/bench_dashboard --employers 500000 --interactions 2000000 --basins 60 --basins-per-region 25 --runs 20
 	$(BIN)/python bench/bench_digest.py --database-url $(BENCH_PG)/bench_digest
