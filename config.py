@@ -82,6 +82,12 @@ class Config:
     # Links in e-mails point here (no request to take the host from in the scheduler).
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
 
+    # ProConnect (app/auth/proconnect.py): the button shows only when all three are set. The
+    # issuer is the base URL of the discovery document (/.well-known/openid-configuration).
+    PROCONNECT_ISSUER = os.environ.get("PROCONNECT_ISSUER", "")
+    PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+    PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+
     # Uploads (the spreadsheet import): larger requests get the 413 page before being read.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # A spreadsheet import runs in a thread of the web process, past the request's time limit;

@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     # Each package's __init__ holds its blueprint; importing views attaches the routes.
     from app.activity import views as activity_views
     from app.assignments import views as assignments_views
+    from app.auth import proconnect_views  # noqa: F401  (adds the ProConnect sign-in to the blueprint)
     from app.auth import views as auth_views
     from app.dashboard import views as dashboard_views
     from app.employers import views as employers_views
@@ -85,6 +86,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import inbox_views  # noqa: F401  (adds the inbox's routes to the blueprint)
     from app.notifications import views as notifications_views
     from app.plans import views as plans_views
+    from app.referential import shortage_views  # noqa: F401  (adds the shortage lists' pages to the blueprint)
+    from app.referential import views as referential_views
 
     for views in (
         main_views,
@@ -97,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         leads_views,
         notifications_views,
         plans_views,
+        referential_views,
         events_views,
         monitoring_views,
     ):

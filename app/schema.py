@@ -11,6 +11,8 @@ DATABASE_SPECIFIC_INDEXES = {
     # GIN trigram indexes on two parts of the name, for name searches (same migration).
     "ix_employers_first_word_tail_trgm",
     "ix_employers_other_words_trgm",
+    # GIN trigram index on job titles, PostgreSQL only (migrations/versions/20261130_1500_rome_job_titles.py).
+    "ix_job_titles_search_label_trgm",
 }
 
 

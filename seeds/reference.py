@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from app.employers.models import Tag
 from app.extensions import db
 from app.referential.enums import NafLevel, OperatorKind
-from app.referential.models import Basin, BasinCommune, NafCode, Operator, RomeCode
+from app.referential.models import Basin, BasinCommune, JobTitle, NafCode, Operator, RomeCode
+from app.text import normalize_for_search
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -65,38 +66,77 @@ def load_operators() -> int:
 
 
 def load_naf() -> int:
-    current = {naf.code: naf for naf in db.session.scalars(sa.select(NafCode))}
-    changed = 0
-    # Parents first: sections, then divisions, then sub-classes.
-    order = {NafLevel.SECTION.value: 0, NafLevel.DIVISION.value: 1, NafLevel.SUBCLASS.value: 2}
-    for row in sorted(_read_csv("naf.csv"), key=lambda r: order[r["level"]]):
-        values = {"label": row["label"], "level": NafLevel(row["level"]), "parent_code": row["parent_code"] or None}
-        naf = current.get(row["code"])
-        if naf is None:
-            db.session.add(NafCode(code=row["code"], **values))
-            db.session.flush()
-            changed += 1
-        elif any(getattr(naf, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(naf, key, value)
-            changed += 1
+    # The CSV lists each parent before its children, so one bulk insert satisfies parent_code.
+    rows = [
+        {
+            "code": row["code"],
+            "label": row["label"],
+            "level": NafLevel(row["level"]),
+            "parent_code": row["parent_code"] or None,
+        }
+        for row in _read_csv("naf.csv")
+    ]
+    changed = _sync_by_code(NafCode, rows)
     db.session.flush()
     return changed
 
 
+def _sync_by_code(model, rows: list[dict]) -> int:
+    """Bring a national table up to date in bulk (thousands of rows in a few statements):
+    insert the codes it lacks, update those whose values changed; returns how many rows changed."""
+    columns = [getattr(model, name) for name in rows[0]]
+    current = {row["code"]: dict(row) for row in db.session.execute(sa.select(*columns)).mappings()}
+    missing = [row for row in rows if row["code"] not in current]
+    changed = [row for row in rows if row["code"] in current and current[row["code"]] != row]
+    if missing:
+        db.session.execute(sa.insert(model), missing)
+    if changed:
+        db.session.execute(sa.update(model), changed)
+    return len(missing) + len(changed)
+
+
 def load_rome() -> int:
-    current = {rome.code: rome for rome in db.session.scalars(sa.select(RomeCode))}
-    changed = 0
-    for row in _read_csv("rome.csv"):
-        values = {"label": row["label"], "domain": row["domain"], "is_in_shortage": row["in_shortage"] == "1"}
-        rome = current.get(row["code"])
-        if rome is None:
-            db.session.add(RomeCode(code=row["code"], **values))
-            changed += 1
-        elif any(getattr(rome, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(rome, key, value)
-            changed += 1
+    """The 14 major domains (a row each, code = letter) and the 532 job codes."""
+    jobs = _read_csv("rome.csv")
+    major_domains = {row["grand_domaine_code"]: row["grand_domaine_libelle"] for row in jobs}
+    rows = [
+        {
+            "code": letter,
+            "label": label,
+            "domain": letter,
+            "major_domain_label": label,
+            "professional_domain_code": None,
+            "professional_domain_label": None,
+        }
+        for letter, label in sorted(major_domains.items())
+    ] + [
+        {
+            "code": row["code"],
+            "label": row["libelle"],
+            "domain": row["grand_domaine_code"],
+            "major_domain_label": row["grand_domaine_libelle"],
+            "professional_domain_code": row["domaine_code"],
+            "professional_domain_label": row["domaine_libelle"],
+        }
+        for row in jobs
+    ]
+    changed = _sync_by_code(RomeCode, rows)
+    db.session.flush()
+    return changed
+
+
+def load_job_titles() -> int:
+    """The 11,061 ROME job titles ("appellations"), after their ROME codes."""
+    rows = [
+        {
+            "code": row["code"],
+            "label": row["libelle"],
+            "rome_code": row["rome_code"],
+            "search_label": normalize_for_search(row["libelle"]),
+        }
+        for row in _read_csv("rome_appellations.csv")
+    ]
+    changed = _sync_by_code(JobTitle, rows)
     db.session.flush()
     return changed
 
@@ -123,5 +163,6 @@ def load_reference() -> dict[str, int]:
         "opérateurs": load_operators(),
         "codes NAF": load_naf(),
         "codes ROME": load_rome(),
+        "appellations ROME": load_job_titles(),
         "étiquettes": load_tags(),
     }

@@ -13,7 +13,19 @@ SAMPLES = {
     "employers.import_run": lambda world: {"run_id": _import_run(world).id},
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},
+    "auth.set_password": lambda world: {"token": _password_link(world)},
 }
+
+
+def _password_link(world):
+    from app.auth.password_links import RESET_LIFETIME, issue_password_link
+    from app.extensions import db
+    from tests.factories import UserFactory
+
+    # A user of its own: the admin's pass through the list deactivates world["other_user"].
+    token = issue_password_link(UserFactory(), RESET_LIFETIME)
+    db.session.flush()
+    return token
 
 
 def _import_run(world):
@@ -219,5 +231,14 @@ SAMPLES.update(
         "events.remove_employer": _sample_event_participant,
         "events.rotate": lambda world: {"basin_id": world["basin"].id},
         "events.feed": _sample_feed,
+    }
+)
+
+SAMPLES.update(
+    {
+        "referential.shortage_jobs": lambda world: {"basin_id": world["basin"].id},
+        "referential.shortage_job_add": lambda world: {"basin_id": world["basin"].id},
+        "referential.shortage_job_remove": lambda world: {"basin_id": world["basin"].id},
+        "referential.shortage_import": lambda world: {"basin_id": world["basin"].id},
     }
 )

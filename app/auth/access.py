@@ -27,8 +27,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     # Public for the scraper, which cannot log in; the view answers only METRICS_ALLOWED_IPS.
     "monitoring.metrics": PUBLIC,
     "auth.login": PUBLIC,
+    "auth.proconnect_login": PUBLIC,
+    "auth.proconnect_callback": PUBLIC,
+    "auth.proconnect_logged_out": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.change_password": EVERYONE,
+    "auth.forgot_password": PUBLIC,
+    "auth.set_password": PUBLIC,
     "main.home": EVERYONE,
     "employers.index": STAFF,
     "needs.board": STAFF,
@@ -43,6 +48,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "needs.update_need_service": FIELD,
     "needs.new": FIELD,
     "needs.edit": FIELD,
+    # The need form's job-title search.
+    "referential.job_titles": FIELD,
     "dashboard.index": STAFF,
     "dashboard.drilldown": STAFF,
     "dashboard.export": STAFF,
@@ -77,6 +84,11 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "notifications.admin_outbox": frozenset({ADMIN}),
     "notifications.admin_outbox_email": frozenset({ADMIN}),
     "monitoring.error_reports": frozenset({ADMIN}),
+    "referential.shortage_jobs": STAFF,
+    # A lead keeps the list of their own basins only (the view scopes the basin).
+    "referential.shortage_job_add": frozenset({LEAD, ADMIN}),
+    "referential.shortage_job_remove": frozenset({LEAD, ADMIN}),
+    "referential.shortage_import": frozenset({LEAD, ADMIN}),
     "assignments.queue": frozenset({LEAD, ADMIN}),
     "assignments.assign": frozenset({LEAD, ADMIN}),
     "assignments.task_forces": frozenset({LEAD, MANAGER, ADMIN}),
@@ -101,7 +113,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "leads.public_form": PUBLIC,
     "leads.public_thanks": PUBLIC,
     "auth.admin_users": frozenset({ADMIN}),
-    "auth.admin_user_new": frozenset({ADMIN}),
+    # An invitation: a task-force lead invites advisers for their own basins (app/auth/services.py).
+    "auth.admin_user_new": frozenset({LEAD, ADMIN}),
+    "auth.admin_users_invite_file": frozenset({LEAD, ADMIN}),
     "auth.admin_user_edit": frozenset({ADMIN}),
     "auth.admin_user_deactivate": frozenset({ADMIN}),
     # Prospection plans: staff read them; task-force leads build and share them out.

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.enums import Role
 from app.forms import REQUIRED
@@ -23,6 +24,25 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "Nouveau mot de passe",
+        validators=[DataRequired(REQUIRED), Length(min=12, max=128, message="Entre 12 et 128 caractères.")],
+    )
+    confirm_password = PasswordField(
+        "Confirmation",
+        validators=[DataRequired(REQUIRED), EqualTo("new_password", message="Les deux mots de passe diffèrent.")],
+    )
+
+
+class BulkInvitationForm(FlaskForm):
+    file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier.")])
+
+
 class UserForm(FlaskForm):
     email = EmailField(
         "Adresse e-mail",
@@ -37,10 +57,6 @@ class UserForm(FlaskForm):
     operator_id = SelectField("Opérateur", coerce=lambda v: int(v) if v else None, validate_choice=True)
     basin_ids = SelectMultipleField("Bassins d'emploi", coerce=int)
     is_active = BooleanField("Compte actif", default=True)
-    password = PasswordField(
-        "Mot de passe initial",
-        validators=[Optional(), Length(min=12, max=128, message="Entre 12 et 128 caractères.")],
-    )
 
     def set_choices(self, operators, basins) -> None:
         self.operator_id.choices = [("", "— Aucun —")] + [(o.id, o.name) for o in operators]

@@ -27,7 +27,13 @@ def new_session_token() -> str:
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __audited__ = True
-    __audit_exclude__ = {"password_hash", "session_token", "last_login_at"}
+    __audit_exclude__ = {
+        "password_hash",
+        "session_token",
+        "last_login_at",
+        "password_token_hash",
+        "password_token_expires_at",
+    }
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +53,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # the old token stops working (Flask sessions are client-side).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The single-use link to choose a password (invitation, forgotten password: app/auth/password_links.py).
+    password_token_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    password_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     operator: Mapped[Operator | None] = relationship()
     basins: Mapped[list[Basin]] = relationship(secondary=user_basins, order_by=Basin.name)

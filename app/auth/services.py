@@ -12,13 +12,22 @@ from flask import current_app
 from app.auth.devices import known_device, new_device_id
 from app.auth.enums import Role
 from app.auth.models import LoginAttempt, User, new_session_token
+from app.auth.password_links import (
+    INVITATION_LIFETIME,
+    RESET_LIFETIME,
+    forget_password_link,
+    issue_password_link,
+    user_of_password_link,
+)
+from app.auth.password_rules import password_problem
 from app.auth.signals import user_deactivated
 from app.errors import DomainError
 from app.extensions import db
 from app.referential.models import Basin, Operator
 from app.timeutils import utcnow
 
-MIN_PASSWORD_LENGTH = 12
+# Not an argon2 hash: every password check fails until the invited person chooses one.
+UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105  (a marker, not a secret)
 
 
 class AuthError(DomainError):
@@ -39,10 +48,9 @@ def hash_password(password: str) -> str:
 
 
 def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
-    if len(password) > 128:
-        raise AuthError("Le mot de passe ne peut pas dépasser 128 caractères.")
+    problem = password_problem(password)
+    if problem is not None:
+        raise AuthError(problem)
 
 
 def _verify(user: User, password: str) -> bool:
@@ -148,7 +156,14 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     check_password_strength(new_password)
     if new_password == current_password:
         raise AuthError("Le nouveau mot de passe doit être différent de l'actuel.")
-    user.password_hash = hash_password(new_password)
+    _set_password(user, new_password)
+
+
+def _set_password(user: User, password: str) -> None:
+    """The new password ends every session and, through the hash, forgets every known device
+    (app/auth/devices.py); a link sent earlier to choose one stops working."""
+    user.password_hash = hash_password(password)
+    forget_password_link(user)
     end_all_sessions(user)
 
 
@@ -176,6 +191,62 @@ def create_user(
         basins=list(basins),
     )
     db.session.add(user)
+    return user
+
+
+def _check_invitation_rights(inviter: User, role: Role, basins: list[Basin]) -> None:
+    if inviter.role is Role.ADMIN:
+        return
+    if role is not Role.ADVISER:
+        raise AuthError("Un pilote de task force n'invite que des conseillers.")
+    if not {basin.id for basin in basins} <= inviter.basin_ids:
+        raise AuthError("Vous ne pouvez inviter que pour vos propres bassins d'emploi.")
+
+
+def invite_user(
+    *, email: str, full_name: str, role: Role, operator: Operator | None, basins: list[Basin], invited_by: User
+) -> tuple[User, str]:
+    """A new account without a usable password, and the token of the link (valid 7 days)
+    where its owner chooses one: nobody else ever knows it."""
+    _check_invitation_rights(invited_by, role, basins)
+    email = email.strip().lower()
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise AuthError("Un compte existe déjà avec cette adresse e-mail.")
+    _check_scope(role, operator, basins)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        password_hash=UNUSABLE_PASSWORD_HASH,
+        role=role,
+        operator=operator,
+        basins=list(basins),
+    )
+    db.session.add(user)
+    token = issue_password_link(user, INVITATION_LIFETIME)
+    db.session.flush()  # the invitation e-mail names the user's id
+    return user, token
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """The active account at this address and the token of its link (valid 1 hour), or None.
+    The caller answers the same either way, so nobody learns which addresses have an account."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        return None
+    return user, issue_password_link(user, RESET_LIFETIME)
+
+
+class PasswordLinkInvalid(AuthError):
+    def __init__(self) -> None:
+        super().__init__("Ce lien n'est plus valide : il a déjà servi ou a expiré. Demandez-en un nouveau.")
+
+
+def set_password_with_link(token: str, new_password: str) -> User:
+    user = user_of_password_link(token, for_update=True)
+    if user is None:
+        raise PasswordLinkInvalid()
+    check_password_strength(new_password)
+    _set_password(user, new_password)
     return user
 
 

@@ -1,25 +1,40 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import bp
+from app.auth import bp, proconnect
+from app.auth.bulk_invitations import invite_rows
 from app.auth.devices import DEVICE_COOKIE, new_device_id, remember_device
 from app.auth.enums import Role
-from app.auth.forms import ChangePasswordForm, LoginForm, UserForm
+from app.auth.forms import (
+    BulkInvitationForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SetPasswordForm,
+    UserForm,
+)
 from app.auth.models import User
+from app.auth.password_links import user_of_password_link
+from app.auth.proconnect import ProConnectUnavailable
 from app.auth.queries import all_basins, all_operators, basins_with_ids, search_users
 from app.auth.services import (
     AuthError,
     LoginRefused,
+    PasswordLinkInvalid,
     authenticate,
     change_password,
-    create_user,
     deactivate_user,
     end_all_sessions,
+    invite_user,
+    request_password_reset,
+    set_password_with_link,
     update_user,
 )
 from app.auth.sessions import log_security_event, start_session
 from app.converters import database_int
+from app.employers.readers import ImportFileError, spreadsheet_rows
 from app.extensions import client_address, db, limiter
+from app.notifications.services import absolute_url, email_row, queue_emails
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
 from app.transactions import keep_changes, refusal_shown
@@ -53,8 +68,17 @@ def login():
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
+    id_token = session.pop(proconnect.LOGOUT_HINT_KEY, None)
     end_all_sessions(current_user._get_current_object())
     logout_user()
+    if id_token and proconnect.is_configured():
+        # Signed in through ProConnect: its session ends too, or the next visitor of this
+        # browser would be let in again without typing anything.
+        try:
+            return proconnect.end_session_redirect(id_token, url_for("auth.proconnect_logged_out", _external=True))
+        except ProConnectUnavailable as error:
+            flash(str(error), "warning")
+            return redirect(url_for("auth.login"))
     flash("Vous êtes déconnecté.", "success")
     return redirect(url_for("auth.login"))
 
@@ -81,9 +105,69 @@ def change_password_page():
     return render_template("auth/change_password.html", form=form), status
 
 
+def _reset_email_key() -> str:
+    return "password-reset:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+# Per address asked for too, so that nobody floods one person's mailbox from many addresses.
+@limiter.limit("3 per hour", methods=["POST"], key_func=_reset_email_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        requested = request_password_reset(form.email.data)
+        if requested is not None:
+            user, token = requested
+            link = absolute_url("auth.set_password", token=token)
+            queue_emails([email_row(user, "password_reset", "Choisir un nouveau mot de passe", {"link": link})])
+        log_security_event("password_reset_requested", email=form.email.data.strip().lower()[:254])
+        flash(
+            "Si un compte actif correspond à cette adresse, il vient de recevoir un e-mail avec un lien "
+            "pour choisir un nouveau mot de passe (valable une heure).",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+def _invalid_link():
+    return render_template("auth/password_link_invalid.html", message=str(PasswordLinkInvalid())), 404
+
+
+@bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def set_password(token: str):
+    if user_of_password_link(token) is None:
+        return _invalid_link()
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = set_password_with_link(token, form.new_password.data)
+        except PasswordLinkInvalid:
+            return _invalid_link()  # used meanwhile by a concurrent submission
+        except AuthError as error:
+            form.new_password.errors.append(str(error))
+            return render_template("auth/set_password.html", form=form), 400
+        log_security_event("password_set_by_link", user_id=user.id)
+        # Leave any other account's session: the new password opens the account at the next login.
+        logout_user()
+        flash("Mot de passe enregistré. Connectez-vous avec votre adresse e-mail et ce mot de passe.", "success")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/set_password.html", form=form), status
+
+
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.set_choices(all_operators(), all_basins())
+    inviter = current_user._get_current_object()
+    if inviter.role is Role.ADMIN:
+        form.set_choices(all_operators(), all_basins())
+    else:
+        # A task-force lead invites advisers for their own basins only (checked again by the service).
+        form.role.choices = [(Role.ADVISER.value, Role.ADVISER.label)]
+        form.set_choices(all_operators(), inviter.basins)
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.basin_ids.data = [b.id for b in user.basins]
@@ -102,34 +186,61 @@ def admin_users():
     return render_template("auth/admin_users.html", page=page, search=search)
 
 
+def _queue_invitation_email(user: User, token: str, inviter: User) -> None:
+    link = absolute_url("auth.set_password", token=token)
+    context = {"link": link, "inviter": inviter.full_name}
+    queue_emails([email_row(user, "invitation", "Votre compte Relais Entreprises", context)])
+
+
 @bp.route("/administration/utilisateurs/nouveau", methods=["GET", "POST"])
 def admin_user_new():
     form = _user_form()
+    del form.is_active  # an invited account is active: its owner opens it by choosing a password
+    inviter = current_user._get_current_object()
     if form.validate_on_submit():
         role, operator, basins = _selected_scope(form)
         with refusal_shown(form) as outcome:
-            if not form.password.data:
-                raise AuthError("Indiquez un mot de passe initial (12 caractères au moins).")
-            create_user(
+            user, token = invite_user(
                 email=form.email.data,
                 full_name=form.full_name.data,
-                password=form.password.data,
                 role=role,
                 operator=operator,
                 basins=basins,
+                invited_by=inviter,
             )
+            _queue_invitation_email(user, token, inviter)
         if not outcome.refused:
-            flash("Compte créé.", "success")
-            return redirect(url_for("auth.admin_users"))
+            flash(f"Invitation envoyée à {user.email} : le lien reste valable 7 jours.", "success")
+            if inviter.role is Role.ADMIN:
+                return redirect(url_for("auth.admin_users"))
+            return redirect(url_for("auth.admin_user_new"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/admin_user_form.html", form=form, user=None), status
+
+
+@bp.route("/administration/utilisateurs/invitations", methods=["GET", "POST"])
+def admin_users_invite_file():
+    form = BulkInvitationForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("auth/bulk_invitations.html", form=form, results=None), status
+    inviter = current_user._get_current_object()
+    upload = form.file.data
+    try:
+        results = invite_rows(spreadsheet_rows(upload.stream, upload.filename or ""), inviter)
+    except (ImportFileError, AuthError) as error:
+        form.file.errors = [str(error)]
+        return render_template("auth/bulk_invitations.html", form=form, results=None), 400
+    for result in results:
+        if result.user is not None:
+            _queue_invitation_email(result.user, result.token, inviter)
+    return render_template("auth/bulk_invitations.html", form=BulkInvitationForm(formdata=None), results=results)
 
 
 @bp.route("/administration/utilisateurs/<int:user_id>", methods=["GET", "POST"])
 def admin_user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = _user_form(user)
-    del form.password
     if form.validate_on_submit():
         role, operator, basins = _selected_scope(form)
         with refusal_shown(form) as outcome:

@@ -15,29 +15,6 @@ class ImportRunStatus(LabelledEnum):
     FAILED = ("failed", "En échec")
 
 
-class ShortageSector(LabelledEnum):
-    """Sectors that struggle to hire, as NAF divisions (métiers en tension)."""
-
-    CONSTRUCTION = ("btp", "BTP")
-    HEALTH_SOCIAL = ("sante_social", "Santé et action sociale")
-    HOSPITALITY = ("hotellerie_restauration", "Hôtellerie-restauration")
-    TRANSPORT = ("transport_logistique", "Transport et logistique")
-    INDUSTRY = ("industrie", "Industrie")
-
-    @property
-    def naf_divisions(self) -> tuple[str, ...]:
-        return _SHORTAGE_DIVISIONS[self]
-
-
-_SHORTAGE_DIVISIONS = {
-    ShortageSector.CONSTRUCTION: ("41", "42", "43"),
-    ShortageSector.HEALTH_SOCIAL: ("86", "87", "88"),
-    ShortageSector.HOSPITALITY: ("55", "56"),
-    ShortageSector.TRANSPORT: ("49", "50", "51", "52", "53"),
-    ShortageSector.INDUSTRY: tuple(f"{division:02d}" for division in range(10, 34)),
-}
-
-
 class PrivilegedContactFilter(LabelledEnum):
     MINE = ("mine", "Moi")
     NONE = ("none", "Aucun")

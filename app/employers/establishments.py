@@ -6,6 +6,7 @@ the database as it was. An import never overwrites a field of an employer that a
 created or edited by hand; it only fills the fields left empty there.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,15 +17,16 @@ from app.employers.enums import EmployerSource
 from app.employers.import_cells import printable
 from app.employers.models import Employer
 from app.extensions import db
-from app.referential.enums import HeadcountBand
+from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import BasinCommune, NafCode
 from app.text import normalize_for_search
 from app.timeutils import utcnow
 
 BATCH_SIZE = 1000
+NAF25_FORMAT = re.compile(r"[0-9]{2}\.[0-9]{2}[A-Z]")
 MAX_REPORTED_REJECTIONS = 1000
 # Compared on the stored row to decide between "updated" and "unchanged".
-COMPARED_FIELDS = ("name", "enseigne", "naf_code", "headcount_band", "street", "postcode", "created_on")
+COMPARED_FIELDS = ("name", "enseigne", "naf_code", "naf25_code", "headcount_band", "street", "postcode", "created_on")
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Establishment:
     commune_name: str
     enseigne: str | None = None
     naf_code: str | None = None
+    naf25_code: str | None = None
     headcount_band: HeadcountBand | None = None
     street: str | None = None
     postcode: str | None = None
@@ -100,7 +103,8 @@ class Reference:
 
     def __init__(self, communes: dict[str, BasinCommune]):
         self.communes = communes
-        self.naf_codes = set(db.session.scalars(sa.select(NafCode.code)))
+        # An establishment's activity (APE) is a sub-class: a section, division or class is none.
+        self.naf_codes = set(db.session.scalars(sa.select(NafCode.code).where(NafCode.level == NafLevel.SUBCLASS)))
         self.bands = {band.value: band for band in HeadcountBand}
 
     def naf(self, code: str | None, report: ImportReport) -> str | None:
@@ -108,6 +112,14 @@ class Reference:
             report.naf_left_empty += 1
             return None
         return code
+
+    @staticmethod
+    def naf25(code: str | None) -> str | None:
+        """A NAF 2025 sub-class as SIRENE writes it (47.11Y); anything else is left empty.
+
+        INSEE's NAF 2025 list is not loaded: only the format is checked.
+        """
+        return code if code and NAF25_FORMAT.fullmatch(code) else None
 
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
@@ -249,6 +261,7 @@ def _new_row(establishment: Establishment, source: EmployerSource, now) -> dict:
         "enseigne": establishment.enseigne,
         "search_name": _search_name(establishment.name, establishment.enseigne, establishment.commune_name),
         "naf_code": establishment.naf_code,
+        "naf25_code": establishment.naf25_code,
         "headcount_band": establishment.headcount_band.value if establishment.headcount_band else None,
         "street": establishment.street,
         "postcode": establishment.postcode,

@@ -12,12 +12,15 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from app.auth.models import User
 from app.auth.queries import visible_basins
-from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
+from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer
 from app.employers.queries import active_operators, all_tags, basin_communes, naf_choices
 from app.fields import IntegerField
 from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
+from app.referential.queries import shortage_sources
+
+SHORTAGE_NEED = "besoin"
 
 
 def _optional_int(value):
@@ -35,7 +38,8 @@ class EmployerSearchForm(FrenchForm):
     bassin = SelectField("Bassin", coerce=_optional_int, validators=[Optional()])
     naf = SelectField("Activité (NAF)", validators=[Optional()])
     headcount = SelectField("Effectif", validators=[Optional()])
-    shortage = SelectField("Secteur en tension", validators=[Optional()])
+    # A need, not a sector: the basin's list names jobs (app/referential/shortage.py).
+    shortage = SelectField("Métiers en tension", validators=[Optional()])
     tag = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()])
     contact = SelectField("Interlocuteur privilégié", validators=[Optional()])
     idle = IntegerField(
@@ -46,13 +50,18 @@ class EmployerSearchForm(FrenchForm):
     tri = SelectField("Trier par", choices=EmployerSort.choices(), validators=[Optional()])
 
     def set_choices(self, user: User) -> None:
-        self.bassin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in visible_basins(user)]
+        basins = visible_basins(user)
+        self.bassin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in basins]
         nafs = naf_choices([NafLevel.SECTION, NafLevel.DIVISION])
         sections = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.SECTION]
         divisions = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.DIVISION]
         self.naf.choices = [("", "Toutes")] + sections + divisions
         self.headcount.choices = [("", "Toutes")] + HeadcountBand.choices()
-        self.shortage.choices = [("", "Tous")] + ShortageSector.choices()
+        self.shortage.choices = [("", "Peu importe"), (SHORTAGE_NEED, "Avec un besoin ouvert sur un métier en tension")]
+        sources = shortage_sources([basin.id for basin in basins])
+        self.shortage.description = " ; ".join(
+            f"{basin.name} : {sources.get(basin.id, 'aucune liste')}" for basin in basins
+        )
         self.tag.choices = [(t.id, t.label) for t in all_tags()]
         operators = active_operators()
         self.contact.choices = (

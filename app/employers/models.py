@@ -61,6 +61,9 @@ class Employer(TimestampMixin, db.Model):
     enseigne: Mapped[str | None] = mapped_column(sa.String(255))
     search_name: Mapped[str] = mapped_column(sa.String(600), default="")
     naf_code: Mapped[str | None] = mapped_column(sa.ForeignKey("naf_codes.code", ondelete="RESTRICT"), index=True)
+    # NAF 2025 as SIRENE gives it (activitePrincipaleNAF25Etablissement): INSEE's NAF 2025 list
+    # is not loaded, so no foreign key; the filters and scores still read naf_code.
+    naf25_code: Mapped[str | None] = mapped_column(sa.String(6))
     headcount_band: Mapped[HeadcountBand | None] = mapped_column(
         enum_column_type(HeadcountBand, "headcount_band"), index=True
     )

@@ -11,14 +11,14 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.dialects import byte_order, has_trigram_search
-from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
+from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.pagination import MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
-from app.referential.models import Basin, BasinCommune, NafCode, Operator
+from app.referential.models import Basin, BasinCommune, NafCode, Operator, ShortageJob
 from app.text import normalize_for_search
 
 MAX_SEARCH_WORDS = 8
@@ -48,7 +48,8 @@ class EmployerFilters:
     basin_id: int | None = None
     naf: str | None = None  # a section letter ("I") or a division ("56")
     headcount_band: HeadcountBand | None = None
-    shortage: ShortageSector | None = None
+    # An open need on one of the métiers en tension of the employer's own basin.
+    shortage_need: bool = False
     tag_ids: list[int] = field(default_factory=list)
     privileged_contact: str | None = None  # "mine", "none" or an operator id as text
     idle_months: int | None = None
@@ -149,8 +150,16 @@ def _apply_filters(query: sa.Select, user: User, filters: EmployerFilters, today
             query = query.where(_in_divisions(_divisions_of_section(filters.naf)))
     if filters.headcount_band:
         query = query.where(Employer.headcount_band == filters.headcount_band)
-    if filters.shortage:
-        query = query.where(_in_divisions(filters.shortage.naf_divisions))
+    if filters.shortage_need:
+        query = query.where(
+            sa.select(RecruitmentNeed.id)
+            .join(
+                ShortageJob,
+                sa.and_(ShortageJob.rome_code == RecruitmentNeed.rome_code, ShortageJob.basin_id == Employer.basin_id),
+            )
+            .where(RecruitmentNeed.employer_id == Employer.id, RecruitmentNeed.status.in_(OPEN_STATUSES))
+            .exists()
+        )
     for tag_id in filters.tag_ids:
         # Every chosen tag must be present (narrowing, like the other filters).
         query = query.where(

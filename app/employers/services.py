@@ -420,7 +420,7 @@ def merge_employers(user: User, kept: Employer, merged: Employer, reason: str) -
         merged.siret = None  # freed first: the SIRET is unique
         db.session.flush()
         kept.siret, kept.siren = moved_siret, moved_siret[:9]
-    for name in ("enseigne", "naf_code", "headcount_band", "street", "postcode", "created_on"):
+    for name in ("enseigne", "naf_code", "naf25_code", "headcount_band", "street", "postcode", "created_on"):
         if getattr(kept, name) is None and getattr(merged, name) is not None:
             setattr(kept, name, getattr(merged, name))
     kept.edited_by_hand_at = now

@@ -122,6 +122,8 @@ def read_sirene_establishments(
                 commune_name=commune.name,
                 enseigne=enseigne,
                 naf_code=reference.naf(_value(cells, index, "activitePrincipaleEtablissement"), report),
+                # Optional column: INSEE adds it to the stock files as NAF 2025 comes into force.
+                naf25_code=reference.naf25(_value(cells, index, "activitePrincipaleNAF25Etablissement")),
                 headcount_band=reference.bands.get(_value(cells, index, "trancheEffectifsEtablissement") or ""),
                 street=street,
                 postcode=postcode,

@@ -5,9 +5,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.activity.forms import InteractionForm
 from app.converters import database_int
 from app.employers import bp
-from app.employers.enums import EmployerSort, ShortageSector
+from app.employers.enums import EmployerSort
 from app.employers.exports import EXPORT_LIMIT, export_rows
 from app.employers.forms import (
+    SHORTAGE_NEED,
     ContactPersonForm,
     EmployerForm,
     EmployerSearchForm,
@@ -70,7 +71,7 @@ def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
         basin_id=form.bassin.data or None,
         naf=form.naf.data or None,
         headcount_band=HeadcountBand(form.headcount.data) if form.headcount.data else None,
-        shortage=ShortageSector(form.shortage.data) if form.shortage.data else None,
+        shortage_need=form.shortage.data == SHORTAGE_NEED,
         tag_ids=form.tag.data or [],
         privileged_contact=form.contact.data or None,
         idle_months=form.idle.data,

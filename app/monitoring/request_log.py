@@ -31,7 +31,7 @@ def request_id() -> str | None:
         return None
     if "request_id" not in g:
         from_proxy = request.headers.get(REQUEST_ID_HEADER, "")
-        trusted = current_app.config["TRUSTED_PROXY_HOPS"] > 0
+        trusted = current_app.config.get("TRUSTED_PROXY_HOPS", 0) > 0
         g.request_id = from_proxy if trusted and SANE_REQUEST_ID.fullmatch(from_proxy) else uuid.uuid4().hex
     return g.request_id
 

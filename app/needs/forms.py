@@ -14,6 +14,7 @@ from app.needs.enums import (
     TargetPublic,
     WorkingTime,
 )
+from app.referential.job_titles import ResolvedJob, resolve_job
 
 OPEN_CHOICES = [(status.value, status.label) for status in NeedStatus if status in OPEN_STATUSES]
 CLOSING_CHOICES = [
@@ -33,12 +34,15 @@ class VersionedForm(FrenchForm):
 
 
 class NeedForm(VersionedForm):
+    # What the adviser types: a job title ("aide soignant") or a ROME code (J1501); resolved to
+    # both by validate_rome_code. The combobox (app/static/js/job-combobox.js) fills job_title_code.
     rome_code = StringField(
-        "Métier (code ROME)",
-        validators=[Optional(), Length(max=120)],
-        description="Tapez un code (J1501) ou un libellé et choisissez dans la liste.",
-        render_kw={"list": "rome-codes", "autocomplete": "off"},
+        "Métier",
+        validators=[Optional(), Length(max=200)],
+        description="Tapez un intitulé de métier (aide soignant, serveur…) ou un code ROME (J1501).",
+        render_kw={"autocomplete": "off"},
     )
+    job_title_code = HiddenField(validators=[Optional(), Length(max=6)])
     title = StringField("Intitulé du poste", validators=[DataRequired(REQUIRED), Length(max=200)])
     positions = IntegerField(
         "Nombre de postes",
@@ -59,22 +63,30 @@ class NeedForm(VersionedForm):
     )
     origin = SelectField("Origine du besoin", choices=NeedOrigin.choices(), coerce=_optional_enum(NeedOrigin))
 
-    def __init__(self, *args, rome_codes: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rome_codes = rome_codes or {}
+        self.job = ResolvedJob()
+        need = kwargs.get("obj")
+        if not self.is_submitted() and need is not None and need.job_title is not None:
+            # The field shows the title the need keeps, not its ROME code.
+            self.rome_code.data = need.job_title.label
 
     def validate_rome_code(self, field):
-        # The datalist offers "J1501 — label": keep the code, refuse anything unknown.
-        code = (field.data or "").strip()[:5].upper()
-        if code and code not in self.rome_codes:
-            raise ValidationError("Code ROME inconnu : choisissez un métier dans la liste.")
-        field.data = code or None
+        self.job = resolve_job(field.data, self.job_title_code.data)
+        if self.job.error:
+            raise ValidationError(self.job.error)
+        if self.job.job_title is not None:
+            field.data = self.job.job_title.label
+            self.job_title_code.data = self.job.job_title.code
 
     def need_fields(self) -> dict:
-        return {name: self[name].data for name in self._need_field_names}
+        return {
+            "rome_code": self.job.rome_code,
+            "job_title_code": self.job.job_title.code if self.job.job_title else None,
+            **{name: self[name].data for name in self._need_field_names},
+        }
 
     _need_field_names = (
-        "rome_code",
         "title",
         "positions",
         "contract",

@@ -18,7 +18,7 @@ from app.needs.enums import (
     TargetPublic,
     WorkingTime,
 )
-from app.referential.models import RomeCode
+from app.referential.models import JobTitle, RomeCode
 from app.timeutils import UTCDateTime, utcnow
 
 
@@ -46,6 +46,10 @@ class RecruitmentNeed(TimestampMixin, db.Model):
     # needs from one index range (app/dashboard/models.py), without joining every need to its employer.
     basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
     rome_code: Mapped[str | None] = mapped_column(sa.ForeignKey("rome_codes.code", ondelete="RESTRICT"), index=True)
+    # The ROME job title the adviser picked, if any: its ROME code is rome_code.
+    job_title_code: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("job_titles.code", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     positions: Mapped[int] = mapped_column(default=1)
     positions_filled: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -77,6 +81,7 @@ class RecruitmentNeed(TimestampMixin, db.Model):
 
     employer: Mapped[Employer] = relationship()
     rome: Mapped[RomeCode | None] = relationship()
+    job_title: Mapped[JobTitle | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     satisfaction_recorded_by: Mapped[User | None] = relationship(foreign_keys=[satisfaction_recorded_by_id])
     services: Mapped[list["NeedService"]] = relationship(

@@ -14,7 +14,7 @@ from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
-from app.referential.models import Basin, RomeCode
+from app.referential.models import Basin
 from app.text import normalize_for_search
 from app.timeutils import today_paris
 
@@ -174,14 +174,6 @@ def board_columns(user: User, filters: NeedFilters) -> list[BoardColumn]:
     for card in cards:
         by_status[card.RecruitmentNeed.status].append(card)
     return [BoardColumn(status, counts.get(status, 0), by_status[status]) for status in NeedStatus]
-
-
-def rome_choices() -> list[tuple[str, str]]:
-    return list(
-        db.session.execute(
-            sa.select(RomeCode.code, RomeCode.label).where(sa.func.length(RomeCode.code) == 5).order_by(RomeCode.code)
-        ).tuples()
-    )
 
 
 def get_need_service(need: RecruitmentNeed, service_id: int) -> NeedService | None:

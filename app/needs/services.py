@@ -27,6 +27,7 @@ from app.timeutils import today_paris, utcnow
 EDITABLE_FIELDS = frozenset(
     {
         "rome_code",
+        "job_title_code",
         "title",
         "positions",
         "contract",

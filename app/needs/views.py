@@ -23,7 +23,6 @@ from app.needs.queries import (
     filtered_needs,
     get_need_service,
     get_visible_need,
-    rome_choices,
 )
 from app.needs.services import (
     NeedConflict,
@@ -240,18 +239,13 @@ def update_need_service(need_id: int, service_id: int):
     return _apply(need, "service_status_form", form, lambda: update_service(service, status=form.status.data))
 
 
-def _rome_codes() -> dict[str, str]:
-    return dict(rome_choices())
-
-
 @bp.route("/entreprises/<siret>/besoins/nouveau", methods=["GET", "POST"])
 def new(siret: str):
     # Like every employer URL, ``siret`` carries the employer's url_key: ``n<id>`` without SIRET.
     employer = get_visible_employer(current_user, siret)
     if employer is None:
         abort(404)
-    rome_codes = _rome_codes()
-    form = NeedForm(rome_codes=rome_codes)
+    form = NeedForm()
     if form.validate_on_submit():
         with refusal_shown(form) as outcome:
             need = create_need(employer=employer, author=current_user, **form.need_fields())
@@ -259,16 +253,13 @@ def new(siret: str):
             flash("Le besoin est enregistré.", "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("needs/form.html", form=form, employer=employer, need=None, rome_codes=rome_codes), status
+    return render_template("needs/form.html", form=form, employer=employer, need=None), status
 
 
 @bp.route("/besoins/<int:need_id>/modifier", methods=["GET", "POST"])
 def edit(need_id: int):
     need = _need_or_404(need_id)
-    rome_codes = _rome_codes()
-    form = NeedForm(
-        obj=need, rome_codes=rome_codes, data={"version": need.version} if request.method == "GET" else None
-    )
+    form = NeedForm(obj=need, data={"version": need.version} if request.method == "GET" else None)
     conflict = False
     if form.validate_on_submit():
         with refusal_shown(form) as outcome:
@@ -278,6 +269,4 @@ def edit(need_id: int):
             return redirect(url_for("needs.detail", need_id=need.id))
         conflict = isinstance(outcome.error, NeedConflict)
     status = (409 if conflict else 400) if form.is_submitted() else 200
-    return render_template(
-        "needs/form.html", form=form, employer=need.employer, need=need, rome_codes=rome_codes
-    ), status
+    return render_template("needs/form.html", form=form, employer=need.employer, need=need), status

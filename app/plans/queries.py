@@ -19,7 +19,7 @@ from app.needs.models import RecruitmentNeed
 from app.plans.enums import PlanIndicator, SegmentKind
 from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
 from app.referential.enums import HeadcountBand
-from app.referential.models import NafCode, RomeCode
+from app.referential.models import NafCode, RomeCode, ShortageJob
 from app.timeutils import PARIS
 
 
@@ -62,14 +62,15 @@ def get_plan_entry(plan: ProspectionPlan, entry_id: int) -> PlanEmployer | None:
     return entry if entry is not None and entry.plan_id == plan.id else None
 
 
-def segment_choices() -> dict[SegmentKind, list[tuple[str, str]]]:
-    """What a plan can target, labelled: shortage jobs (ROME), NAF divisions, headcount bands, tags."""
+def segment_choices(basin_ids: list[int]) -> dict[SegmentKind, list[tuple[str, str]]]:
+    """What a plan of these basins can target, labelled: the basins' métiers en tension (ROME),
+    NAF divisions, headcount bands, tags."""
     return {
         SegmentKind.SHORTAGE_JOB: [
             (code, f"{code} — {label}")
             for code, label in db.session.execute(
                 sa.select(RomeCode.code, RomeCode.label)
-                .where(RomeCode.is_in_shortage, sa.func.length(RomeCode.code) == 5)
+                .where(RomeCode.code.in_(sa.select(ShortageJob.rome_code).where(ShortageJob.basin_id.in_(basin_ids))))
                 .order_by(RomeCode.code)
             )
         ],

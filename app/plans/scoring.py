@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from app.activity.models import Interaction
 from app.assignments.models import Assignment
-from app.employers.enums import ShortageSector
 from app.employers.models import Employer, Tag, employer_tags
 from app.extensions import db
 from app.leads.enums import LeadStatus
@@ -18,6 +17,7 @@ from app.plans.enums import SegmentKind
 from app.plans.models import ProspectionPlan
 from app.referential.enums import HeadcountBand
 from app.referential.models import NafCode, RomeCode
+from app.referential.queries import shortage_jobs, shortage_sources
 from app.timeutils import today_paris
 
 SMALL_BUSINESS_BANDS = {HeadcountBand.B01, HeadcountBand.B02, HeadcountBand.B03}
@@ -25,7 +25,7 @@ MEDIUM_BUSINESS_BANDS = {HeadcountBand.B11, HeadcountBand.B12, HeadcountBand.B21
 
 # The points of each signal: few, round, and all shown next to the score.
 POINTS_SEGMENT = 2
-POINTS_SHORTAGE_SECTOR = 3
+POINTS_SHORTAGE_JOB = 3
 POINTS_SMALL_BUSINESS = 1
 POINTS_MEDIUM_BUSINESS = 2
 POINTS_RECENT_CREATION = 2
@@ -45,6 +45,7 @@ class EmployerFacts:
     created_on: date | None = None
     tag_codes: set[str] = field(default_factory=set)
     need_rome_codes: set[str] = field(default_factory=set)
+    open_need_rome_codes: set[str] = field(default_factory=set)
     has_open_need: bool = False
     has_open_lead: bool = False
     last_contact_on: date | None = None
@@ -57,14 +58,16 @@ class EmployerFacts:
 
 @dataclass
 class ScoringContext:
-    """The plan's segments and the basin's shortage sectors, labelled for the explanation."""
+    """The plan's segments and the basin's métiers en tension, labelled for the explanation."""
 
     today: date
     naf_divisions: dict[str, str] = field(default_factory=dict)
     headcount_bands: set[HeadcountBand] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)
     shortage_jobs: dict[str, str] = field(default_factory=dict)
-    shortage_sectors: dict[str, str] = field(default_factory=dict)  # NAF division -> sector label
+    # The basin's list (ROME code -> label) and where it comes from, shown with the points.
+    basin_shortage_jobs: dict[str, str] = field(default_factory=dict)
+    shortage_source: str | None = None
 
 
 def contact_recency_signal(last_contact_on: date | None, today: date) -> tuple[str, int] | None:
@@ -95,8 +98,12 @@ def score_signals(facts: EmployerFacts, context: ScoringContext) -> list[tuple[s
     matching_jobs = sorted(facts.need_rome_codes & set(context.shortage_jobs))
     if matching_jobs:
         signals.append((f"Segment : recrute en {', '.join(matching_jobs)} (métier en tension)", POINTS_SEGMENT))
-    if division in context.shortage_sectors:
-        signals.append((f"Secteur en tension ({context.shortage_sectors[division]})", POINTS_SHORTAGE_SECTOR))
+    in_shortage = sorted(facts.open_need_rome_codes & set(context.basin_shortage_jobs))
+    if in_shortage:
+        source = f" ; {context.shortage_source}" if context.shortage_source else ""
+        signals.append(
+            (f"Besoin ouvert sur un métier en tension ({', '.join(in_shortage)}{source})", POINTS_SHORTAGE_JOB)
+        )
     if facts.headcount_band in SMALL_BUSINESS_BANDS:
         signals.append(("TPE (1 à 9 salariés)", POINTS_SMALL_BUSINESS))
     elif facts.headcount_band in MEDIUM_BUSINESS_BANDS:
@@ -115,11 +122,6 @@ def score_signals(facts: EmployerFacts, context: ScoringContext) -> list[tuple[s
     return signals
 
 
-def shortage_sectors() -> dict[str, str]:
-    """NAF division -> the shortage sector it belongs to (one list for search and plans)."""
-    return {division: sector.label for sector in ShortageSector for division in sector.naf_divisions}
-
-
 def scoring_context(plan: ProspectionPlan, today: date | None = None) -> ScoringContext:
     divisions = plan.segment_values(SegmentKind.NAF_DIVISION)
     tag_codes = plan.segment_values(SegmentKind.TAG)
@@ -134,7 +136,8 @@ def scoring_context(plan: ProspectionPlan, today: date | None = None) -> Scoring
         shortage_jobs=dict(
             db.session.execute(sa.select(RomeCode.code, RomeCode.label).where(RomeCode.code.in_(job_codes))).all()
         ),
-        shortage_sectors=shortage_sectors(),
+        basin_shortage_jobs=shortage_jobs(plan.basin_id),
+        shortage_source=shortage_sources([plan.basin_id]).get(plan.basin_id),
     )
 
 
@@ -164,6 +167,8 @@ def employer_facts(basin_id: int, employer_filter) -> dict[int, EmployerFacts]:
             facts[employer_id].need_rome_codes.add(rome_code)
         if status in OPEN_STATUSES:
             facts[employer_id].has_open_need = True
+            if rome_code:
+                facts[employer_id].open_need_rome_codes.add(rome_code)
     for employer_id, last_contact_on in db.session.execute(
         sa.select(Interaction.employer_id, sa.func.max(Interaction.occurred_on))
         .where(Interaction.employer_id.in_(in_scope))

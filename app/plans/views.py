@@ -26,7 +26,7 @@ from app.plans.queries import (
 from app.plans.services import duplicate_plan, remove_target, save_plan, set_operator_target
 from app.plans.share_out import assign_entry, plan_advisers, share_out
 from app.plans.target_list import add_employer, build_target_list, remove_employer
-from app.referential.queries import active_operators, get_operator
+from app.referential.queries import active_operators, get_operator, shortage_sources
 from app.timeutils import today_paris
 from app.transactions import refusal_shown
 
@@ -42,7 +42,9 @@ def _plan_form(plan: ProspectionPlan | None = None) -> tuple[PlanForm, list[User
     form.basin_id.choices = [(basin.id, basin.name) for basin in basins]
     leads = active_users(Role.TASKFORCE_LEAD, [basin.id for basin in basins])
     form.owner_ids.choices = [(user.id, user.full_name) for user in leads]
-    choices = segment_choices()
+    basin_ids = [basin.id for basin in basins]
+    choices = segment_choices(basin_ids)
+    form.shortage_sources = shortage_sources(basin_ids)
     for kind, field in _segment_fields(form).items():
         field.choices = choices[kind]
     if request.method == "GET":

@@ -11,6 +11,8 @@ class OperatorKind(LabelledEnum):
 class NafLevel(LabelledEnum):
     SECTION = ("section", "Section")
     DIVISION = ("division", "Division")
+    GROUP = ("group", "Groupe")
+    CLASS = ("class", "Classe")
     SUBCLASS = ("subclass", "Sous-classe")
 
 

@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,7 +66,10 @@ class Operator(db.Model):
 
 
 class NafCode(db.Model):
-    """NAF rév. 2: sections (A), divisions (56) and sub-classes (56.10A)."""
+    """NAF rév. 2: sections (A), divisions (56), groups (56.1), classes (56.10), sub-classes (56.10A).
+
+    An establishment's activity (APE) is a sub-class; ``parent_code`` is the level above.
+    """
 
     __tablename__ = "naf_codes"
 
@@ -74,11 +80,64 @@ class NafCode(db.Model):
 
 
 class RomeCode(db.Model):
-    """ROME 4.0: the 14 domains (one letter) and job codes (J1501)."""
+    """ROME 4.0: the 14 major domains (one letter) and the 532 job codes (J1501)."""
 
     __tablename__ = "rome_codes"
 
     code: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
     label: Mapped[str] = mapped_column(sa.String(255))
+    # The major domain's letter (A–N).
     domain: Mapped[str] = mapped_column(sa.String(1), index=True)
-    is_in_shortage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    major_domain_label: Mapped[str | None] = mapped_column(sa.String(255))
+    # The professional domain (J15, "Soins paramédicaux"); none on a major domain's own row.
+    professional_domain_code: Mapped[str | None] = mapped_column(sa.String(3))
+    professional_domain_label: Mapped[str | None] = mapped_column(sa.String(255))
+
+
+class JobTitle(db.Model):
+    """A ROME job title ("appellation"): what an adviser types, "Aide-soignant / Aide-soignante" → J1501."""
+
+    __tablename__ = "job_titles"
+
+    code: Mapped[str] = mapped_column(sa.String(6), primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(255))
+    rome_code: Mapped[str] = mapped_column(sa.ForeignKey("rome_codes.code", ondelete="RESTRICT"), index=True)
+    # The label as app.text.normalize_for_search folds it; its index serves prefix searches
+    # (PostgreSQL adds a trigram index for word starts inside the label, see the migration).
+    search_label: Mapped[str] = mapped_column(sa.String(255), index=True)
+
+    rome: Mapped[RomeCode] = relationship()
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ShortageJob(db.Model):
+    """A ROME code in shortage on one basin (métier en tension), as its lead or an admin recorded it.
+
+    The list is data with its source (France Travail's "Besoins en main-d'œuvre", a regional
+    study…) and date, shown wherever it counts: each basin hires differently.
+    """
+
+    __tablename__ = "shortage_jobs"
+    __audited__ = True
+    __table_args__ = (
+        sa.UniqueConstraint("basin_id", "rome_code", name="uq_shortage_jobs_basin_rome"),
+        sa.CheckConstraint(
+            "difficult_hires_share IS NULL OR (difficult_hires_share >= 0 AND difficult_hires_share <= 100)",
+            name="difficult_hires_share_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="CASCADE"))
+    rome_code: Mapped[str] = mapped_column(sa.ForeignKey("rome_codes.code", ondelete="RESTRICT"), index=True)
+    # The share of hires expected to be difficult, in percent (BMO's "difficultés à recruter").
+    difficult_hires_share: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 1))
+    source: Mapped[str] = mapped_column(sa.String(200))
+    as_of: Mapped[date]
+    # A string reference: users live in a layer above the referential.
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    rome: Mapped[RomeCode] = relationship()
+    recorded_by = relationship("User")

@@ -23,6 +23,7 @@ from seeds.demo.leads import build_demo_leads
 from seeds.demo.needs import build_demo_needs
 from seeds.demo.notifications import build_demo_reminders
 from seeds.demo.plans import build_demo_plans
+from seeds.demo.shortage import build_demo_shortage_lists
 
 
 def build_demo(seed: int = 2026) -> dict[str, int]:
@@ -60,6 +61,7 @@ def build_demo(seed: int = 2026) -> dict[str, int]:
         counts["relances"] += activity.follow_ups
         counts["besoins"] += build_demo_needs(rng, basin_employers, advisers, privileged)
     counts["événements"] = build_demo_events(rng)
+    counts["métiers en tension"] = build_demo_shortage_lists(basins)
     counts["plans de prospection"] = build_demo_plans()
     counts["membres de task force"] = build_demo_task_forces(rng, basins)
     counts["signalements"] = build_demo_leads(rng)

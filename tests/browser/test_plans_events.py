@@ -1,8 +1,9 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from app.referential.enums import HeadcountBand
+from app.referential.shortage import add_shortage_job
 from app.timeutils import utcnow
 from tests.factories import (
     EmployerFactory,
@@ -21,6 +22,9 @@ def test_a_lead_builds_a_plan_shares_it_out_and_follows_it(browser_page, browser
     adviser = UserFactory(full_name="Claire Conseillère")
     restaurant = EmployerFactory(name="Brasserie du Port", naf_code="56.10A", headcount_band=HeadcountBand.B11)
     EmployerFactory(name="Cabinet comptable", naf_code="69.20Z")
+    # Cooks are short in the basin (its list, as data) and the restaurant is looking for one.
+    add_shortage_job(restaurant.basin, "G1602", share=None, source="BMO 2026", as_of=date(2026, 4, 15), author_id=None)
+    RecruitmentNeedFactory(employer=restaurant, rome_code="G1602")
     browser_login(page, lead)
 
     page.goto("/plans/nouveau")
@@ -38,7 +42,7 @@ def test_a_lead_builds_a_plan_shares_it_out_and_follows_it(browser_page, browser
     page.get_by_role("button", name="Calculer la liste à partir des segments").click()
     table = page.inner_text("[data-testid=target-list]")
     assert restaurant.name in table and "Cabinet comptable" not in table
-    assert "Secteur en tension (Hôtellerie-restauration) (+3)" in table
+    assert "Besoin ouvert sur un métier en tension (G1602 ; BMO 2026" in table
     page.get_by_role("button", name="Répartir les entreprises non attribuées").click()
     assert "1 entreprise(s) réparties" in page.inner_text("main")
     page.goto(plan_url)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from app.auth.queries import visible_basins
-from app.employers.enums import EmployerSort, PrivilegedContactFilter, ShortageSector
-from app.employers.forms import EmployerSearchForm
+from app.employers.enums import EmployerSort, PrivilegedContactFilter
+from app.employers.forms import SHORTAGE_NEED, EmployerSearchForm
 from app.employers.models import Employer
 from app.employers.queries import EmployerFilters
 from app.employers.views import _search_form
@@ -92,7 +92,7 @@ def test_any_query_string_gives_filters_in_their_domains_or_french_errors(app, a
     assert filters.basin_id is None or filters.basin_id in {basin.id for basin in visible_basins(adviser)}
     assert filters.naf is None or filters.naf in choices["naf"]
     assert filters.headcount_band is None or isinstance(filters.headcount_band, HeadcountBand)
-    assert filters.shortage is None or isinstance(filters.shortage, ShortageSector)
+    assert isinstance(filters.shortage_need, bool)
     assert set(filters.tag_ids) <= {int(tag) for tag in choices["tag"]}
     assert filters.privileged_contact is None or filters.privileged_contact in choices["contact"]
     assert filters.idle_months is None or 1 <= filters.idle_months <= 120
@@ -107,7 +107,7 @@ def _query_string(filters: EmployerFilters) -> MultiDict:
         ("bassin", str(filters.basin_id or "")),
         ("naf", filters.naf or ""),
         ("headcount", filters.headcount_band.value if filters.headcount_band else ""),
-        ("shortage", filters.shortage.value if filters.shortage else ""),
+        ("shortage", SHORTAGE_NEED if filters.shortage_need else ""),
         *(("tag", str(tag)) for tag in filters.tag_ids),
         ("contact", filters.privileged_contact or ""),
         ("idle", str(filters.idle_months or "")),
@@ -173,7 +173,7 @@ SELECTS = ("bassin", "naf", "headcount", "shortage", "contact", "tri")
 @given(st.sampled_from(SELECTS), st.text(alphabet=WHITESPACE, min_size=1, max_size=3))
 def test_a_blank_choice_is_no_choice(app, adviser, name, blank):
     # Optional() stops before the choice is checked: a blank value once reached the view
-    # unchecked, and ShortageSector(" ") was a 500.
+    # unchecked, and an enum of it (the shortage sector, once) was a 500.
     assert _read(app, adviser, MultiDict([(name, blank)]))[1] == _read(app, adviser, MultiDict())[1]
 
 

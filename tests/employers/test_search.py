@@ -95,9 +95,6 @@ def test_filters_combine():
     assert _names(user, naf="56") == ["Mienne"]
     assert _names(user, naf="I") == ["Mienne"]  # section I holds division 56
     assert _names(user, headcount_band=HeadcountBand.B11) == ["Mienne"]
-    from app.employers.enums import ShortageSector
-
-    assert _names(user, shortage=ShortageSector.CONSTRUCTION) == ["Sienne"]
 
 
 def test_idle_and_open_need_filters():

@@ -42,7 +42,8 @@ def test_create_a_need_from_the_employer_page(client, post, adviser):
     page = client.get(f"/entreprises/{employer.siret}").get_data(as_text=True)
     assert f"/entreprises/{employer.siret}/besoins/nouveau" in page and "Aucun besoin enregistré" in page
     form = client.get(f"/entreprises/{employer.siret}/besoins/nouveau").get_data(as_text=True)
-    assert "G1602 — " in form  # the ROME datalist, searchable by code or label
+    # The job field, searchable by code or title: the ROME datalist gave way to the job-title combobox.
+    assert 'data-source="/referentiel/metiers"' in form
     response = post(
         f"/entreprises/{employer.siret}/besoins/nouveau",
         {

@@ -13,6 +13,7 @@ from app.plans.services import PlanError, duplicate_plan, next_period, save_plan
 from app.plans.share_out import assign_entry, balance, share_out
 from app.plans.target_list import add_employer, build_target_list, remove_employer
 from app.referential.enums import HeadcountBand
+from app.referential.shortage import add_shortage_job
 from tests.factories import (
     AssignmentFactory,
     BasinFactory,
@@ -54,7 +55,8 @@ def test_score_lists_each_signal_with_its_points():
         headcount_bands={HeadcountBand.B11},
         tags={"growing": "En croissance"},
         shortage_jobs={"G1602": "Personnel de cuisine"},
-        shortage_sectors={"56": "Hôtellerie-restauration"},
+        basin_shortage_jobs={"G1602": "Personnel de cuisine"},
+        shortage_source="BMO 2026, France Travail, au 15/04/2026",
     )
     facts = EmployerFacts(
         employer_id=1,
@@ -63,6 +65,7 @@ def test_score_lists_each_signal_with_its_points():
         created_on=TODAY - timedelta(days=300),
         tag_codes={"growing", "restructuring"},
         need_rome_codes={"G1602"},
+        open_need_rome_codes={"G1602"},
         has_open_need=True,
         has_open_lead=True,
         last_contact_on=date(2026, 4, 10),
@@ -73,7 +76,7 @@ def test_score_lists_each_signal_with_its_points():
         ("Segment : 10 à 19 salariés", 2),
         ("Segment : En croissance", 2),
         ("Segment : recrute en G1602 (métier en tension)", 2),
-        ("Secteur en tension (Hôtellerie-restauration)", 3),
+        ("Besoin ouvert sur un métier en tension (G1602 ; BMO 2026, France Travail, au 15/04/2026)", 3),
         ("PME (10 à 249 salariés)", 2),
         ("Création récente (moins de 2 ans)", 2),
         ("Signalement en cours", 3),
@@ -109,6 +112,12 @@ def test_never_contacted_counts_more_than_contacted_last_quarter():
 def test_the_target_list_keeps_matching_employers_ranked_by_score(travel):
     travel(TODAY)
     restaurant = EmployerFactory(naf_code="56.10A", headcount_band=HeadcountBand.B11)
+    # The basin's métiers en tension are data (no more sector bonus by NAF): the restaurant
+    # recruits a cook, on the list.
+    add_shortage_job(
+        seeded_basin(), "G1602", share=None, source="BMO 2026, France Travail", as_of=TODAY, author_id=None
+    )
+    RecruitmentNeedFactory(employer=restaurant, rome_code="G1602")
     busy_restaurant = EmployerFactory(naf_code="56.10A", headcount_band=HeadcountBand.B11)
     InteractionFactory(employer=busy_restaurant, occurred_on=TODAY - timedelta(days=5))
     AssignmentFactory(employer=busy_restaurant)
@@ -126,8 +135,9 @@ def test_the_target_list_keeps_matching_employers_ranked_by_score(travel):
     ).all()
     assert result.added == 3
     assert [e.employer_id for e in entries] == [restaurant.id, growing_accountant.id, busy_restaurant.id]
-    assert [e.score for e in entries] == [12, 8, 7]
-    assert ["Secteur en tension (Hôtellerie-restauration)", 3] in entries[0].score_details
+    assert [e.score for e in entries] == [14, 8, 4]
+    shortage = "Besoin ouvert sur un métier en tension (G1602 ; BMO 2026, France Travail, au 22/11/2026)"
+    assert [shortage, 3] in entries[0].score_details
     assert accountant.id not in {e.employer_id for e in entries}
 
 

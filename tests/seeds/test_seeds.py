@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.extensions import db
 from app.referential.enums import HeadcountBand, NafLevel
-from app.referential.models import Basin, NafCode, Operator, RomeCode
+from app.referential.models import Basin, NafCode, Operator, RomeCode, ShortageJob
 from seeds.demo import build_demo
 from seeds.demo.accounts import DEMO_PASSWORD
 from seeds.demo.employers import EMPLOYERS_PER_BASIN
@@ -30,7 +30,6 @@ def test_reference_data_is_complete():
     assert _count(NafCode, NafCode.level == NafLevel.SECTION) == 21
     assert _count(NafCode, NafCode.level == NafLevel.DIVISION) == 88
     assert _count(RomeCode, sa.func.length(RomeCode.code) == 1) == 14
-    assert _count(RomeCode, RomeCode.is_in_shortage.is_(True)) > 20
     for basin in basins.values():
         kinds = {
             operator.kind.value for operator in db.session.scalars(sa.select(Operator)) if basin in operator.basins
@@ -53,6 +52,9 @@ def test_reference_seed_keeps_an_admins_commune_edits():
 def test_demo_data_is_realistic_and_loaded_once():
     counts = build_demo()
     assert counts["entreprises"] == 3 * EMPLOYERS_PER_BASIN
+    # Each pilot basin has its own list of métiers en tension, with its source.
+    for basin in db.session.scalars(sa.select(Basin)):
+        assert _count(ShortageJob, ShortageJob.basin_id == basin.id, ShortageJob.source != "") >= 4, basin.name
     employers = db.session.scalars(sa.select(Employer)).all()
     # A few are entered without SIRET on purpose (probable duplicates to merge).
     with_siret = [employer for employer in employers if employer.siret]

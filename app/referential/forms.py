@@ -1,0 +1,37 @@
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.fields import DateField
+from app.forms import REQUIRED, FrenchForm
+from app.referential.shortage import SOURCE_MAX_LENGTH
+
+DATE_FORMAT_MESSAGE = "Date invalide (jj/mm/aaaa)."
+SOURCE_HINT = "Par exemple : BMO 2026, France Travail"
+
+
+class ShortageSourceMixin:
+    source = StringField(
+        "Source", validators=[DataRequired(REQUIRED), Length(max=SOURCE_MAX_LENGTH)], description=SOURCE_HINT
+    )
+    as_of = DateField("Date de la liste", validators=[DataRequired(DATE_FORMAT_MESSAGE)])
+
+
+class ShortageJobForm(ShortageSourceMixin, FrenchForm):
+    rome_code = StringField(
+        "Code ROME", validators=[DataRequired(REQUIRED), Length(max=5)], description="Par exemple : J1501"
+    )
+    share = StringField(
+        "Part de recrutements difficiles (%)",
+        validators=[Optional(), Length(max=10)],
+        description="Facultatif, par exemple : 72,5",
+    )
+
+
+class ShortageImportForm(ShortageSourceMixin, FrenchForm):
+    file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier.")])
+    replace = BooleanField("Remplacer toute la liste (les métiers absents du fichier en sont retirés)")
+
+
+class ShortageRemoveForm(FrenchForm):
+    rome_code = HiddenField(validators=[DataRequired(REQUIRED), Length(max=5)])
