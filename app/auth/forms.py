@@ -12,8 +12,9 @@ class LoginForm(FlaskForm):
     password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED), Length(max=128)])
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)])
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice (an invitation's or a reset's link)."""
+
     new_password = PasswordField(
         "Nouveau mot de passe",
         validators=[DataRequired(REQUIRED), Length(min=12, max=128, message="Entre 12 et 128 caractères.")],
@@ -22,21 +23,16 @@ class ChangePasswordForm(FlaskForm):
         "Confirmation",
         validators=[DataRequired(REQUIRED), EqualTo("new_password", message="Les deux mots de passe diffèrent.")],
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)])
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
 
 
-class SetPasswordForm(FlaskForm):
-    new_password = PasswordField(
-        "Nouveau mot de passe",
-        validators=[DataRequired(REQUIRED), Length(min=12, max=128, message="Entre 12 et 128 caractères.")],
-    )
-    confirm_password = PasswordField(
-        "Confirmation",
-        validators=[DataRequired(REQUIRED), EqualTo("new_password", message="Les deux mots de passe diffèrent.")],
-    )
 
 
 class BulkInvitationForm(FlaskForm):
