@@ -29,6 +29,7 @@ from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
 from app.timeutils import utcnow
 from app.transactions import transaction
+from app.write_intent import writing
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,13 @@ def _run_in_app_context(app: Flask, run_id: int) -> None:
 
 def run_import(run_id: int) -> None:
     """Run a queued import to its end, committing each batch with the run's progress."""
+    # Every batch writes: on SQLite each of its transactions must take the write lock at BEGIN
+    # (app/write_intent.py), or a request writing meanwhile would make it fail as "locked".
+    with writing():
+        _run_import(run_id)
+
+
+def _run_import(run_id: int) -> None:
     with transaction():
         run = db.session.get(ImportRun, run_id)
         if run is None or run.status is not ImportRunStatus.QUEUED:
@@ -110,7 +118,7 @@ def run_import(run_id: int) -> None:
     except Exception:
         db.session.rollback()
         logger.exception("L'import tableur %s a échoué", run_id)
-        run.error = "Une erreur inattendue a interrompu l'import. L'équipe a été prévenue."
+        run.error = "Une erreur inattendue a interrompu l'import ; elle est inscrite dans le journal du serveur."
         _finish(run, ImportRunStatus.FAILED)
     finally:
         path.unlink(missing_ok=True)
