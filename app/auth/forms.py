@@ -33,8 +33,6 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
 
 
-
-
 class BulkInvitationForm(FlaskForm):
     file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier.")])
 
