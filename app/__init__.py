@@ -86,7 +86,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import inbox_views  # noqa: F401  (adds the inbox's routes to the blueprint)
     from app.notifications import views as notifications_views
     from app.plans import views as plans_views
-    from app.referential import shortage_views  # noqa: F401  (adds the shortage lists' pages to the blueprint)
     from app.referential import views as referential_views
 
     for views in (

@@ -1,7 +1,104 @@
-from flask import jsonify, request
+"""Reference lists in the pages: the job titles' search, and each basin's métiers en tension
+(seen by its staff, kept by its task-force lead or an admin)."""
 
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.queries import get_visible_basin
+from app.employers.readers import spreadsheet_rows
 from app.referential import bp
+from app.referential.forms import ShortageImportForm, ShortageJobForm, ShortageRemoveForm
 from app.referential.job_titles import search_job_titles
+from app.referential.models import Basin
+from app.referential.queries import shortage_list, shortage_sources
+from app.referential.shortage import add_shortage_job, import_shortage_list, remove_shortage_job
+from app.timeutils import today_paris
+from app.transactions import refusal_shown
+
+# The page holds both forms: prefixes keep their fields (source, date) apart.
+ADD, IMPORT = "ajout", "import"
+
+
+def _basin_or_404(basin_id: int) -> Basin:
+    # A lead keeps the lists of their own basins only: another basin is not found, as everywhere.
+    return get_visible_basin(current_user, basin_id) or abort(404)
+
+
+def _page(basin: Basin, add_form=None, import_form=None, status: int = 200):
+    if add_form is None:
+        add_form = ShortageJobForm(formdata=None, prefix=ADD, as_of=today_paris())
+    if import_form is None:
+        import_form = ShortageImportForm(formdata=None, prefix=IMPORT, as_of=today_paris())
+    return render_template(
+        "referential/shortage_list.html",
+        basin=basin,
+        jobs=shortage_list(basin.id),
+        source=shortage_sources([basin.id]).get(basin.id),
+        add_form=add_form,
+        import_form=import_form,
+        remove_form=ShortageRemoveForm(formdata=None),
+    ), status
+
+
+@bp.route("/plans/bassins/<int:basin_id>/metiers-en-tension")
+def shortage_jobs(basin_id: int):
+    return _page(_basin_or_404(basin_id))
+
+
+@bp.route("/plans/bassins/<int:basin_id>/metiers-en-tension/ajouter", methods=["POST"])
+def shortage_job_add(basin_id: int):
+    basin = _basin_or_404(basin_id)
+    form = ShortageJobForm(prefix=ADD)
+    if form.validate():
+        with refusal_shown(form) as outcome:
+            job = add_shortage_job(
+                basin,
+                form.rome_code.data,
+                share=form.share.data,
+                source=form.source.data,
+                as_of=form.as_of.data,
+                author_id=current_user.id,
+            )
+        if not outcome.refused:
+            flash(f"{job.rome_code} est dans la liste des métiers en tension du bassin.", "success")
+            return redirect(url_for("referential.shortage_jobs", basin_id=basin.id))
+    return _page(basin, add_form=form, status=400)
+
+
+@bp.route("/plans/bassins/<int:basin_id>/metiers-en-tension/retirer", methods=["POST"])
+def shortage_job_remove(basin_id: int):
+    basin = _basin_or_404(basin_id)
+    form = ShortageRemoveForm()
+    if not form.validate():
+        abort(400)
+    with refusal_shown() as outcome:
+        remove_shortage_job(basin, form.rome_code.data)
+    if outcome.refused:
+        return _page(basin, status=400)
+    flash(f"{form.rome_code.data} est retiré de la liste.", "success")
+    return redirect(url_for("referential.shortage_jobs", basin_id=basin.id))
+
+
+@bp.route("/plans/bassins/<int:basin_id>/metiers-en-tension/importer", methods=["POST"])
+def shortage_import(basin_id: int):
+    basin = _basin_or_404(basin_id)
+    form = ShortageImportForm(prefix=IMPORT)
+    if form.validate():
+        upload = form.file.data
+        with refusal_shown(form) as outcome:
+            report = import_shortage_list(
+                basin,
+                spreadsheet_rows(upload.stream, upload.filename or ""),
+                source=form.source.data,
+                as_of=form.as_of.data,
+                author_id=current_user.id,
+                replace=form.replace.data,
+            )
+        if not outcome.refused:
+            removed = f", {report.removed} retiré(s)" if report.removed else ""
+            flash(f"Liste importée : {report.imported} métier(s) en tension{removed}.", "success")
+            return redirect(url_for("referential.shortage_jobs", basin_id=basin.id))
+    return _page(basin, import_form=form, status=400)
 
 
 @bp.route("/referentiel/metiers")
