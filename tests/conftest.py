@@ -110,21 +110,29 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def app(database_url):
+def build_app(database_url: str, migrated: bool = True):
+    """An app on its own engine (real commits), its database built by the migrations and loaded
+    with the reference lists unless ``migrated`` is false. The caller disposes of its engine."""
     engine_options = {"pool_pre_ping": True}
     if database_url.startswith("sqlite"):
         # The browser tests serve the app from another thread on the same connection.
         engine_options["connect_args"] = {"check_same_thread": False}
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options})
     app.test_client_class = IsolatedClient
-    with app.app_context():
-        upgrade()
-        from seeds.reference import load_reference
+    if migrated:
+        with app.app_context():
+            upgrade()
+            from seeds.reference import load_reference
 
-        load_reference()
-        db.session.commit()
-        db.session.remove()
+            load_reference()
+            db.session.commit()
+            db.session.remove()
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = build_app(database_url)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -14,13 +14,11 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.employers.models import Employer
 from app.extensions import db
 from app.transactions import transaction
-from tests.conftest import _throwaway_postgres, paris
+from tests.conftest import _throwaway_postgres, build_app, paris
 from tests.factories import EmployerFactory
 
 WRITERS = 4
@@ -54,19 +52,8 @@ def app_for():
     apps = []
 
     def make(url: str, migrated: bool = True):
-        options = {"pool_pre_ping": True}
-        if url.startswith("sqlite"):
-            options["connect_args"] = {"check_same_thread": False}
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
+        app = build_app(url, migrated)
         apps.append(app)
-        if migrated:
-            with app.app_context():
-                upgrade()
-                from seeds.reference import load_reference
-
-                load_reference()
-                db.session.commit()
-                db.session.remove()
         return app
 
     yield make

@@ -9,13 +9,11 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.activity.models import Interaction
 from app.extensions import db
 from app.transactions import transaction
-from tests.conftest import TEST_PASSWORD, IsolatedClient, csrf_token
+from tests.conftest import TEST_PASSWORD, build_app, csrf_token
 from tests.factories import EmployerFactory, UserFactory
 
 pytestmark = pytest.mark.sqlite_only
@@ -26,21 +24,7 @@ POSTS_EACH = 12
 
 @pytest.fixture
 def file_app(tmp_path):
-    app = create_app(
-        "testing",
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'writers.db'}",
-            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"check_same_thread": False}},
-        },
-    )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        upgrade()
-        from seeds.reference import load_reference
-
-        load_reference()
-        db.session.commit()
-        db.session.remove()
+    app = build_app(f"sqlite:///{tmp_path / 'writers.db'}")
     yield app
     with app.app_context():
         db.engine.dispose()
