@@ -67,17 +67,22 @@ def _street(cells, index) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
-def read_sirene_establishments(
-    path: Path, communes: dict[str, BasinCommune], report: ImportReport, on_bytes=None
-) -> list[Establishment]:
-    """The active establishments of the basin's communes; the rest counted or rejected."""
+def _rows_after_header(path: Path, required: tuple[str, ...], on_bytes):
+    """The file's rows after its header, and the position of each column the header names."""
     binary, _size = open_binary(path)
     rows = csv_rows(binary, path.name, on_bytes)
     try:
         _, header = next(rows)
     except StopIteration:
         raise ImportFileError(f"{path.name} : le fichier est vide.") from None
-    index = _header_index(header, SIRENE_REQUIRED, path.name)
+    return rows, _header_index(header, required, path.name)
+
+
+def read_sirene_establishments(
+    path: Path, communes: dict[str, BasinCommune], report: ImportReport, on_bytes=None
+) -> list[Establishment]:
+    """The active establishments of the basin's communes; the rest counted or rejected."""
+    rows, index = _rows_after_header(path, SIRENE_REQUIRED, on_bytes)
     reference = Reference(communes)
     kept: list[Establishment] = []
     seen: set[str] = set()
@@ -135,13 +140,7 @@ def read_sirene_establishments(
 
 def read_legal_unit_names(path: Path, sirens: set[str], on_bytes=None) -> dict[str, str]:
     """denominationUniteLegale (or the person's name) of the given SIRENs only: memory stays bounded."""
-    binary, _size = open_binary(path)
-    rows = csv_rows(binary, path.name, on_bytes)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise ImportFileError(f"{path.name} : le fichier est vide.") from None
-    index = _header_index(header, LEGAL_UNITS_REQUIRED, path.name)
+    rows, index = _rows_after_header(path, LEGAL_UNITS_REQUIRED, on_bytes)
     names = {}
     for _line, cells in rows:
         siren = _value(cells, index, "siren")
