@@ -1,6 +1,5 @@
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,11 +12,8 @@ from app.employers.sirene import import_sirene
 from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
 from app.referential.enums import HeadcountBand
+from tests.employers.data import ESTABLISHMENTS, LEGAL_UNITS
 from tests.factories import EmployerFactory, UserFactory, make_siret
-
-DATA = Path(__file__).parent / "data"
-ESTABLISHMENTS = DATA / "StockEtablissement_test.csv"
-LEGAL_UNITS = DATA / "StockUniteLegale_test.csv"
 
 
 def _by_siret():

@@ -10,7 +10,7 @@ from app.employers.models import Employer
 from app.employers.sirene import import_sirene
 from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
-from tests.employers.test_import import ESTABLISHMENTS, LEGAL_UNITS
+from tests.employers.data import ESTABLISHMENTS, LEGAL_UNITS
 from tests.factories import UserFactory, make_siret
 
 LONG_NAME = "Entreprise " + "x" * 300

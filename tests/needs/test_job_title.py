@@ -1,24 +1,11 @@
 """Recording a need by job title: the combobox's path (a picked title) and the plain form's."""
 
-from datetime import UTC, datetime
-
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.needs.models import RecruitmentNeed
-from tests.factories import EmployerFactory, RecruitmentNeedFactory, UserFactory, seeded_basin
-from tests.needs.test_optional_fields import MINIMAL_FORM
-
-NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def adviser(login, travel):
-    travel(NOW)
-    user = UserFactory(basins=[seeded_basin("5219")])
-    login(user)
-    return user
+from tests.factories import EmployerFactory, RecruitmentNeedFactory
+from tests.needs.forms import MINIMAL_FORM
 
 
 def _new_need(post, employer, **fields):

@@ -1,37 +1,11 @@
 """Needs as real users fill them in: optional fields left empty, invalid edits."""
 
-from datetime import UTC, datetime
-
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.needs.models import RecruitmentNeed
-from tests.factories import EmployerFactory, RecruitmentNeedFactory, UserFactory, seeded_basin
-
-NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
-
-# What the form sends when the user fills in only the required fields.
-MINIMAL_FORM = {
-    "rome_code": "",
-    "title": "Agent de quai",
-    "positions": "1",
-    "contract": "cdi",
-    "working_time": "",
-    "start_on": "",
-    "place": "",
-    "target_public": "all",
-    "qualification_level": "",
-    "origin": "contact",
-}
-
-
-@pytest.fixture
-def adviser(login, travel):
-    travel(NOW)
-    user = UserFactory(basins=[seeded_basin("5219")])
-    login(user)
-    return user
+from tests.factories import EmployerFactory, RecruitmentNeedFactory
+from tests.needs.forms import MINIMAL_FORM
 
 
 def _optional_fields(need: RecruitmentNeed) -> tuple:

@@ -1,7 +1,7 @@
 import csv
 import html
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -18,16 +18,6 @@ from tests.factories import (
     UserFactory,
     seeded_basin,
 )
-
-NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def adviser(login, travel):
-    travel(NOW)
-    user = UserFactory(basins=[seeded_basin("5219")])
-    login(user)
-    return user
 
 
 @pytest.fixture
