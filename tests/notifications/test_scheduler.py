@@ -307,82 +307,77 @@ def test_two_schedulers_on_one_postgresql_database_send_one_digest_each(app, tra
         engine.dispose()
 
 
-# PostgreSQL advisory locks; SQLite uses the lease row tested above.
-@pytest.mark.postgresql_only
-def test_the_postgresql_advisory_lock_admits_one_scheduler_and_hands_over(app):
-    from app.scheduler.locks import AdvisoryLock, make_lock
-    from app.scheduler.models import SchedulerLock
+@pytest.fixture
+def two_schedulers(app):
+    """Two scheduler processes on the test database, each with its own app, engine and lock."""
+    from app.scheduler.locks import make_lock
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     apps = [create_app("testing", {"SQLALCHEMY_DATABASE_URI": url}) for _ in range(2)]
     locks = []
-    try:
-        for other_app in apps:
-            with other_app.app_context():
-                locks.append(make_lock())
-        first, second = locks
-        assert isinstance(first, AdvisoryLock)
-        with apps[0].app_context():
-            assert first.acquire()
-        with apps[1].app_context():
-            assert not second.acquire()
-        with apps[0].app_context():
-            assert first.still_held()
-            first.release()
-        with apps[1].app_context():
-            assert second.acquire()
-            assert second.still_held()
-            assert db.session.get(SchedulerLock, "scheduler").holder == second.holder
-    finally:
-        for other_app, lock in zip(apps, locks, strict=False):
-            with other_app.app_context():
-                lock.release()
-                db.session.remove()
-                db.engine.dispose()
+    for other_app in apps:
+        with other_app.app_context():
+            locks.append(make_lock())
+    yield apps, locks
+    for other_app, lock in zip(apps, locks, strict=True):
+        with other_app.app_context():
+            lock.release()
+            db.session.remove()
+            db.engine.dispose()
+
+
+# PostgreSQL advisory locks; SQLite uses the lease row tested above.
+@pytest.mark.postgresql_only
+def test_the_postgresql_advisory_lock_admits_one_scheduler_and_hands_over(two_schedulers):
+    from app.scheduler.locks import AdvisoryLock
+    from app.scheduler.models import SchedulerLock
+
+    apps, locks = two_schedulers
+    first, second = locks
+    assert isinstance(first, AdvisoryLock)
+    with apps[0].app_context():
+        assert first.acquire()
+    with apps[1].app_context():
+        assert not second.acquire()
+    with apps[0].app_context():
+        assert first.still_held()
+        first.release()
+    with apps[1].app_context():
+        assert second.acquire()
+        assert second.still_held()
+        assert db.session.get(SchedulerLock, "scheduler").holder == second.holder
 
 
 @pytest.mark.postgresql_only
-def test_a_hung_scheduler_loses_the_postgresql_lock_once_its_heartbeat_stops(app, travel):
+def test_a_hung_scheduler_loses_the_postgresql_lock_once_its_heartbeat_stops(two_schedulers, travel):
     """A scheduler stopped (SIGSTOP, a frozen VM), not dead, keeps its connection and so its
     advisory lock: without a heartbeat for the lease, a waiting scheduler ends its connection."""
-    from app.scheduler.locks import LOCK_LEASE, make_lock
+    from app.scheduler.locks import LOCK_LEASE
     from app.scheduler.models import SchedulerLock
 
     travel(paris(2026, 11, 23, 7, 0))
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    apps = [create_app("testing", {"SQLALCHEMY_DATABASE_URI": url}) for _ in range(2)]
-    locks = []
-    try:
-        for other_app in apps:
-            with other_app.app_context():
-                locks.append(make_lock())
-        hung, waiting = locks
-        with apps[0].app_context():
-            assert hung.acquire()
-        # Within the lease, the holder counts as alive: the other one waits.
-        travel(paris(2026, 11, 23, 7, 0) + LOCK_LEASE - timedelta(seconds=1))
-        with apps[1].app_context():
-            assert not waiting.acquire()
-        # The holder has stopped heartbeating for longer than the lease: the waiting one takes over.
-        travel(paris(2026, 11, 23, 7, 0) + LOCK_LEASE + timedelta(seconds=1))
-        with apps[1].app_context():
-            assert waiting.acquire()
-            assert waiting.still_held()
-            assert db.session.get(SchedulerLock, "scheduler").holder == waiting.holder
-            db.session.remove()
-        # Resumed, the old holder finds out and stops; its release leaves the new holder alone.
-        with apps[0].app_context():
-            assert not hung.still_held()
-            hung.release()
-            db.session.remove()
-        with apps[1].app_context():
-            assert waiting.still_held()
-    finally:
-        for other_app, lock in zip(apps, locks, strict=False):
-            with other_app.app_context():
-                lock.release()
-                db.session.remove()
-                db.engine.dispose()
+    apps, locks = two_schedulers
+    hung, waiting = locks
+    with apps[0].app_context():
+        assert hung.acquire()
+    # Within the lease, the holder counts as alive: the other one waits.
+    travel(paris(2026, 11, 23, 7, 0) + LOCK_LEASE - timedelta(seconds=1))
+    with apps[1].app_context():
+        assert not waiting.acquire()
+    # The holder has stopped heartbeating for longer than the lease: the waiting one takes over.
+    travel(paris(2026, 11, 23, 7, 0) + LOCK_LEASE + timedelta(seconds=1))
+    with apps[1].app_context():
+        assert waiting.acquire()
+        assert waiting.still_held()
+        assert db.session.get(SchedulerLock, "scheduler").holder == waiting.holder
+        db.session.remove()
+    # Resumed, the old holder finds out and stops; its release leaves the new holder alone.
+    with apps[0].app_context():
+        assert not hung.still_held()
+        hung.release()
+        db.session.remove()
+    with apps[1].app_context():
+        assert waiting.still_held()
 
 
 def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
