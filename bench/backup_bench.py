@@ -25,7 +25,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.backup import restore_backup, take_backup  # noqa: E402
-from bench.employers_bench import build, recreate_database  # noqa: E402
+from bench.employers_bench import bench_app, build, recreate_database  # noqa: E402
 
 
 def restore_url(url: str) -> str:
@@ -61,11 +61,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time an already built database")
     args = parser.parse_args()
 
-    from app import create_app
-
-    if not args.reuse:
-        recreate_database(args.database_url)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": args.database_url})
+    app = bench_app(args.database_url, args.reuse)
     if not args.reuse:
         build(app, args.employers, args.seed)
     target = restore_url(args.database_url)

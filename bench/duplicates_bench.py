@@ -26,7 +26,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.text import normalize_for_search  # noqa: E402
-from bench.employers_bench import EMPLOYER_COLUMNS, TRIGRAM_INDEXES, bulk_insert, recreate_database  # noqa: E402
+from bench.employers_bench import EMPLOYER_COLUMNS, TRIGRAM_INDEXES, bench_app, bulk_insert  # noqa: E402
 from bench.synthetic_employers import TRADES, communes, employer_rows  # noqa: E402
 
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)
@@ -157,13 +157,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time an already built database")
     args = parser.parse_args()
 
-    from app import create_app
-
-    if not args.reuse:
-        recreate_database(args.database_url)
-    app = create_app(
-        "testing", {"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
-    )
+    app = bench_app(args.database_url, args.reuse)
     if not args.reuse:
         build(app, args.employers, args.seed)
     run(app, args.runs)

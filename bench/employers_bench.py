@@ -55,6 +55,19 @@ def recreate_database(url: str) -> None:
     admin.dispose()
 
 
+def bench_app(database_url: str, reuse: bool, **config):
+    """The app over the benchmark's database, created empty unless an already built one is reused.
+
+    The testing configuration without CSRF nor rate limits: the benchmarks post forms at full speed.
+    """
+    from app import create_app
+
+    if not reuse:
+        recreate_database(database_url)
+    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    return create_app("testing", {**overrides, **config})
+
+
 def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
     """The database's own bulk path: COPY on PostgreSQL, executemany on SQLite."""
     count = 0
@@ -242,8 +255,8 @@ def requests_to_time(connection, rng: random.Random, typo: bool) -> list[tuple[s
             ("recherche : page 5", "/entreprises?q=garage&page=5"),
             ("filtres : mon portefeuille + NAF 56", "/entreprises?contact=mine&naf=56"),
             (
-                "filtres : sans interlocuteur + secteur en tension, tri commune",
-                "/entreprises?contact=none&shortage=btp&sort=commune",
+                "filtres : sans interlocuteur + besoin sur un métier en tension, tri commune",
+                "/entreprises?contact=none&shortage=besoin&tri=commune",
             ),
             ("filtres : sans contact depuis 6 mois + besoin ouvert", "/entreprises?idle=6&open_need=y"),
             ("filtres : effectif 10-19 + étiquette", f"/entreprises?headcount=11&tag={tag_id}"),
@@ -298,13 +311,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time an already built database")
     args = parser.parse_args()
 
-    from app import create_app
-
-    if not args.reuse:
-        recreate_database(args.database_url)
-    app = create_app(
-        "testing", {"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
-    )
+    app = bench_app(args.database_url, args.reuse)
     if not args.reuse:
         build(app, args.employers, args.seed)
     run(app, "banc@exemple.fr", args.seed)
