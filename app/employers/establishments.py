@@ -157,6 +157,21 @@ def valid_siret(siret: str | None, siren: str | None, nic: str | None) -> str | 
     return siret
 
 
+def first_occurrence_of_siret(
+    line: int, raw_siret: str | None, siren: str | None, nic: str | None, seen: set[str], report: ImportReport
+) -> str | None:
+    """The line's SIRET, valid and met for the first time in the file; otherwise the line is rejected."""
+    siret = valid_siret(raw_siret, siren, nic)
+    if siret is None:
+        report.reject(line, raw_siret, "SIRET invalide (format ou clé de contrôle)")
+        return None
+    if siret in seen:
+        report.reject(line, siret, "SIRET en double dans le fichier")
+        return None
+    seen.add(siret)
+    return siret
+
+
 _TABLE = Employer.__table__
 
 

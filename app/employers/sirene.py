@@ -5,7 +5,13 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.employers.enums import EmployerSource
-from app.employers.establishments import Establishment, ImportReport, Reference, upsert_establishments, valid_siret
+from app.employers.establishments import (
+    Establishment,
+    ImportReport,
+    Reference,
+    first_occurrence_of_siret,
+    upsert_establishments,
+)
 from app.employers.import_cells import (
     ENSEIGNE_MAX,
     NAME_MAX,
@@ -100,14 +106,11 @@ def read_sirene_establishments(
         if commune is None:
             report.outside_basin += 1
             continue
-        siret = valid_siret(raw_siret, _value(cells, index, "siren"), _value(cells, index, "nic"))
+        siret = first_occurrence_of_siret(
+            line, raw_siret, _value(cells, index, "siren"), _value(cells, index, "nic"), seen, report
+        )
         if siret is None:
-            report.reject(line, raw_siret, "SIRET invalide (format ou clé de contrôle)")
             continue
-        if siret in seen:
-            report.reject(line, siret, "SIRET en double dans le fichier")
-            continue
-        seen.add(siret)
         try:
             enseigne = text_cell(_value(cells, index, "enseigne1Etablissement"), "enseigne", ENSEIGNE_MAX)
             usual_name = text_cell(_value(cells, index, "denominationUsuelleEtablissement"), "raison sociale", NAME_MAX)

@@ -17,7 +17,13 @@ from rapidfuzz import fuzz, process
 
 from app.auth.models import User
 from app.employers.enums import EmployerSource
-from app.employers.establishments import Establishment, ImportReport, Reference, upsert_establishments, valid_siret
+from app.employers.establishments import (
+    Establishment,
+    ImportReport,
+    Reference,
+    first_occurrence_of_siret,
+    upsert_establishments,
+)
 from app.employers.import_cells import ENSEIGNE_MAX, NAME_MAX, STREET_MAX, CellError, postcode_cell, text_cell
 from app.employers.models import Employer
 from app.employers.readers import ImportFileError, spreadsheet_rows
@@ -207,14 +213,9 @@ def _read(user: User, binary: BinaryIO, filename: str, report: ImportReport) -> 
             report.reject(line, raw_siret, "raison sociale manquante")
             continue
         if raw_siret:
-            siret = valid_siret(raw_siret, None, None)
+            siret = first_occurrence_of_siret(line, raw_siret, None, None, seen, report)
             if siret is None:
-                report.reject(line, raw_siret, "SIRET invalide (format ou clé de contrôle)")
                 continue
-            if siret in seen:
-                report.reject(line, siret, "SIRET en double dans le fichier")
-                continue
-            seen.add(siret)
             with_siret.append(
                 Establishment(
                     line=line,
