@@ -1,0 +1,22 @@
+"""basins administered in the browser
+
+Revision ID: 2400_basin_admin
+Revises: 2300_leads_outside_basins
+Create Date: 2026-11-30 24:00:00
+"""
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "2400_basin_admin"
+down_revision = "2300_leads_outside_basins"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
