@@ -13,14 +13,14 @@ from app.monitoring.models import ErrorReport
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
-from app.referential.models import Basin, BasinCommune, NafCode, Operator, RomeCode
+from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
 from app.scheduler.models import JobRun, SchedulerLock
 
 __all__ = [
     "Assignment",
     "AuditEvent",
     "Basin",
-    "BasinCommune",
+    "Commune",
     "CalendarFeed",
     "Employer",
     "EmployerContact",

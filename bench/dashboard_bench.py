@@ -82,13 +82,21 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
     from app.auth.services import hash_password
     from app.extensions import db
     from app.referential.enums import OperatorKind
-    from app.referential.models import Basin, Operator
+    from app.referential.models import Basin, Departement, Operator
     from app.timeutils import today_paris, utcnow
 
     with app.app_context():
+        # per_region basins in each région, in the first département of that région.
+        departements = {}
+        for departement in db.session.scalars(sa.select(Departement).order_by(Departement.code)):
+            departements.setdefault(departement.region_code, departement.code)
+        regions = sorted(departements)
         basins = [
             Basin(
-                code=f"B{i:04d}", name=f"Bassin {i:03d}", departement=f"{i // 5:03d}", region=f"R{i // per_region:02d}"
+                code=f"B{i:04d}",
+                name=f"Bassin {i:03d}",
+                departement_code=departements[regions[i // per_region % len(regions)]],
+                region_code=regions[i // per_region % len(regions)],
             )
             for i in range(basin_count)
         ]
@@ -193,7 +201,7 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                     time.sleep(10)
             else:
                 connection.exec_driver_sql("ANALYZE")
-        return {"basins": basins[0].id, "region": basins[0].region, "timings": timings}
+        return {"basins": basins[0].id, "region": basins[0].region_code, "timings": timings}
 
 
 def measure(app, url: str, runs: int) -> tuple[list[float], list[float]]:
@@ -262,8 +270,8 @@ def main() -> None:
         from app.referential.models import Basin
 
         basin = db.session.scalar(sa.select(Basin).where(Basin.code == "B0000"))
-        basin_id, region = basin.id, basin.region
-        in_region = db.session.scalar(sa.select(sa.func.count()).select_from(Basin).where(Basin.region == region))
+        basin_id, region = basin.id, basin.region_code
+        in_region = db.session.scalar(sa.select(sa.func.count()).select_from(Basin).where(Basin.region_code == region))
     # The previous full quarter: a quarter of the year's contacts fall in it.
     period = quarter_of(quarter_of(today_paris()).start - timedelta(days=1))
     dates = f"debut={period.start.isoformat()}&fin={period.end.isoformat()}"

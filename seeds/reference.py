@@ -1,7 +1,7 @@
-"""Reference data: basins and their communes, operators, NAF rév. 2, ROME.
+"""Reference data: the map of France, the pilot basins, operators, NAF rév. 2, ROME.
 
-Idempotent: national references (NAF, ROME) are brought up to date; local data that
-admins may edit (a basin's communes, operators) is only created when missing.
+Idempotent: national references (communes, NAF, ROME) are brought up to date; local data that
+admins may edit (basins and which communes they hold, operators) is only created when missing.
 """
 
 import csv
@@ -13,7 +13,17 @@ import sqlalchemy as sa
 from app.employers.models import Tag
 from app.extensions import db
 from app.referential.enums import NafLevel, OperatorKind
-from app.referential.models import Basin, BasinCommune, JobTitle, NafCode, Operator, RomeCode
+from app.referential.models import (
+    Basin,
+    Commune,
+    Departement,
+    Epci,
+    JobTitle,
+    NafCode,
+    Operator,
+    Region,
+    RomeCode,
+)
 from app.text import normalize_for_search
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -24,23 +34,45 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def load_geography() -> int:
+    """Régions, départements, EPCI and the 35,014 communes, in bulk; a commune's basin is left as it is."""
+    changed = _sync_by_code(Region, _read_csv("regions.csv"))
+    changed += _sync_by_code(Departement, _read_csv("departements.csv"))
+    changed += _sync_by_code(Epci, _read_csv("epcis.csv"))
+    communes = [
+        {
+            "insee_code": row["insee_code"],
+            "name": row["name"],
+            "search_name": normalize_for_search(row["name"]),
+            "postcodes": row["postcodes"],
+            "population": int(row["population"]) if row["population"] else None,
+            "departement_code": row["departement_code"] or None,
+            "epci_code": row["epci_code"] or None,
+        }
+        for row in _read_csv("communes.csv")
+    ]
+    changed += _sync_by_code(Commune, communes, key="insee_code")
+    db.session.flush()
+    return changed
+
+
 def load_basins() -> int:
+    """The pilot basins, each made of the communes of its EPCIs, when missing."""
     created = 0
     existing = {basin.code for basin in db.session.scalars(sa.select(Basin))}
     for item in json.loads((REFERENCE_DIR / "basins.json").read_text(encoding="utf-8")):
         if item["code"] in existing:
             continue
-        basin = Basin(code=item["code"], name=item["name"], departement=item["departement"], region=item["region"])
-        basin.communes = [
-            BasinCommune(
-                insee_code=commune["insee"],
-                name=commune["name"],
-                postcodes=" ".join(commune.get("postcodes", [])),
-                population=commune.get("population"),
-            )
-            for commune in item["communes"]
-        ]
+        basin = Basin(
+            code=item["code"], name=item["name"], departement_code=item["departement"], region_code=item["region"]
+        )
         db.session.add(basin)
+        db.session.flush()
+        db.session.execute(
+            sa.update(Commune)
+            .where(Commune.epci_code.in_(item["epcis"]), Commune.basin_id.is_(None))
+            .values(basin_id=basin.id)
+        )
         created += 1
     db.session.flush()
     return created
@@ -81,13 +113,14 @@ def load_naf() -> int:
     return changed
 
 
-def _sync_by_code(model, rows: list[dict]) -> int:
+def _sync_by_code(model, rows: list[dict], key: str = "code") -> int:
     """Bring a national table up to date in bulk (thousands of rows in a few statements):
-    insert the codes it lacks, update those whose values changed; returns how many rows changed."""
+    insert the codes it lacks, update those whose values changed; returns how many rows changed.
+    Only the columns the rows carry are compared and written."""
     columns = [getattr(model, name) for name in rows[0]]
-    current = {row["code"]: dict(row) for row in db.session.execute(sa.select(*columns)).mappings()}
-    missing = [row for row in rows if row["code"] not in current]
-    changed = [row for row in rows if row["code"] in current and current[row["code"]] != row]
+    current = {row[key]: dict(row) for row in db.session.execute(sa.select(*columns)).mappings()}
+    missing = [row for row in rows if row[key] not in current]
+    changed = [row for row in rows if row[key] in current and current[row[key]] != row]
     if missing:
         db.session.execute(sa.insert(model), missing)
     if changed:
@@ -159,6 +192,7 @@ def load_tags() -> int:
 def load_reference() -> dict[str, int]:
     """Load every reference table; returns what changed per table."""
     return {
+        "communes, EPCI, départements, régions": load_geography(),
         "bassins": load_basins(),
         "opérateurs": load_operators(),
         "codes NAF": load_naf(),

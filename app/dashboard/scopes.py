@@ -28,8 +28,10 @@ class Scope:
 
 def visible_basins(user: User) -> list[Basin]:
     if user.sees_all_basins:
-        return list(db.session.scalars(sa.select(Basin).order_by(Basin.region, Basin.departement, Basin.name)))
-    return sorted(user.basins, key=lambda basin: (basin.region, basin.departement, basin.name))
+        return list(
+            db.session.scalars(sa.select(Basin).order_by(Basin.region_code, Basin.departement_code, Basin.name))
+        )
+    return sorted(user.basins, key=lambda basin: (basin.region_code, basin.departement_code, basin.name))
 
 
 def scope_choices(user: User) -> list[Scope]:
@@ -40,15 +42,15 @@ def scope_choices(user: User) -> list[Scope]:
     """
     basins = visible_basins(user)
     scopes = [Scope(ALL, "Tous mes bassins" if not user.sees_all_basins else "Tous les bassins", tuple(basins))]
-    regions = sorted({basin.region for basin in basins})
-    departements = sorted({basin.departement for basin in basins})
+    regions = {basin.region_code: basin.region for basin in basins}
+    departements = {basin.departement_code: basin.departement for basin in basins}
     if len(regions) > 1 or len(basins) > 1:
-        for region in regions:
-            members = tuple(b for b in basins if b.region == region)
-            scopes.append(Scope(f"region:{region}", f"Région {region}", members))
-        for departement in departements:
-            members = tuple(b for b in basins if b.departement == departement)
-            scopes.append(Scope(f"departement:{departement}", f"Département {departement}", members))
+        for code, region in sorted(regions.items()):
+            members = tuple(b for b in basins if b.region_code == code)
+            scopes.append(Scope(f"region:{code}", f"Région {region.name}", members))
+        for code, departement in sorted(departements.items()):
+            members = tuple(b for b in basins if b.departement_code == code)
+            scopes.append(Scope(f"departement:{code}", f"Département {departement}", members))
     scopes += [Scope(f"basin:{basin.id}", f"Bassin de {basin.name}", (basin,)) for basin in basins]
     return scopes
 

@@ -18,7 +18,7 @@ from app.employers.import_cells import printable
 from app.employers.models import Employer
 from app.extensions import db
 from app.referential.enums import HeadcountBand, NafLevel
-from app.referential.models import BasinCommune, NafCode
+from app.referential.models import Commune, NafCode
 from app.text import normalize_for_search
 from app.timeutils import utcnow
 
@@ -101,7 +101,7 @@ class Establishment:
 class Reference:
     """What rows are checked against, loaded once."""
 
-    def __init__(self, communes: dict[str, BasinCommune]):
+    def __init__(self, communes: dict[str, Commune]):
         self.communes = communes
         # An establishment's activity (APE) is a sub-class: a section, division or class is none.
         self.naf_codes = set(db.session.scalars(sa.select(NafCode.code).where(NafCode.level == NafLevel.SUBCLASS)))

@@ -18,7 +18,7 @@ from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.pagination import MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
-from app.referential.models import Basin, BasinCommune, NafCode, Operator, ShortageJob
+from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
 from app.text import normalize_for_search
 
 MAX_SEARCH_WORDS = 8
@@ -530,9 +530,9 @@ def basin_communes(basin_ids: list[int]) -> list[tuple[str, str, str]]:
     """(INSEE code, commune name, basin name) of the basins' communes, by commune name."""
     return list(
         db.session.execute(
-            sa.select(BasinCommune.insee_code, BasinCommune.name, Basin.name)
-            .join(BasinCommune.basin)
-            .where(BasinCommune.basin_id.in_(basin_ids))
-            .order_by(BasinCommune.name)
+            sa.select(Commune.insee_code, Commune.name, Basin.name)
+            .join(Commune.basin)
+            .where(Commune.basin_id.in_(basin_ids))
+            .order_by(Commune.name)
         ).tuples()
     )

@@ -18,7 +18,7 @@ from app.employers.signals import employers_merging
 from app.errors import DomainError
 from app.extensions import db
 from app.referential.enums import HeadcountBand
-from app.referential.models import BasinCommune, NafCode
+from app.referential.models import Commune, NafCode
 from app.text import normalize_for_search
 from app.timeutils import utcnow
 
@@ -108,10 +108,14 @@ EDITABLE_FIELDS = {
 }
 
 
-def _commune(user: User, insee_code: str) -> BasinCommune:
-    commune = db.session.get(BasinCommune, insee_code or "")
+def _commune(user: User, insee_code: str) -> Commune:
+    commune = db.session.get(Commune, insee_code or "")
     if commune is None:
-        raise EmployerError("Cette commune n'appartient à aucun bassin d'emploi suivi.")
+        raise EmployerError("Commune inconnue : indiquez le code INSEE d'une commune de France.")
+    if commune.basin is None:
+        raise EmployerError(f"La commune {commune.name} n'appartient à aucun bassin d'emploi suivi.")
+    if not commune.basin.is_open:
+        raise EmployerError(f"Le bassin de {commune.basin.name} est fermé : il ne prend plus de nouvelle entreprise.")
     if not user.sees_all_basins and commune.basin_id not in user.basin_ids:
         raise EmployerError("Cette commune est hors de vos bassins d'emploi.")
     return commune
@@ -160,7 +164,7 @@ def _existing_by_siret(user: User, siret: str, exclude_id: int | None = None) ->
         raise ExistingEmployer(existing, visible=user.sees_all_basins or existing.basin_id in user.basin_ids)
 
 
-def _apply(employer: Employer, data: EmployerData, commune: BasinCommune) -> None:
+def _apply(employer: Employer, data: EmployerData, commune: Commune) -> None:
     employer.siret = data.siret or None
     employer.siren = data.siret[:9] if data.siret else None
     employer.name = data.name.strip()

@@ -23,7 +23,7 @@ from app.employers.import_cells import (
 )
 from app.employers.readers import ImportFileError, csv_rows, open_binary
 from app.extensions import db
-from app.referential.models import Basin, BasinCommune
+from app.referential.models import Basin, Commune
 
 WITHHELD = "[ND]"  # INSEE: field withheld at the person's request
 
@@ -85,7 +85,7 @@ def _rows_after_header(path: Path, required: tuple[str, ...], on_bytes):
 
 
 def read_sirene_establishments(
-    path: Path, communes: dict[str, BasinCommune], report: ImportReport, on_bytes=None
+    path: Path, communes: dict[str, Commune], report: ImportReport, on_bytes=None
 ) -> list[Establishment]:
     """The active establishments of the basin's communes; the rest counted or rejected."""
     rows, index = _rows_after_header(path, SIRENE_REQUIRED, on_bytes)
@@ -165,9 +165,7 @@ def import_sirene(
     basin = db.session.scalar(sa.select(Basin).where(Basin.code == basin_code))
     if basin is None:
         raise ImportFileError(f"Bassin inconnu : {basin_code}. Les codes sont ceux des zones d'emploi (ex. 5219).")
-    communes = {
-        c.insee_code: c for c in db.session.scalars(sa.select(BasinCommune).where(BasinCommune.basin_id == basin.id))
-    }
+    communes = {c.insee_code: c for c in db.session.scalars(sa.select(Commune).where(Commune.basin_id == basin.id))}
     report = ImportReport()
     establishments = read_sirene_establishments(Path(establishments_path), communes, report, on_bytes)
     if legal_units_path is not None:

@@ -30,7 +30,7 @@ from app.employers.readers import ImportFileError, spreadsheet_rows
 from app.employers.services import DUPLICATE_NAME_RATIO, PossibleDuplicates, comparable_name, names_look_alike
 from app.extensions import db
 from app.referential.enums import HeadcountBand
-from app.referential.models import BasinCommune
+from app.referential.models import Commune
 from app.text import normalize_for_search
 from app.timeutils import utcnow
 
@@ -169,9 +169,9 @@ def import_spreadsheet(
 def _read(user: User, binary: BinaryIO, filename: str, report: ImportReport) -> tuple[list[Establishment], list]:
     """The file's rows checked: establishments with a SIRET, new employers without; the rest rejected."""
     basin_ids = None if user.sees_all_basins else user.basin_ids
-    query = sa.select(BasinCommune)
+    query = sa.select(Commune).where(Commune.basin_id.is_not(None))
     if basin_ids is not None:
-        query = query.where(BasinCommune.basin_id.in_(basin_ids))
+        query = query.where(Commune.basin_id.in_(basin_ids))
     communes = {c.insee_code: c for c in db.session.scalars(query)}
     communes_by_name = {normalize_for_search(c.name): c for c in communes.values()}
     rows = spreadsheet_rows(binary, filename)

@@ -26,7 +26,7 @@ from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_su
 from app.needs.enums import OPEN_STATUSES, ContractType, NeedOrigin, QualificationLevel, TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.needs.services import create_need
-from app.referential.models import Basin, BasinCommune
+from app.referential.models import Basin, Commune
 from app.text import normalize_for_search
 from app.timeutils import utcnow
 
@@ -58,21 +58,19 @@ class LeadData:
     contact_consent: bool
 
 
-def find_commune(text: str) -> BasinCommune | None:
-    """A commune of a basin by INSEE code, postcode or name (the most populated when several match)."""
+def find_commune(text: str) -> Commune | None:
+    """A commune of France by INSEE code, postcode or name; when several match (Changé, Mayenne and
+    Sarthe), one of a basin first, then the most populated."""
     text = (text or "").strip()
     if not text:
         return None
-    query = sa.select(BasinCommune).order_by(BasinCommune.population.desc().nulls_last(), BasinCommune.insee_code)
+    query = sa.select(Commune).order_by(
+        Commune.basin_id.is_(None), Commune.population.desc().nulls_last(), Commune.insee_code
+    )
     if text.isdigit() and len(text) == 5:
-        by_code = db.session.scalar(query.where(BasinCommune.insee_code == text))
-        return by_code or db.session.scalar(query.where(BasinCommune.postcodes.like(f"%{text}%")))
-    wanted = normalize_for_search(text)
-    prefix = text.split()[0][:3]
-    for commune in db.session.scalars(query.where(BasinCommune.name.ilike(f"%{prefix}%")).limit(200)):
-        if normalize_for_search(commune.name) == wanted:
-            return commune
-    return None
+        by_code = db.session.scalar(query.where(Commune.insee_code == text))
+        return by_code or db.session.scalar(query.where(Commune.postcodes.like(f"%{text}%")))
+    return db.session.scalar(query.where(Commune.search_name == normalize_for_search(text)))
 
 
 def _dedup_key(siret: str | None, employer_name: str, commune_insee: str | None, job_title: str) -> str:
@@ -93,7 +91,7 @@ def _check_contents(data: LeadData) -> None:
         raise LeadError("L'employeur doit avoir accepté d'être recontacté par le réseau pour l'emploi.")
 
 
-def _locate(data: LeadData) -> tuple[str | None, Employer | None, BasinCommune | None]:
+def _locate(data: LeadData) -> tuple[str | None, Employer | None, Commune | None]:
     """The lead's SIRET, the known employer it names, and its commune; refuses what cannot be placed."""
     siret = None
     if data.siret.strip():
@@ -103,6 +101,8 @@ def _locate(data: LeadData) -> tuple[str | None, Employer | None, BasinCommune |
             raise LeadError(str(error)) from None
     employer = db.session.scalar(sa.select(Employer).where(Employer.siret == siret)) if siret else None
     commune = find_commune(data.commune) if data.commune.strip() else None
+    if commune is not None and commune.basin_id is None:
+        commune = None
     if data.commune.strip() and commune is None:
         raise LeadError(
             f"La commune « {data.commune.strip()} » ne fait partie d'aucun bassin couvert par le service : "

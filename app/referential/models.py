@@ -9,36 +9,100 @@ from app.extensions import db
 from app.referential.enums import NafLevel, OperatorKind
 
 
-class Basin(db.Model):
-    """A bassin d'emploi: INSEE zone d'emploi code, with communes that admins may edit."""
+class Region(db.Model):
+    """A région of the Code officiel géographique: "52" is "Pays de la Loire"."""
 
-    __tablename__ = "basins"
+    __tablename__ = "regions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    departement: Mapped[str] = mapped_column(sa.String(3), index=True)
-    region: Mapped[str] = mapped_column(sa.String(3), index=True)
-
-    communes: Mapped[list["BasinCommune"]] = relationship(
-        back_populates="basin", cascade="all, delete-orphan", order_by="BasinCommune.name"
-    )
+    code: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
 
     def __str__(self) -> str:
         return self.name
 
 
-class BasinCommune(db.Model):
-    __tablename__ = "basin_communes"
+class Departement(db.Model):
+    __tablename__ = "departements"
+
+    code: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code", ondelete="RESTRICT"), index=True)
+
+    region: Mapped[Region] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Epci(db.Model):
+    """An intercommunality (communauté d'agglomération, de communes, métropole…), by its SIREN."""
+
+    __tablename__ = "epcis"
+
+    code: Mapped[str] = mapped_column(sa.String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    kind: Mapped[str] = mapped_column(sa.String(10))  # CA, CC, CU, METRO, MET69
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Basin(db.Model):
+    """A bassin d'emploi (usually an INSEE zone d'emploi), made of the communes admins give it."""
+
+    __tablename__ = "basins"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # Where the dashboards group it: the département and région of most of its communes.
+    departement_code: Mapped[str] = mapped_column(sa.ForeignKey("departements.code", ondelete="RESTRICT"), index=True)
+    region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code", ondelete="RESTRICT"), index=True)
+    # A closed basin keeps its history but takes no new employer, need or lead.
+    closed_on: Mapped[date | None]
+
+    # Joined: every page that names a basin's département or région (the dashboards' scopes) has them.
+    departement: Mapped[Departement] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined")
+    communes: Mapped[list["Commune"]] = relationship(back_populates="basin", order_by="Commune.name")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commune(db.Model):
+    """A commune of France (or a municipal arrondissement of Paris, Lyon, Marseille), in one basin at most.
+
+    The primary key on the INSEE code is what holds "one basin per commune" in the database.
+    """
+
+    __tablename__ = "communes"
     __table_args__ = (sa.CheckConstraint("length(insee_code) = 5", name="insee_code_length"),)
 
     insee_code: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
-    basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    postcodes: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The name as app.text.normalize_for_search folds it, for accent-insensitive lookups.
+    search_name: Mapped[str] = mapped_column(sa.String(120), index=True, default="", server_default="")
+    # Paris has 21 postcodes.
+    postcodes: Mapped[str] = mapped_column(sa.String(200), default="")
     population: Mapped[int | None]
+    departement_code: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("departements.code", ondelete="RESTRICT"), index=True
+    )
+    epci_code: Mapped[str | None] = mapped_column(sa.ForeignKey("epcis.code", ondelete="RESTRICT"), index=True)
+    basin_id: Mapped[int | None] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"), index=True)
 
-    basin: Mapped[Basin] = relationship(back_populates="communes")
+    basin: Mapped[Basin | None] = relationship(back_populates="communes")
+    departement: Mapped[Departement | None] = relationship()
+    epci: Mapped[Epci | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
 
 
 operator_basins = sa.Table(

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.assignments.models import Assignment
 from app.employers.services import EmployerData, merge_employers, update_employer
 from app.extensions import db
-from tests.factories import AssignmentFactory, BasinCommuneFactory, EmployerFactory, UserFactory, seeded_basin
+from tests.factories import AssignmentFactory, CommuneFactory, EmployerFactory, UserFactory, seeded_basin
 
 
 def _basins_of(employer_id: int) -> set[int]:
@@ -15,21 +15,21 @@ def _basins_of(employer_id: int) -> set[int]:
 
 def test_a_privileged_contact_takes_its_employers_basin():
     assert AssignmentFactory().basin_id == seeded_basin().id
-    other = EmployerFactory(basin=BasinCommuneFactory().basin)
+    other = EmployerFactory(basin=CommuneFactory().basin)
     assert AssignmentFactory(employer=other).basin_id == other.basin_id != seeded_basin().id
 
 
 def test_privileged_contacts_follow_their_employer_to_another_basin():
     employer = EmployerFactory()
     AssignmentFactory(employer=employer)
-    elsewhere = BasinCommuneFactory()
+    elsewhere = CommuneFactory()
     data = EmployerData(name=employer.name, commune_insee=elsewhere.insee_code, siret=employer.siret)
     update_employer(UserFactory(admin=True), employer, data, employer.version)
     assert _basins_of(employer.id) == {elsewhere.basin_id}
 
 
 def test_a_merged_privileged_contact_takes_the_kept_employers_basin():
-    kept = EmployerFactory(basin=BasinCommuneFactory().basin)
+    kept = EmployerFactory(basin=CommuneFactory().basin)
     merged = EmployerFactory(siret=None, siren=None)
     AssignmentFactory(employer=merged)
     merge_employers(UserFactory(admin=True), kept, merged, "Même entreprise")

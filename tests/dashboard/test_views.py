@@ -91,7 +91,8 @@ def test_manager_scopes_are_limited_to_its_basins(client, login, dataset):
     EmployerFactory(basin=seeded_basin("2702"))
     login(UserFactory(manager=True, basins=[dataset["basin_a"], seeded_basin("2702")]))
     page = client.get(f"/tableau-de-bord?{Q3_ARGS}").get_data(as_text=True)
-    assert "Région 52" in page and "Département 44" in page and "Département 89" in page
+    assert "Région Pays de la Loire" in page and "Département Loire-Atlantique (44)" in page
+    assert "Département Yonne (89)" in page and "Région 52" not in page
     assert f'value="basin:{dataset["basin_b"].id}"' not in page
     funnel = _cell(client.get(f"/tableau-de-bord?perimetre=region:52&{Q3_ARGS}").get_data(as_text=True), "funnel")
     assert re.search(r"Entreprises du périmètre</td><td><a[^>]*>5<", funnel)  # Laval (also 52) is not its basin

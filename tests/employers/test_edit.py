@@ -5,7 +5,7 @@ from app.employers.models import Employer
 from app.employers.services import EditConflict, EmployerData, EmployerError, clean_siret, update_employer
 from app.extensions import db
 from tests.conftest import extract
-from tests.factories import BasinCommuneFactory, BasinFactory, EmployerFactory, UserFactory, make_siret
+from tests.factories import BasinFactory, CommuneFactory, EmployerFactory, UserFactory, make_siret
 
 VALID = {"name": "Boulangerie du Port", "commune_insee": "44184", "naf_code": "56.10A", "headcount_band": "01"}
 
@@ -54,7 +54,7 @@ def test_create_employer_bad_inputs_are_400_and_change_nothing(client, login, po
 
 
 def test_commune_of_another_basin_is_refused(client, login, post):
-    commune = BasinCommuneFactory(basin=BasinFactory())
+    commune = CommuneFactory(basin=BasinFactory())
     login(UserFactory(admin=True))
     # An admin may choose it; an adviser never sees it in the list (tested above).
     response = post("/entreprises/nouvelle", {**VALID, "commune_insee": commune.insee_code})

@@ -16,8 +16,8 @@ from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
 from tests.factories.notifications import MonthlyReportFactory, OutboxEmailFactory
 from tests.factories.plans import PlanEmployerFactory, ProspectionPlanFactory
 from tests.factories.referential import (
-    BasinCommuneFactory,
     BasinFactory,
+    CommuneFactory,
     OperatorFactory,
     seeded_basin,
     seeded_operator,
@@ -25,7 +25,7 @@ from tests.factories.referential import (
 
 __all__ = [
     "AssignmentFactory",
-    "BasinCommuneFactory",
+    "CommuneFactory",
     "BasinFactory",
     "EmployerContactFactory",
     "EmployerFactory",

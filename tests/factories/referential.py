@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.referential.enums import OperatorKind
-from app.referential.models import Basin, BasinCommune, Operator
+from app.referential.models import Basin, Commune, Operator
 from tests.factories.base import BaseFactory
 
 
@@ -26,14 +26,15 @@ class BasinFactory(BaseFactory):
 
     code = factory.Sequence(lambda n: f"9{n:03d}")
     name = factory.Sequence(lambda n: f"Bassin test {n}")
-    departement = "99"
-    region = "99"
+    departement_code = "44"
+    region_code = "52"
 
 
-class BasinCommuneFactory(BaseFactory):
+class CommuneFactory(BaseFactory):
     class Meta:
-        model = BasinCommune
+        model = Commune
 
+    # Outside the Code officiel géographique (no département 99): never one of the loaded communes.
     insee_code = factory.Sequence(lambda n: f"99{n:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     basin = factory.SubFactory(BasinFactory)
