@@ -14,7 +14,21 @@ SAMPLES = {
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},
     "auth.set_password": lambda world: {"token": _password_link(world)},
+    "auth.admin_user_resend_invitation": lambda world: {"user_id": _invited_adviser(world).id},
+    "auth.admin_user_cancel_invitation": lambda world: {"user_id": _invited_adviser(world).id},
 }
+
+
+def _invited_adviser(world):
+    from app.auth.password_links import INVITATION_LIFETIME, issue_password_link
+    from app.extensions import db
+    from tests.factories import UserFactory
+
+    # An invitation of the test users' basin, which its task-force lead may follow too.
+    user = UserFactory(invited=True, basins=[world["basin"]])
+    issue_password_link(user, INVITATION_LIFETIME)
+    db.session.flush()
+    return user
 
 
 def _password_link(world):

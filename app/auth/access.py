@@ -116,6 +116,10 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     # An invitation: a task-force lead invites advisers for their own basins (app/auth/services.py).
     "auth.admin_user_new": frozenset({LEAD, ADMIN}),
     "auth.admin_users_invite_file": frozenset({LEAD, ADMIN}),
+    # Invitations not accepted yet, resent or cancelled by whoever may invite that person.
+    "auth.pending_invitations": frozenset({LEAD, ADMIN}),
+    "auth.admin_user_resend_invitation": frozenset({LEAD, ADMIN}),
+    "auth.admin_user_cancel_invitation": frozenset({LEAD, ADMIN}),
     "auth.admin_user_edit": frozenset({ADMIN}),
     "auth.admin_user_deactivate": frozenset({ADMIN}),
     # Prospection plans: staff read them; task-force leads build and share them out.

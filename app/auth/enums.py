@@ -7,3 +7,12 @@ class Role(LabelledEnum):
     MANAGER = ("manager", "Manager")
     ADMIN = ("admin", "Administrateur")
     SPOTTER = ("spotter", "Repéreur d'offres")
+
+
+class InvitationStatus(LabelledEnum):
+    """Where an account stands between its invitation and its owner's first password (User.invitation_status)."""
+
+    PENDING = ("pending", "Invitation envoyée")
+    EXPIRED = ("expired", "Invitation expirée")
+    CANCELLED = ("cancelled", "Invitation annulée")
+    ACTIVATED = ("activated", "Compte activé")

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.enums import Role
+from app.auth.enums import InvitationStatus, Role
 from app.enums import enum_column_type
 from app.extensions import db
 from app.mixins import TimestampMixin
@@ -34,7 +34,17 @@ class User(UserMixin, TimestampMixin, db.Model):
         "password_token_hash",
         "password_token_expires_at",
     }
-    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        # The accounts not activated yet, by name: the invitations' list and filters.
+        sa.Index(
+            "ix_users_not_activated",
+            "full_name",
+            "id",
+            sqlite_where=sa.text("activated_at IS NULL"),
+            postgresql_where=sa.text("activated_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -56,9 +66,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     # The single-use link to choose a password (invitation, forgotten password: app/auth/password_links.py).
     password_token_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     password_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last invitation sent (a resend moves it) and who sent it; the instant the owner first
+    # chose a password, which makes the account theirs (app/auth/services.py).
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     operator: Mapped[Operator | None] = relationship()
     basins: Mapped[list[Basin]] = relationship(secondary=user_basins, order_by=Basin.name)
+    invited_by: Mapped["User | None"] = relationship(remote_side=[id])
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -70,6 +86,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def sees_all_basins(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def invitation_status(self) -> InvitationStatus:
+        if self.activated_at is not None:
+            return InvitationStatus.ACTIVATED
+        if not self.is_active:
+            return InvitationStatus.CANCELLED
+        if self.password_token_expires_at is not None and self.password_token_expires_at > utcnow():
+            return InvitationStatus.PENDING
+        return InvitationStatus.EXPIRED
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

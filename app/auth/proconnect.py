@@ -22,6 +22,7 @@ from joserfc.jws import JWSRegistry
 from app.auth.models import User
 from app.auth.services import AuthError
 from app.extensions import db
+from app.timeutils import utcnow
 
 NAME = "proconnect"
 # The claims ProConnect gives every service (its documentation's "données obligatoires").
@@ -163,6 +164,10 @@ def account_for(identity: Identity) -> User:
             "Demandez à l'administrateur de votre bassin de vous ouvrir un compte à cette adresse.",
             "unknown_account" if user is None else "inactive_account",
         )
+    if user.activated_at is None:
+        # An invited person who signs in through ProConnect has made the account theirs without
+        # a password: the invitation is no longer pending (nor to be cancelled).
+        user.activated_at = utcnow()
     return user
 
 

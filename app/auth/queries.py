@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -7,6 +8,7 @@ from app.auth.enums import Role
 from app.auth.models import User, user_basins
 from app.extensions import db
 from app.referential.models import Basin, Operator
+from app.timeutils import utcnow
 
 
 def visible_basins(user: User) -> list[Basin]:
@@ -33,12 +35,46 @@ def active_users(role: Role, basin_ids: set[int] | list[int] | None = None) -> l
     return list(db.session.scalars(query))
 
 
-def search_users(text: str) -> sa.Select:
-    """The accounts whose e-mail or name holds ``text`` (every account without it), by name."""
+# The users list's filters on invitations (?invitations=…): the accounts still active whose owner
+# has not chosen a password, with a link still valid or not.
+INVITATION_FILTERS = {"en-attente": "Invitations en attente", "expirees": "Invitations expirées"}
+
+
+def _invitation_condition(name: str, now: datetime):
+    not_activated = sa.and_(User.activated_at.is_(None), User.is_active.is_(True))
+    if name == "en-attente":
+        return sa.and_(not_activated, User.password_token_expires_at > now)
+    return sa.and_(
+        not_activated, sa.or_(User.password_token_expires_at.is_(None), User.password_token_expires_at <= now)
+    )
+
+
+def search_users(text: str, invitations: str | None = None) -> sa.Select:
+    """The accounts whose e-mail or name holds ``text`` (every account without it), by name;
+    with ``invitations`` (a key of INVITATION_FILTERS), only those invitations."""
     query = sa.select(User).options(selectinload(User.basins), joinedload(User.operator))
     if text:
         pattern = f"%{text.lower()}%"
         query = query.where(sa.or_(User.email.like(pattern), sa.func.lower(User.full_name).like(pattern)))
+    if invitations in INVITATION_FILTERS:
+        query = query.where(_invitation_condition(invitations, utcnow()))
+    return query.order_by(User.full_name, User.id)
+
+
+def followed_invitations(user: User) -> sa.Select:
+    """The invitations not accepted yet that ``user`` may resend or cancel, by name: every one
+    for an admin; for a task-force lead, those of advisers working on the lead's basins only
+    (the rule of app.auth.services.resend_invitation)."""
+    query = (
+        sa.select(User)
+        .options(selectinload(User.basins), joinedload(User.operator), joinedload(User.invited_by))
+        .where(User.activated_at.is_(None), User.is_active.is_(True))
+    )
+    if user.role is not Role.ADMIN:
+        basin_ids = list(user.basin_ids)
+        of_basins = sa.select(user_basins.c.user_id).where(user_basins.c.basin_id.in_(basin_ids))
+        elsewhere = sa.select(user_basins.c.user_id).where(user_basins.c.basin_id.not_in(basin_ids))
+        query = query.where(User.role == Role.ADVISER, User.id.in_(of_basins), User.id.not_in(elsewhere))
     return query.order_by(User.full_name, User.id)
 
 

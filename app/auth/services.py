@@ -165,6 +165,8 @@ def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     forget_password_link(user)
     end_all_sessions(user)
+    if user.activated_at is None:
+        user.activated_at = utcnow()
 
 
 def _check_scope(role: Role, operator: Operator | None, basins: list[Basin]) -> None:
@@ -189,6 +191,7 @@ def create_user(
         role=role,
         operator=operator,
         basins=list(basins),
+        activated_at=utcnow(),  # its password is set: nobody has to accept anything
     )
     db.session.add(user)
     return user
@@ -220,11 +223,62 @@ def invite_user(
         role=role,
         operator=operator,
         basins=list(basins),
+        invited_at=utcnow(),
+        invited_by=invited_by,
     )
     db.session.add(user)
     token = issue_password_link(user, INVITATION_LIFETIME)
     db.session.flush()  # the invitation e-mail names the user's id
     return user, token
+
+
+class InvitationOutOfReach(AuthError):
+    """The invitation is someone else's to follow (the view answers 403)."""
+
+
+def _check_may_follow_invitation(actor: User, user: User) -> None:
+    """Who may invite a person may resend or cancel their invitation: an admin, or a task-force
+    lead for an adviser working on the lead's basins only."""
+    if actor.role is Role.ADMIN:
+        return
+    if (
+        actor.role is Role.TASKFORCE_LEAD
+        and user.role is Role.ADVISER
+        and user.basin_ids
+        and user.basin_ids <= actor.basin_ids
+    ):
+        return
+    raise InvitationOutOfReach("Vous ne pouvez suivre que les invitations des conseillers de vos bassins d'emploi.")
+
+
+def resend_invitation(user: User, *, by: User) -> str:
+    """A new link valid 7 days for a person who has not chosen a password yet; the previous
+    link stops working. Returns the token to put in the e-mail."""
+    _check_may_follow_invitation(by, user)
+    if user.activated_at is not None:
+        raise AuthError(
+            "Ce compte est déjà activé : pour choisir un nouveau mot de passe, la personne utilise "
+            "« Mot de passe oublié » sur la page de connexion."
+        )
+    if not user.is_active:
+        raise AuthError("Cette invitation est annulée : un administrateur doit d'abord réactiver le compte.")
+    token = issue_password_link(user, INVITATION_LIFETIME)
+    user.invited_at = utcnow()
+    user.invited_by = by
+    return token
+
+
+def cancel_invitation(user: User, *, by: User) -> None:
+    """The invited account is deactivated (its receivers run) and its link stops working."""
+    _check_may_follow_invitation(by, user)
+    if user.activated_at is not None:
+        raise AuthError(
+            "Ce compte est déjà activé : ce n'est plus une invitation. Un administrateur peut le désactiver depuis sa fiche."
+        )
+    if not user.is_active:
+        raise AuthError("Cette invitation est déjà annulée.")
+    forget_password_link(user)
+    deactivate_user(user)
 
 
 def request_password_reset(email: str) -> tuple[User, str] | None:

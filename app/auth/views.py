@@ -16,17 +16,27 @@ from app.auth.forms import (
 from app.auth.models import User
 from app.auth.password_links import user_of_password_link
 from app.auth.proconnect import ProConnectUnavailable
-from app.auth.queries import all_basins, all_operators, basins_with_ids, search_users
+from app.auth.queries import (
+    INVITATION_FILTERS,
+    all_basins,
+    all_operators,
+    basins_with_ids,
+    followed_invitations,
+    search_users,
+)
 from app.auth.services import (
     AuthError,
+    InvitationOutOfReach,
     LoginRefused,
     PasswordLinkInvalid,
     authenticate,
+    cancel_invitation,
     change_password,
     deactivate_user,
     end_all_sessions,
     invite_user,
     request_password_reset,
+    resend_invitation,
     set_password_with_link,
     update_user,
 )
@@ -182,8 +192,13 @@ def _selected_scope(form: UserForm) -> tuple[Role, Operator | None, list[Basin]]
 @bp.route("/administration/utilisateurs")
 def admin_users():
     search = request.args.get("q", "").strip()
-    page = paginate(search_users(search), request.args.get("page", type=database_int))
-    return render_template("auth/admin_users.html", page=page, search=search)
+    invitations = request.args.get("invitations")
+    if invitations not in INVITATION_FILTERS:
+        invitations = None
+    page = paginate(search_users(search, invitations), request.args.get("page", type=database_int))
+    return render_template(
+        "auth/admin_users.html", page=page, search=search, invitations=invitations, filters=INVITATION_FILTERS
+    )
 
 
 def _queue_invitation_email(user: User, token: str, inviter: User) -> None:
@@ -270,3 +285,50 @@ def admin_user_deactivate(user_id: int):
     deactivate_user(user)
     flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.", "success")
     return redirect(url_for("auth.admin_users"))
+
+
+@bp.route("/administration/utilisateurs/invitations-en-cours")
+def pending_invitations():
+    page = paginate(followed_invitations(current_user), request.args.get("page", type=database_int))
+    return render_template("auth/pending_invitations.html", page=page)
+
+
+def _invitation_of(user_id: int) -> User:
+    # Locked until the request commits: a resend and the person choosing their password
+    # (or a second resend) happen one after the other.
+    return db.session.get(User, user_id, with_for_update=True) or abort(404)
+
+
+def _after_invitation_followed():
+    return redirect(safe_next_url(request.form.get("next"), url_for("auth.pending_invitations")))
+
+
+def _invitation_refused(outcome):
+    status = 403 if isinstance(outcome.error, InvitationOutOfReach) else 409
+    return pending_invitations(), status
+
+
+@bp.route("/administration/utilisateurs/<int:user_id>/invitation/renvoyer", methods=["POST"])
+def admin_user_resend_invitation(user_id: int):
+    user = _invitation_of(user_id)
+    inviter = current_user._get_current_object()
+    with refusal_shown() as outcome:
+        token = resend_invitation(user, by=inviter)
+        _queue_invitation_email(user, token, inviter)
+    if outcome.refused:
+        return _invitation_refused(outcome)
+    flash(
+        f"Invitation renvoyée à {user.email} : le nouveau lien reste valable 7 jours, l'ancien ne sert plus.", "success"
+    )
+    return _after_invitation_followed()
+
+
+@bp.route("/administration/utilisateurs/<int:user_id>/invitation/annuler", methods=["POST"])
+def admin_user_cancel_invitation(user_id: int):
+    user = _invitation_of(user_id)
+    with refusal_shown() as outcome:
+        cancel_invitation(user, by=current_user._get_current_object())
+    if outcome.refused:
+        return _invitation_refused(outcome)
+    flash(f"Invitation de {user.full_name} annulée : son lien ne sert plus et le compte est désactivé.", "success")
+    return _after_invitation_followed()

@@ -191,6 +191,16 @@ def test_an_active_user_signs_in_with_proconnect(client, proconnect):
     assert _signed_in(client)
 
 
+def test_an_invited_person_signing_in_with_proconnect_activates_the_account(client, proconnect):
+    user = UserFactory(email="claire.martin@exemple.fr", invited=True)
+    _agent(proconnect, "agent-1", "claire.martin@exemple.fr")
+
+    assert client.get(_sign_in_at_provider(client, proconnect, "agent-1")).status_code == 302
+
+    db.session.expire_all()
+    assert user.activated_at is not None
+
+
 def test_the_page_asked_before_signing_in_opens_after(client, proconnect):
     UserFactory(email="claire.martin@exemple.fr")
     _agent(proconnect, "agent-1", "claire.martin@exemple.fr")

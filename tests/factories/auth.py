@@ -4,7 +4,8 @@ import factory
 
 from app.auth.enums import Role
 from app.auth.models import User
-from app.auth.services import hash_password
+from app.auth.services import UNUSABLE_PASSWORD_HASH, hash_password
+from app.timeutils import utcnow
 from tests.conftest import TEST_PASSWORD
 from tests.factories.base import BaseFactory
 from tests.factories.referential import OperatorFactory, seeded_basin
@@ -29,8 +30,15 @@ class UserFactory(BaseFactory):
     role = Role.ADVISER
     operator = factory.SubFactory(OperatorFactory)
     is_active = True
+    # A factory account has its password: it is its owner's already.
+    activated_at = factory.LazyFunction(utcnow)
 
     class Params:
+        # Invited, its password not chosen yet; the link, to be issued by the test
+        # (app.auth.password_links.issue_password_link), is what sends the e-mail's token.
+        invited = factory.Trait(
+            password_hash=UNUSABLE_PASSWORD_HASH, activated_at=None, invited_at=factory.LazyFunction(utcnow)
+        )
         lead = factory.Trait(role=Role.TASKFORCE_LEAD)
         manager = factory.Trait(role=Role.MANAGER, operator=None)
         admin = factory.Trait(role=Role.ADMIN, operator=None)
