@@ -137,7 +137,10 @@ NAVIGATION = [
     (
         "Administration",
         [
+            ("main.administration", "Toutes les pages"),
             ("auth.admin_users", "Utilisateurs"),
+            ("referential.operators", "Opérateurs"),
+            ("leads.organisations", "Organisations de repéreurs"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
             ("monitoring.error_reports", "Erreurs du service"),

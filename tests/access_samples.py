@@ -256,3 +256,19 @@ SAMPLES.update(
         "referential.shortage_import": lambda world: {"basin_id": world["basin"].id},
     }
 )
+
+
+def _operator(world):
+    from tests.factories import OperatorFactory
+
+    # One of its own: an admin's submission may rename or deactivate it.
+    return OperatorFactory(basins=[world["basin"]])
+
+
+SAMPLES.update(
+    {
+        "referential.operator_edit": lambda world: {"operator_id": _operator(world).id},
+        "assignments.task_force_rename": lambda world: {"task_force_id": _task_force(world).id},
+        "leads.organisation_edit": lambda world: {"organisation_id": _organisation(world).id},
+    }
+)

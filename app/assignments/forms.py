@@ -3,7 +3,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.fields import DateField, IntegerField
-from app.forms import REQUIRED
+from app.forms import REQUIRED, FrenchForm
 
 
 def _optional_int(value):
@@ -13,6 +13,10 @@ def _optional_int(value):
 class TaskForceForm(FlaskForm):
     basin_id = SelectField("Bassin", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
     name = StringField("Nom", validators=[Optional(), Length(max=160)])
+
+
+class TaskForceNameForm(FrenchForm):
+    name = StringField("Nom de la task force", validators=[DataRequired(REQUIRED), Length(max=160)])
 
 
 class AddMemberForm(FlaskForm):

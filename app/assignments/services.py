@@ -40,6 +40,9 @@ WRITE_RACE_LOST = (
 )
 
 
+TASK_FORCE_NAME_MAX_LENGTH = 160
+
+
 class AssignmentError(DomainError):
     """A refusal with a French message for the user."""
 
@@ -229,6 +232,15 @@ def create_task_force(*, basin: Basin, name: str) -> TaskForce:
     task_force = TaskForce(basin=basin, name=name[:160])
     db.session.add(task_force)
     return task_force
+
+
+def rename_task_force(task_force: TaskForce, name: str) -> None:
+    name = " ".join((name or "").split())
+    if not name:
+        raise AssignmentError("Indiquez le nom de la task force.")
+    if len(name) > TASK_FORCE_NAME_MAX_LENGTH:
+        raise AssignmentError(f"Le nom de la task force ne dépasse pas {TASK_FORCE_NAME_MAX_LENGTH} caractères.")
+    task_force.name = name
 
 
 def add_member(task_force: TaskForce, user: User | None, *, is_lead: bool = False) -> TaskForceMember:

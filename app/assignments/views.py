@@ -8,6 +8,7 @@ from app.assignments.forms import (
     HandoverRequestForm,
     MemberForm,
     TaskForceForm,
+    TaskForceNameForm,
 )
 from app.assignments.models import HandoverRequest, TaskForce, TaskForceMember
 from app.assignments.queries import (
@@ -32,6 +33,7 @@ from app.assignments.services import (
     create_task_force,
     decide_handover,
     remove_member,
+    rename_task_force,
     request_handover,
     update_member,
 )
@@ -152,7 +154,12 @@ def _add_member_form(task_force: TaskForce) -> AddMemberForm:
     return form
 
 
-def _render_task_force(task_force: TaskForce, add_form: AddMemberForm | None = None, status: int = 200):
+def _render_task_force(
+    task_force: TaskForce,
+    add_form: AddMemberForm | None = None,
+    status: int = 200,
+    name_form: TaskForceNameForm | None = None,
+):
     today = today_paris()
     rows = task_force_members(task_force, today)
     return render_template(
@@ -161,6 +168,7 @@ def _render_task_force(task_force: TaskForce, add_form: AddMemberForm | None = N
         rows=rows,
         today=today,
         add_form=add_form or _add_member_form(task_force),
+        name_form=name_form or TaskForceNameForm(formdata=None, obj=task_force),
         member_forms={row.member.id: MemberForm(obj=row.member, prefix=f"m{row.member.id}") for row in rows},
     ), status
 
@@ -168,6 +176,19 @@ def _render_task_force(task_force: TaskForce, add_form: AddMemberForm | None = N
 @bp.route("/task-forces/<int:task_force_id>")
 def task_force(task_force_id: int):
     return _render_task_force(_task_force_or_404(task_force_id))
+
+
+@bp.route("/task-forces/<int:task_force_id>/nom", methods=["POST"])
+def task_force_rename(task_force_id: int):
+    task_force = _task_force_or_404(task_force_id)
+    form = TaskForceNameForm()
+    if form.validate_on_submit():
+        with refusal_shown(form) as outcome:
+            rename_task_force(task_force, form.name.data)
+        if not outcome.refused:
+            flash(f"La task force s'appelle désormais « {task_force.name} ».", "success")
+            return redirect(url_for("assignments.task_force", task_force_id=task_force.id))
+    return _render_task_force(task_force, status=400, name_form=form)
 
 
 @bp.route("/task-forces/<int:task_force_id>/membres", methods=["POST"])

@@ -94,6 +94,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "assignments.task_forces": frozenset({LEAD, MANAGER, ADMIN}),
     "assignments.task_force": frozenset({LEAD, MANAGER, ADMIN}),
     "assignments.task_force_create": frozenset({MANAGER, ADMIN}),
+    # The lead of the basin (the view scopes the task force) or an admin.
+    "assignments.task_force_rename": frozenset({LEAD, ADMIN}),
     "assignments.member_add": frozenset({MANAGER, ADMIN}),
     "assignments.member_update": frozenset({LEAD, MANAGER, ADMIN}),
     "assignments.member_remove": frozenset({MANAGER, ADMIN}),
@@ -110,6 +112,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "leads.organisations": frozenset({MANAGER, ADMIN}),
     "leads.organisation_create": frozenset({MANAGER, ADMIN}),
     "leads.organisation_attach": frozenset({MANAGER, ADMIN}),
+    "leads.organisation_edit": frozenset({MANAGER, ADMIN}),
     "leads.public_form": PUBLIC,
     "leads.public_thanks": PUBLIC,
     "auth.admin_users": frozenset({ADMIN}),
@@ -122,6 +125,11 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "auth.admin_user_cancel_invitation": frozenset({LEAD, ADMIN}),
     "auth.admin_user_edit": frozenset({ADMIN}),
     "auth.admin_user_deactivate": frozenset({ADMIN}),
+    # The network's set-up: the entry page lists what each role may open there.
+    "main.administration": frozenset({LEAD, MANAGER, ADMIN}),
+    "referential.operators": frozenset({ADMIN}),
+    "referential.operator_new": frozenset({ADMIN}),
+    "referential.operator_edit": frozenset({ADMIN}),
     # Prospection plans: staff read them; task-force leads build and share them out.
     "plans.index": STAFF,
     "plans.detail": STAFF,

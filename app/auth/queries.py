@@ -78,8 +78,13 @@ def followed_invitations(user: User) -> sa.Select:
     return query.order_by(User.full_name, User.id)
 
 
-def all_operators() -> list[Operator]:
-    return list(db.session.scalars(sa.select(Operator).order_by(Operator.name)))
+def offered_operators(current: Operator | None = None) -> list[Operator]:
+    """The operators an account form offers, by name: the active ones, and the account's own even if
+    it was deactivated since (its users go on working; nobody new joins it)."""
+    condition = Operator.is_active.is_(True)
+    if current is not None:
+        condition = sa.or_(condition, Operator.id == current.id)
+    return list(db.session.scalars(sa.select(Operator).where(condition).order_by(Operator.name)))
 
 
 def all_basins() -> list[Basin]:

@@ -169,6 +169,12 @@ def _set_password(user: User, password: str) -> None:
         user.activated_at = utcnow()
 
 
+def _check_operator_offered(operator: Operator | None, current: Operator | None = None) -> None:
+    """A deactivated operator keeps its users but takes no new one."""
+    if operator is not None and not operator.is_active and operator != current:
+        raise AuthError(f"L'opérateur « {operator.name} » est désactivé : choisissez-en un autre.")
+
+
 def _check_scope(role: Role, operator: Operator | None, basins: list[Basin]) -> None:
     if role in (Role.ADVISER, Role.TASKFORCE_LEAD) and operator is None:
         raise AuthError("Un conseiller ou un pilote doit être rattaché à un opérateur.")
@@ -216,6 +222,7 @@ def invite_user(
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise AuthError("Un compte existe déjà avec cette adresse e-mail.")
     _check_scope(role, operator, basins)
+    _check_operator_offered(operator)
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -308,6 +315,7 @@ def update_user(
     user: User, *, full_name: str, role: Role, operator: Operator | None, basins: list[Basin], is_active: bool
 ) -> None:
     _check_scope(role, operator, basins)
+    _check_operator_offered(operator, current=user.operator)
     scope_changed = role is not user.role or set(basins) != set(user.basins)
     user.full_name = full_name.strip()
     user.role = role

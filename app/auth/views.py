@@ -19,9 +19,9 @@ from app.auth.proconnect import ProConnectUnavailable
 from app.auth.queries import (
     INVITATION_FILTERS,
     all_basins,
-    all_operators,
     basins_with_ids,
     followed_invitations,
+    offered_operators,
     search_users,
 )
 from app.auth.services import (
@@ -172,12 +172,13 @@ def set_password(token: str):
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     inviter = current_user._get_current_object()
+    operators = offered_operators(user.operator if user is not None else None)
     if inviter.role is Role.ADMIN:
-        form.set_choices(all_operators(), all_basins())
+        form.set_choices(operators, all_basins())
     else:
         # A task-force lead invites advisers for their own basins only (checked again by the service).
         form.role.choices = [(Role.ADVISER.value, Role.ADVISER.label)]
-        form.set_choices(all_operators(), inviter.basins)
+        form.set_choices(operators, inviter.basins)
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.basin_ids.data = [b.id for b in user.basins]

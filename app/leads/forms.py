@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.fields import DateField, IntegerField
-from app.forms import REQUIRED
+from app.forms import REQUIRED, FrenchForm
 from app.leads.enums import RejectionReason, SpotterKind, Urgency
 from app.leads.services import LeadData
 from app.needs.enums import ContractType, QualificationLevel, TargetPublic
@@ -98,6 +98,12 @@ class OrganisationForm(FlaskForm):
     name = StringField("Nom de l'organisation", validators=[DataRequired(REQUIRED), Length(max=160)])
     kind = SelectField("Type", choices=SpotterKind.choices(), validators=[DataRequired(REQUIRED)])
     basin_id = SelectField("Bassin", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
+
+
+class OrganisationEditForm(FrenchForm):
+    name = StringField("Nom de l'organisation", validators=[DataRequired(REQUIRED), Length(max=160)])
+    kind = SelectField("Type", choices=SpotterKind.choices(), validators=[DataRequired(REQUIRED)])
+    is_active = BooleanField("Active (ses repéreurs peuvent y être rattachés)")
 
 
 class AttachSpotterForm(FlaskForm):

@@ -382,9 +382,33 @@ def create_organisation(*, basin: Basin | None, name: str, kind: SpotterKind) ->
     return organisation
 
 
+def update_organisation(organisation: SpotterOrganisation, *, name: str, kind: SpotterKind, is_active: bool) -> None:
+    """Rename, reclassify or (de)activate an organisation. An inactive one keeps its spotters and
+    their leads; it is shown greyed and no spotter can be attached to it any more."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise LeadError("Indiquez le nom de l'organisation.")
+    if len(name) > 160:
+        raise LeadError("Le nom de l'organisation ne dépasse pas 160 caractères.")
+    exists = db.session.scalar(
+        sa.select(SpotterOrganisation.id).where(
+            SpotterOrganisation.basin_id == organisation.basin_id,
+            SpotterOrganisation.name == name,
+            SpotterOrganisation.id != organisation.id,
+        )
+    )
+    if exists is not None:
+        raise LeadConflict(f"L'organisation « {name} » existe déjà sur ce bassin.")
+    organisation.name = name
+    organisation.kind = kind
+    organisation.is_active = is_active
+
+
 def attach_spotter(organisation: SpotterOrganisation, user: User | None) -> None:
     if user is None or user.role is not Role.SPOTTER:
         raise LeadError("Seul un compte de repéreur d'offres peut être rattaché à une organisation.")
+    if not organisation.is_active:
+        raise LeadError(f"L'organisation « {organisation.name} » est désactivée : réactivez-la d'abord.")
     if organisation.basin_id not in user.basin_ids:
         raise LeadError(f"{user.full_name} n'intervient pas sur le bassin {organisation.basin.name}.")
     user.spotter_organisation_id = organisation.id

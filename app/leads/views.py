@@ -15,6 +15,7 @@ from app.leads.forms import (
     AttachSpotterForm,
     LeadForm,
     MergeLeadForm,
+    OrganisationEditForm,
     OrganisationForm,
     PublicLeadForm,
     RejectLeadForm,
@@ -40,6 +41,7 @@ from app.leads.services import (
     reject_lead,
     submit_lead,
     submit_public_lead,
+    update_organisation,
 )
 from app.needs.enums import QualificationLevel, TargetPublic
 from app.needs.queries import get_visible_need
@@ -268,6 +270,28 @@ def organisation_attach(organisation_id: int):
         return _render_organisations(status=400)
     flash("Repéreur rattaché à l'organisation.", "success")
     return redirect(url_for("leads.organisations"))
+
+
+@bp.route("/repereurs/<int:organisation_id>", methods=["GET", "POST"])
+def organisation_edit(organisation_id: int):
+    organisation = get_visible_organisation(current_user, organisation_id) or abort(404)
+    form = OrganisationEditForm(obj=organisation)
+    if request.method == "GET":
+        form.kind.data = organisation.kind.value
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            update_organisation(
+                organisation, name=form.name.data, kind=SpotterKind(form.kind.data), is_active=form.is_active.data
+            )
+        except LeadError as error:
+            # Each refusal left once the form is valid is about the name (blank, taken on the basin).
+            form.name.errors.append(str(error))
+            status = _status_for(error)
+        else:
+            flash(f"Organisation « {organisation.name} » modifiée.", "success")
+            return redirect(url_for("leads.organisations"))
+    return render_template("leads/organisation_form.html", form=form, organisation=organisation), status
 
 
 # --- The public form (no account) --------------------------------------------------------------

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from app.activity.queries import due_follow_up_counts
 from app.assignments.queries import portfolio_size
+from app.auth.access import is_allowed
 from app.auth.home import home_page
 from app.main import bp
 from app.main.queries import database_is_reachable
@@ -21,6 +22,41 @@ def home():
     counts = {"due": due, "overdue": overdue, "portfolio": portfolio_size(current_user)}
     plan_targets = adviser_targets(current_user, today) if page.shows_plan_targets else []
     return render_template(page.template, counts=counts, plan_targets=plan_targets)
+
+
+# The pages that set up and keep the network, each with what it is for; each role sees those it may open.
+ADMINISTRATION_PAGES = [
+    (
+        "auth.admin_users",
+        "Utilisateurs",
+        "Les comptes : inviter, modifier le rôle, l'opérateur et les bassins, désactiver.",
+    ),
+    (
+        "auth.admin_user_new",
+        "Inviter une personne",
+        "Un conseiller de vos bassins reçoit un lien pour choisir son mot de passe.",
+    ),
+    (
+        "referential.operators",
+        "Opérateurs et agences",
+        "Agences France Travail, missions locales, Cap emploi, centres APEC : bassins servis, activation.",
+    ),
+    ("assignments.task_forces", "Task forces", "La task force de chaque bassin : création, nom, membres et capacités."),
+    (
+        "leads.organisations",
+        "Organisations de repéreurs",
+        "Les partenaires qui signalent des besoins : nom, type, activation, repéreurs rattachés.",
+    ),
+    ("notifications.admin_jobs", "Tâches planifiées", "Les traitements périodiques, leurs dernières exécutions."),
+    ("notifications.admin_outbox", "Courriels", "Les courriels en attente, envoyés ou en échec."),
+    ("monitoring.error_reports", "Erreurs du service", "Les erreurs inattendues, regroupées par cause."),
+]
+
+
+@bp.route("/administration")
+def administration():
+    pages = [page for page in ADMINISTRATION_PAGES if is_allowed(page[0], current_user.role)]
+    return render_template("main/administration.html", pages=pages)
 
 
 @bp.route("/sante")

@@ -1,9 +1,11 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.fields import DateField
 from app.forms import REQUIRED, FrenchForm
+from app.referential.enums import OperatorKind
+from app.referential.services import NAME_MAX_LENGTH as OPERATOR_NAME_MAX_LENGTH
 from app.referential.shortage import SOURCE_MAX_LENGTH
 
 DATE_FORMAT_MESSAGE = "Date invalide (jj/mm/aaaa)."
@@ -35,3 +37,13 @@ class ShortageImportForm(ShortageSourceMixin, FrenchForm):
 
 class ShortageRemoveForm(FrenchForm):
     rome_code = HiddenField(validators=[DataRequired(REQUIRED), Length(max=5)])
+
+
+class OperatorForm(FrenchForm):
+    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=OPERATOR_NAME_MAX_LENGTH)])
+    kind = SelectField("Type", choices=OperatorKind.choices(), validators=[DataRequired(REQUIRED)])
+    basin_ids = SelectMultipleField("Bassins d'emploi servis", coerce=int, validate_choice=True)
+    is_active = BooleanField("Actif (proposé pour les nouveaux comptes)", default=True)
+
+    def set_basin_choices(self, basins) -> None:
+        self.basin_ids.choices = [(basin.id, f"{basin.name} ({basin.code})") for basin in basins]

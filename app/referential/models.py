@@ -114,9 +114,13 @@ operator_basins = sa.Table(
 
 
 class Operator(db.Model):
-    """An organisation of the network: a France Travail agency, a mission locale…"""
+    """An organisation of the network: a France Travail agency, a mission locale…
+
+    Audited; the basins it serves are a many-to-many table the session hook does not see, so
+    ``referential.services`` writes their changes to the trail itself."""
 
     __tablename__ = "operators"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), unique=True)

@@ -1,4 +1,4 @@
-"""Read side of the referential: the operators a form offers, the basins' shortage lists."""
+"""Read side of the referential: the operators a form offers and the admins' list, the basins' shortage lists."""
 
 import sqlalchemy as sa
 
@@ -19,6 +19,19 @@ def active_operators(basin_ids: list[int]) -> list[Operator]:
 
 def get_operator(operator_id: int) -> Operator | None:
     return db.session.get(Operator, operator_id)
+
+
+def operator_list() -> sa.Select:
+    """Every operator, active or not, by name, with the basins it serves (the admins' list)."""
+    return sa.select(Operator).options(sa.orm.selectinload(Operator.basins)).order_by(Operator.name, Operator.id)
+
+
+def all_basins() -> list[Basin]:
+    return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
+
+
+def basins_with_ids(basin_ids: list[int]) -> list[Basin]:
+    return list(db.session.scalars(sa.select(Basin).where(Basin.id.in_(basin_ids)))) if basin_ids else []
 
 
 def shortage_list(basin_id: int) -> list[ShortageJob]:

@@ -14,6 +14,10 @@ branch_labels = None
 depends_on = None
 
 
+# Nothing to change in the schema: operators and spotter organisations already had their
+# is_active column and unique names, task forces their name. The revision stays in the chain.
+
+
 def upgrade() -> None:
     pass
 
