@@ -242,3 +242,17 @@ SAMPLES.update(
         "referential.shortage_import": lambda world: {"basin_id": world["basin"].id},
     }
 )
+
+
+def _sample_tag(world):
+    from tests.factories import TagFactory
+
+    return {"tag_id": TagFactory().id}
+
+
+SAMPLES.update(
+    {
+        "employers.tag_edit": _sample_tag,
+        "employers.tag_status": _sample_tag,
+    }
+)
