@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import proconnect_views  # noqa: F401  (adds the ProConnect sign-in to the blueprint)
     from app.auth import views as auth_views
     from app.dashboard import views as dashboard_views
+    from app.employers import tag_views  # noqa: F401  (adds the tags admin to the blueprint)
     from app.employers import views as employers_views
     from app.events import views as events_views
     from app.leads import views as leads_views
@@ -141,6 +142,7 @@ NAVIGATION = [
             ("auth.admin_users", "Utilisateurs"),
             ("referential.operators", "Opérateurs"),
             ("leads.organisations", "Organisations de repéreurs"),
+            ("employers.tags", "Étiquettes"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
             ("monitoring.error_reports", "Erreurs du service"),

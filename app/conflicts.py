@@ -20,6 +20,7 @@ CONCURRENT_CHANGE_RULES = frozenset(
         "uq_employers_siret",
         "uq_users_email",
         "uq_operators_name",
+        "uq_tags_code",
         "uq_assignments_employer_id_active",
         "uq_handover_requests_employer_id_pending",
         "uq_task_forces_basin_id",

@@ -175,18 +175,12 @@ def load_job_titles() -> int:
 
 
 def load_tags() -> int:
-    current = {tag.code: tag for tag in db.session.scalars(sa.select(Tag))}
-    changed = 0
-    for row in _read_csv("tags.csv"):
-        tag = current.get(row["code"])
-        if tag is None:
-            db.session.add(Tag(code=row["code"], label=row["label"]))
-            changed += 1
-        elif tag.label != row["label"]:
-            tag.label = row["label"]
-            changed += 1
+    """The tags of the CSV that are missing; admins rename and archive them from the browser."""
+    existing = set(db.session.scalars(sa.select(Tag.code)))
+    missing = [row for row in _read_csv("tags.csv") if row["code"] not in existing]
+    db.session.add_all(Tag(code=row["code"], label=row["label"]) for row in missing)
     db.session.flush()
-    return changed
+    return len(missing)
 
 
 def load_reference() -> dict[str, int]:

@@ -265,10 +265,18 @@ def _operator(world):
     return OperatorFactory(basins=[world["basin"]])
 
 
+def _sample_tag(world):
+    from tests.factories import TagFactory
+
+    return {"tag_id": TagFactory().id}
+
+
 SAMPLES.update(
     {
         "referential.operator_edit": lambda world: {"operator_id": _operator(world).id},
         "assignments.task_force_rename": lambda world: {"task_force_id": _task_force(world).id},
         "leads.organisation_edit": lambda world: {"organisation_id": _organisation(world).id},
+        "employers.tag_edit": _sample_tag,
+        "employers.tag_status": _sample_tag,
     }
 )

@@ -72,6 +72,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "employers.merge": frozenset({LEAD, ADMIN}),
     "employers.import_file": frozenset({LEAD, ADMIN}),
     "employers.import_run": frozenset({LEAD, ADMIN}),
+    # Bulk tagging from the list, within the user's basins (the query scopes the employers).
+    "employers.bulk_tag": FIELD,
+    # Tags are shared by every basin: a lead may create one (an import's list needs it on
+    # Monday), only an admin renames or archives one, which changes it for everyone.
+    "employers.tags": frozenset({LEAD, ADMIN}),
+    "employers.tag_edit": frozenset({ADMIN}),
+    "employers.tag_status": frozenset({ADMIN}),
     "notifications.index": EVERYONE,
     "notifications.mark_read": EVERYONE,
     "notifications.mark_all_read": EVERYONE,

@@ -48,6 +48,7 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     rejected_count: int = 0
     naf_left_empty: int = 0
+    tagged: int = 0  # tags set on employers (a spreadsheet's « Étiquettes »)
 
     def reject(self, line: int, siret: str, reason: str) -> None:
         self.rejected_count += 1
@@ -57,7 +58,7 @@ class ImportReport:
 
     @property
     def changed_nothing(self) -> bool:
-        return self.created == 0 and self.updated == 0
+        return self.created == 0 and self.updated == 0 and self.tagged == 0
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -73,6 +74,8 @@ class ImportReport:
             lines.append(f"Ignorés car hors du bassin : {self.outside_basin}")
         if self.naf_left_empty:
             lines.append(f"Code NAF absent du référentiel (laissé vide) : {self.naf_left_empty}")
+        if self.tagged:
+            lines.append(f"Étiquettes posées : {self.tagged}")
         lines.append(f"Rejetés : {self.rejected_count}")
         if self.changed_nothing:
             lines.append("Aucun changement : la base était déjà à jour.")

@@ -8,13 +8,15 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput
 
 from app.auth.models import User
 from app.auth.queries import visible_basins
+from app.converters import database_int
 from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer
-from app.employers.queries import active_operators, all_tags, basin_communes, naf_choices
+from app.employers.queries import active_operators, active_tags, all_tags, basin_communes, naf_choices
 from app.fields import IntegerField
 from app.forms import REQUIRED, FrenchForm
 from app.referential.enums import HeadcountBand, NafLevel
@@ -40,7 +42,7 @@ class EmployerSearchForm(FrenchForm):
     headcount = SelectField("Effectif", validators=[Optional()])
     # A need, not a sector: the basin's list names jobs (app/referential/shortage.py).
     shortage = SelectField("Métiers en tension", validators=[Optional()])
-    tag = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()])
+    tag = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()], option_widget=CheckboxInput())
     contact = SelectField("Interlocuteur privilégié", validators=[Optional()])
     idle = IntegerField(
         "Sans contact depuis (mois)",
@@ -62,7 +64,8 @@ class EmployerSearchForm(FrenchForm):
         self.shortage.description = " ; ".join(
             f"{basin.name} : {sources.get(basin.id, 'aucune liste')}" for basin in basins
         )
-        self.tag.choices = [(t.id, t.label) for t in all_tags()]
+        # An archived tag is still searched for: its employers keep it.
+        self.tag.choices = [(t.id, t.label if t.is_active else f"{t.label} (archivée)") for t in all_tags()]
         operators = active_operators()
         self.contact.choices = (
             [("", "Peu importe")]
@@ -87,11 +90,12 @@ class EmployerForm(FrenchForm):
         "Code postal", validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")]
     )
     commune_insee = SelectField("Commune", validators=[DataRequired(REQUIRED)])
-    tag_ids = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()])
+    # Each choice renders as a checkbox of the field's name (the templates iterate over them).
+    tag_ids = SelectMultipleField("Étiquettes", coerce=int, validators=[Optional()], option_widget=CheckboxInput())
     version = HiddenField()
     confirm_duplicate = BooleanField("Je confirme qu'il s'agit d'une autre entreprise")
 
-    def set_choices(self, user: User) -> None:
+    def set_choices(self, user: User, employer: Employer | None = None) -> None:
         subclasses = naf_choices([NafLevel.SUBCLASS])
         self.naf_code.choices = [("", "— Non renseignée —")] + [(c, f"{c} — {label}") for c, label, _ in subclasses]
         self.headcount_band.choices = [("", "— Non renseignée —")] + HeadcountBand.choices()
@@ -100,7 +104,11 @@ class EmployerForm(FrenchForm):
         self.commune_insee.choices = [("", "— Choisir —")] + [
             (code, f"{name} ({code}) — {basin}") for code, name, basin in communes
         ]
-        self.tag_ids.choices = [(t.id, t.label) for t in all_tags()]
+        # The active tags, and the archived ones the employer already carries (kept unless unticked).
+        carried = [t.id for t in employer.tags] if employer is not None else []
+        self.tag_ids.choices = [
+            (t.id, t.label if t.is_active else f"{t.label} (archivée)") for t in active_tags(carried)
+        ]
 
     def fill_from(self, employer: Employer) -> None:
         self.siret.data = employer.siret
@@ -142,3 +150,46 @@ class MergeForm(FrenchForm):
 
 class SpreadsheetImportForm(FrenchForm):
     file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier.")])
+    tag = SelectField("Ajouter l'étiquette … à toutes les lignes", coerce=_optional_int, validators=[Optional()])
+
+    def set_choices(self) -> None:
+        self.tag.choices = [("", "— Aucune —")] + [(t.id, t.label) for t in active_tags()]
+
+
+BULK_ACTIONS = {
+    "ajouter": "Étiqueter la sélection",
+    "retirer": "Retirer l'étiquette de la sélection",
+    "ajouter_tout": "Étiqueter tous les résultats de cette recherche",
+    "retirer_tout": "Retirer l'étiquette de tous les résultats de cette recherche",
+}
+# A page shows 25 employers: a longer selection was not made on it.
+BULK_SELECTION_MAX = 500
+
+
+class BulkTagForm(FrenchForm):
+    """The employer list's bulk tagging: the ticked rows, or every result of the search."""
+
+    etiquette = SelectField("Étiquette", coerce=_optional_int, validators=[DataRequired("Choisissez une étiquette.")])
+    entreprises = SelectMultipleField("Entreprises cochées", coerce=database_int, validate_choice=False)
+    action = SelectField(
+        "Action", choices=list(BULK_ACTIONS.items()), validators=[DataRequired("Choisissez une action.")]
+    )
+
+    def set_choices(self) -> None:
+        self.etiquette.choices = [("", "— Choisir une étiquette —")] + [(t.id, t.label) for t in active_tags()]
+
+    def validate_entreprises(self, field) -> None:
+        if len(field.data or []) > BULK_SELECTION_MAX:
+            raise ValidationError(f"{BULK_SELECTION_MAX} entreprises cochées au plus.")
+        if self.action.data in ("ajouter", "retirer") and not field.data:
+            raise ValidationError("Cochez au moins une entreprise, ou appliquez l'action à tous les résultats.")
+
+
+class TagForm(FrenchForm):
+    label = StringField(
+        "Libellé", validators=[DataRequired(REQUIRED), Length(max=120, message="120 caractères au plus.")]
+    )
+
+
+class TagStatusForm(FrenchForm):
+    active = SelectField("État", choices=[("0", "Archiver"), ("1", "Réactiver")], validators=[DataRequired(REQUIRED)])

@@ -8,7 +8,8 @@ user next to the line number, in French.
 import re
 from datetime import date
 
-from app.employers.models import Employer
+from app.employers.models import Employer, Tag
+from app.text import normalize_for_search
 
 # Control characters never belong in a name or an address; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -64,3 +65,38 @@ def date_cell(value: str | None, label: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise CellError(f"{label} invalide « {value[:20]} » (AAAA-MM-JJ attendu)") from None
+
+
+# Several tags in one cell: "En croissance ; Nouvel établissement" (or commas).
+_TAG_SEPARATORS = re.compile(r"[;,]")
+
+
+def tags_by_name(tags: list[Tag]) -> dict[str, Tag]:
+    """Every tag under its label and under its code, as ``tags_cell`` compares them."""
+    names = {}
+    for tag in tags:
+        names.setdefault(normalize_for_search(tag.code), tag)
+        names[normalize_for_search(tag.label)] = tag
+    return names
+
+
+def tags_cell(value: str | None, tags: dict[str, Tag]) -> set[int]:
+    """The ids of the tags a cell names by label or code; an unknown or archived one rejects the line
+    (tags are created by the admins, never by a file)."""
+    if not value:
+        return set()
+    if _CONTROL.search(value):
+        raise CellError("caractère de contrôle interdit dans « étiquettes »")
+    found = set()
+    for name in _TAG_SEPARATORS.split(value):
+        if not name.strip():
+            continue
+        tag = tags.get(normalize_for_search(name))
+        if tag is None:
+            raise CellError(
+                f"étiquette inconnue « {name.strip()[:60]} » (les étiquettes sont créées par un administrateur)"
+            )
+        if not tag.is_active:
+            raise CellError(f"étiquette archivée « {tag.label} »")
+        found.add(tag.id)
+    return found

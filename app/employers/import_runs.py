@@ -23,7 +23,7 @@ from app.auth.models import User
 from app.employers.enums import ImportRunStatus
 from app.employers.establishments import ImportReport
 from app.employers.import_cells import printable
-from app.employers.models import ImportRun
+from app.employers.models import ImportRun, Tag
 from app.employers.readers import ImportFileError
 from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
@@ -43,8 +43,8 @@ def _imports_dir() -> Path:
     return Path(current_app.instance_path) / "imports"
 
 
-def queue_import(user: User, upload: FileStorage) -> ImportRun:
-    """Store the upload and record its run, queued. Does not commit."""
+def queue_import(user: User, upload: FileStorage, tag: Tag | None = None) -> ImportRun:
+    """Store the upload and record its run, queued, with the tag to add to every line. Does not commit."""
     filename = printable(upload.filename or "").strip()[:255] or "fichier"
     suffix = Path(filename).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -53,7 +53,7 @@ def queue_import(user: User, upload: FileStorage) -> ImportRun:
     directory.mkdir(parents=True, exist_ok=True)
     stored_name = f"{uuid.uuid4().hex}{suffix}"
     upload.save(directory / stored_name)
-    run = ImportRun(user=user, filename=filename, stored_name=stored_name, status=ImportRunStatus.QUEUED)
+    run = ImportRun(user=user, filename=filename, stored_name=stored_name, status=ImportRunStatus.QUEUED, tag=tag)
     db.session.add(run)
     db.session.flush()
     return run
@@ -106,7 +106,7 @@ def _run_import(run_id: int) -> None:
     try:
         with acting_as(f"import tableur de {run.user.email if run.user else 'un compte supprimé'}"):
             with path.open("rb") as binary:
-                report = import_spreadsheet(run.user, binary, run.filename, after_batch=progress)
+                report = import_spreadsheet(run.user, binary, run.filename, after_batch=progress, tag=run.tag)
             _count(run, report)
             run.summary = report.summary_lines()
             run.rejections = [{"line": r.line, "siret": r.siret, "reason": r.reason} for r in report.rejected]

@@ -27,13 +27,19 @@ employer_tags = sa.Table(
 
 
 class Tag(db.Model):
-    """A signal set on employers by the Region or partners (growing, restructuring…)."""
+    """A signal set on employers by the Region or partners (growing, restructuring…).
+
+    Administered from the browser (``app/employers/tags.py``). An archived tag stays on its
+    employers and in past plans, but is no longer offered for tagging.
+    """
 
     __tablename__ = "tags"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     label: Mapped[str] = mapped_column(sa.String(120))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     def __str__(self) -> str:
         return self.label
@@ -198,6 +204,8 @@ class ImportRun(db.Model):
     summary: Mapped[list] = mapped_column(sa.JSON, default=list)  # the report's lines, in French
     rejections: Mapped[list] = mapped_column(sa.JSON, default=list)  # {line, siret, reason}
     error: Mapped[str | None] = mapped_column(sa.Text)  # why the file could not be imported
+    # The import form's "add this tag to every line", read by the run.
+    tag_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tags.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Moves with each batch: a run that stops moving was cut short (a restarted process).
@@ -205,6 +213,7 @@ class ImportRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship()
+    tag: Mapped[Tag | None] = relationship()
 
     @property
     def seems_interrupted(self) -> bool:

@@ -57,6 +57,16 @@ class EmployerFilters:
     sort: EmployerSort = EmployerSort.NAME
 
 
+def described_filters(filters: EmployerFilters) -> dict:
+    """The filters that narrow the search (those left at their default omitted), for the audit trail."""
+    described = {}
+    for name, default in vars(EmployerFilters()).items():
+        value = getattr(filters, name)
+        if name != "sort" and value != default:
+            described[name] = value.value if isinstance(value, HeadcountBand) else value
+    return described
+
+
 def parse_identifier(text: str) -> tuple[str, str] | None:
     """("siret", digits) or ("siren", digits) when the text is one, spaces allowed."""
     compact = "".join(text.split())
@@ -234,6 +244,22 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
         key = byte_order(Employer.search_name + "")
         return query.order_by(key.desc() if filters.sort is EmployerSort.NAME_DESC else key, Employer.id)
     return query.order_by(*_ordering(filters.sort))
+
+
+def matching_employer_ids(user: User, filters: EmployerFilters, today: date) -> sa.Subquery:
+    """The ids of every employer ``search_employers`` lists (exact words), unsorted: what a
+    bulk action on "all the results" applies to. A derived table, so that a statement on
+    ``employers`` or ``employer_tags`` around it cannot correlate its inner conditions away."""
+    return (
+        _matching_employers(user, filters, today, _text_condition(filters.text))
+        .with_only_columns(Employer.id)
+        .subquery()
+    )
+
+
+def visible_employer_ids(user: User, employer_ids: list[int]) -> sa.Subquery:
+    """Those of ``employer_ids`` that the user may see, as a derived table (see ``matching_employer_ids``)."""
+    return visible_employers(user).where(Employer.id.in_(employer_ids)).with_only_columns(Employer.id).subquery()
 
 
 def search_page(user: User, filters: EmployerFilters, today: date, page: int | None, per_page: int) -> Page:
@@ -519,7 +545,33 @@ def naf_choices(levels: list[NafLevel]) -> list[tuple[str, str, NafLevel]]:
 
 
 def all_tags() -> list[Tag]:
-    return list(db.session.scalars(sa.select(Tag).order_by(Tag.label)))
+    """Every tag, the active ones first (a search may still look for an archived one)."""
+    return list(db.session.scalars(sa.select(Tag).order_by(Tag.is_active.desc(), Tag.label)))
+
+
+def active_tags(keep_ids=()) -> list[Tag]:
+    """The tags offered for tagging; ``keep_ids`` adds archived ones a record already carries."""
+    condition = Tag.is_active | Tag.id.in_(list(keep_ids)) if keep_ids else Tag.is_active
+    return list(db.session.scalars(sa.select(Tag).where(condition).order_by(Tag.label)))
+
+
+def get_tag(tag_id: int) -> Tag | None:
+    return db.session.get(Tag, tag_id)
+
+
+def tags_with_counts(user: User) -> sa.Select:
+    """(tag, number of the user's visible employers carrying it): the tags admin's list."""
+    carriers = sa.select(employer_tags.c.tag_id, sa.func.count().label("employers")).group_by(employer_tags.c.tag_id)
+    if not user.sees_all_basins:
+        carriers = carriers.join(Employer, Employer.id == employer_tags.c.employer_id).where(
+            Employer.basin_id.in_(user.basin_ids)
+        )
+    counts = carriers.subquery()
+    return (
+        sa.select(Tag, sa.func.coalesce(counts.c.employers, 0))
+        .outerjoin(counts, counts.c.tag_id == Tag.id)
+        .order_by(Tag.is_active.desc(), Tag.label, Tag.id)
+    )
 
 
 def active_operators() -> list[Operator]:

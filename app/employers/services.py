@@ -126,10 +126,13 @@ def _check_naf(naf_code: str | None) -> None:
         raise EmployerError(f"Le code NAF {naf_code} est inconnu (format attendu : 56.10A).")
 
 
-def _tags(tag_ids: list[int]) -> list[Tag]:
+def _tags(tag_ids: list[int], carried: set[int]) -> list[Tag]:
     tags = list(db.session.scalars(sa.select(Tag).where(Tag.id.in_(tag_ids)))) if tag_ids else []
     if len(tags) != len(set(tag_ids)):
         raise EmployerError("Une des étiquettes choisies n'existe pas.")
+    for tag in tags:
+        if not tag.is_active and tag.id not in carried:
+            raise EmployerError(f"L'étiquette « {tag.label} » est archivée : elle ne peut plus être posée.")
     return tags
 
 
@@ -177,7 +180,7 @@ def _apply(employer: Employer, data: EmployerData, commune: Commune) -> None:
     employer.commune_name = commune.name
     employer.basin_id = commune.basin_id
     with db.session.no_autoflush:  # the save is flushed in one place, where conflicts are caught
-        employer.tags = _tags(data.tag_ids)
+        employer.tags = _tags(data.tag_ids, {tag.id for tag in employer.tags})
     employer.edited_by_hand_at = utcnow()
 
 

@@ -3,12 +3,14 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.activity.forms import InteractionForm
+from app.auth.access import is_allowed
 from app.converters import database_int
 from app.employers import bp
 from app.employers.enums import EmployerSort
 from app.employers.exports import EXPORT_LIMIT, export_rows
 from app.employers.forms import (
     SHORTAGE_NEED,
+    BulkTagForm,
     ContactPersonForm,
     EmployerForm,
     EmployerSearchForm,
@@ -24,14 +26,18 @@ from app.employers.import_runs import (
 )
 from app.employers.queries import (
     EmployerFilters,
+    described_filters,
     get_employer_contact,
+    get_tag,
     get_visible_employer,
+    matching_employer_ids,
     only_text_searched,
     parse_identifier,
     row_facts,
     search_employers,
     search_page,
     supports_typo_tolerance,
+    visible_employer_ids,
 )
 from app.employers.readers import ImportFileError
 from app.employers.services import (
@@ -49,6 +55,7 @@ from app.employers.services import (
     update_contact,
     update_employer,
 )
+from app.employers.tags import add_tag_to_employers, remove_tag_from_employers
 from app.extensions import db
 from app.main.pages import render_employer_page
 from app.pagination import paginate
@@ -80,12 +87,31 @@ def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
     )
 
 
+def _bulk_tag_form(formdata=None) -> BulkTagForm | None:
+    """The bulk tagging form, for the roles that may tag (its controls are not shown to the others)."""
+    if not is_allowed("employers.bulk_tag", current_user.role):
+        return None
+    form = BulkTagForm() if formdata is None else BulkTagForm(formdata=formdata)
+    form.set_choices()
+    return form
+
+
 @bp.route("/entreprises")
 def index():
     form, filters = _search_form()
+    return _index_page(form, filters, _bulk_tag_form(formdata=None))
+
+
+def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_form: BulkTagForm | None, status=200):
     if filters is None:
         return render_template(
-            "employers/index.html", form=form, page=None, facts={}, near_matches=False, unknown_identifier=None
+            "employers/index.html",
+            form=form,
+            page=None,
+            facts={},
+            near_matches=False,
+            unknown_identifier=None,
+            bulk_form=bulk_form,
         ), 400
     page_number = request.args.get("page", type=database_int)
     page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
@@ -105,7 +131,40 @@ def index():
         facts=facts,
         near_matches=near_matches,
         unknown_identifier=unknown_identifier,
-    )
+        bulk_form=bulk_form,
+    ), status
+
+
+@bp.route("/entreprises/etiquetage", methods=["POST"])
+def bulk_tag():
+    """Tag (or untag) the ticked employers, or every result of the search the URL carries."""
+    form, filters = _search_form()
+    bulk_form = _bulk_tag_form()
+    if filters is None:
+        bulk_form.form_errors.append("Les filtres de la recherche sont invalides : rien n'a été étiqueté.")
+        return _index_page(form, filters, bulk_form, 400)
+    if not bulk_form.validate():
+        return _index_page(form, filters, bulk_form, 400)
+    tag = get_tag(bulk_form.etiquette.data)
+    action = bulk_form.action.data
+    if action.endswith("_tout"):
+        employer_ids = matching_employer_ids(current_user, filters, today_paris())
+        described = {"scope": "search", "filters": described_filters(filters)}
+    else:
+        employer_ids = visible_employer_ids(current_user, bulk_form.entreprises.data)
+        described = {"scope": "selection", "selected": len(set(bulk_form.entreprises.data))}
+    with refusal_shown(bulk_form) as outcome:
+        if action.startswith("ajouter"):
+            count = add_tag_to_employers(tag, employer_ids, described)
+        else:
+            count = remove_tag_from_employers(tag, employer_ids, described)
+    if outcome.refused:
+        return _index_page(form, filters, bulk_form, 409)
+    if action.startswith("ajouter"):
+        flash(f"Étiquette « {tag.label} » posée sur {count} entreprise(s) de plus.", "success")
+    else:
+        flash(f"Étiquette « {tag.label} » retirée de {count} entreprise(s).", "success")
+    return redirect(url_for("employers.index", **request.args.to_dict(flat=False)))
 
 
 @bp.route("/entreprises/export")
@@ -182,7 +241,7 @@ def detail(siret: str):
 def edit(siret: str):
     employer = _visible_or_404(siret)
     form = EmployerForm()
-    form.set_choices(current_user)
+    form.set_choices(current_user, employer)
     if request.method == "GET":
         form.fill_from(employer)
         return render_template("employers/form.html", form=form, employer=employer, duplicates=[])
@@ -330,12 +389,13 @@ def merge():
 @bp.route("/entreprises/import", methods=["GET", "POST"])
 def import_file():
     form = SpreadsheetImportForm()
+    form.set_choices()
     if request.method == "GET":
         return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user))
     if not form.validate():
         return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user)), 400
     try:
-        run = queue_import(current_user, form.file.data)
+        run = queue_import(current_user, form.file.data, get_tag(form.tag.data) if form.tag.data else None)
     except ImportFileError as error:
         form.file.errors = [str(error)]
         return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user)), 400

@@ -43,6 +43,11 @@ ADMINISTRATION_PAGES = [
     ),
     ("assignments.task_forces", "Task forces", "La task force de chaque bassin : création, nom, membres et capacités."),
     (
+        "employers.tags",
+        "Étiquettes",
+        "Les signaux posés sur les entreprises (en développement, difficultés de recrutement…) : création, archivage.",
+    ),
+    (
         "leads.organisations",
         "Organisations de repéreurs",
         "Les partenaires qui signalent des besoins : nom, type, activation, repéreurs rattachés.",

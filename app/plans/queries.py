@@ -62,9 +62,11 @@ def get_plan_entry(plan: ProspectionPlan, entry_id: int) -> PlanEmployer | None:
     return entry if entry is not None and entry.plan_id == plan.id else None
 
 
-def segment_choices(basin_ids: list[int]) -> dict[SegmentKind, list[tuple[str, str]]]:
+def segment_choices(basin_ids: list[int], kept_tags=()) -> dict[SegmentKind, list[tuple[str, str]]]:
     """What a plan of these basins can target, labelled: the basins' métiers en tension (ROME),
-    NAF divisions, headcount bands, tags."""
+    NAF divisions, headcount bands, the active tags and the archived ones the plan already targets
+    (``kept_tags``, codes)."""
+    offered_tags = Tag.is_active | Tag.code.in_(list(kept_tags)) if kept_tags else Tag.is_active
     return {
         SegmentKind.SHORTAGE_JOB: [
             (code, f"{code} — {label}")
@@ -81,7 +83,10 @@ def segment_choices(basin_ids: list[int]) -> dict[SegmentKind, list[tuple[str, s
             )
         ],
         SegmentKind.HEADCOUNT_BAND: HeadcountBand.choices(),
-        SegmentKind.TAG: [(tag.code, tag.label) for tag in db.session.scalars(sa.select(Tag).order_by(Tag.label))],
+        SegmentKind.TAG: [
+            (tag.code, tag.label if tag.is_active else f"{tag.label} (archivée)")
+            for tag in db.session.scalars(sa.select(Tag).where(offered_tags).order_by(Tag.label))
+        ],
     }
 
 

@@ -43,7 +43,7 @@ def _plan_form(plan: ProspectionPlan | None = None) -> tuple[PlanForm, list[User
     leads = active_users(Role.TASKFORCE_LEAD, [basin.id for basin in basins])
     form.owner_ids.choices = [(user.id, user.full_name) for user in leads]
     basin_ids = [basin.id for basin in basins]
-    choices = segment_choices(basin_ids)
+    choices = segment_choices(basin_ids, plan.segment_values(SegmentKind.TAG) if plan else ())
     form.shortage_sources = shortage_sources(basin_ids)
     for kind, field in _segment_fields(form).items():
         field.choices = choices[kind]

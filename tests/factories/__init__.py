@@ -9,7 +9,7 @@ from tests.factories.assignments import (
     task_force_for,
 )
 from tests.factories.auth import UserFactory, known_password_hash
-from tests.factories.employers import EmployerContactFactory, EmployerFactory, make_siret
+from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
 from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
@@ -43,6 +43,7 @@ __all__ = [
     "ProspectionPlanFactory",
     "RecruitmentNeedFactory",
     "SpotterOrganisationFactory",
+    "TagFactory",
     "TaskForceMemberFactory",
     "UserFactory",
     "known_password_hash",

@@ -5,7 +5,7 @@ import itertools
 import factory
 from stdnum import luhn
 
-from app.employers.models import Employer, EmployerContact
+from app.employers.models import Employer, EmployerContact, Tag
 from app.referential.enums import HeadcountBand
 from tests.factories.base import BaseFactory
 from tests.factories.referential import seeded_basin
@@ -33,6 +33,18 @@ class EmployerFactory(BaseFactory):
     commune_name = "Saint-Nazaire"
     postcode = "44600"
     basin = factory.LazyFunction(seeded_basin)
+
+
+class TagFactory(BaseFactory):
+    class Meta:
+        model = Tag
+
+    code = factory.Sequence(lambda n: f"test_tag_{n}")
+    label = factory.Sequence(lambda n: f"Étiquette de test {n}")
+    is_active = True
+
+    class Params:
+        archived = factory.Trait(is_active=False)
 
 
 class EmployerContactFactory(BaseFactory):

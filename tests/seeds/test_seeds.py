@@ -7,7 +7,7 @@ from stdnum.fr import siret
 
 from app.auth.enums import Role
 from app.auth.models import User
-from app.employers.models import Employer
+from app.employers.models import Employer, Tag
 from app.extensions import db
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, NafCode, Operator, RomeCode, ShortageJob
@@ -97,3 +97,11 @@ def test_every_demo_account_of_the_readme_exists_with_the_documented_password(cl
         "/connexion", {"email": "conseiller.cap.saint-nazaire@demo.relais-entreprises.fr", "password": password}
     )
     assert response.status_code == 302
+
+
+def test_reference_seed_keeps_an_admins_tag_rename():
+    tag = db.session.scalar(sa.select(Tag).order_by(Tag.id).limit(1))
+    tag.label = "Renommée par un admin"
+    db.session.flush()
+    load_reference()
+    assert tag.label == "Renommée par un admin"
