@@ -138,6 +138,7 @@ NAVIGATION = [
         "Administration",
         [
             ("auth.admin_users", "Utilisateurs"),
+            ("leads.outside_basins", "Besoins hors bassin"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
             ("monitoring.error_reports", "Erreurs du service"),
