@@ -143,6 +143,7 @@ NAVIGATION = [
             ("referential.operators", "Opérateurs"),
             ("leads.organisations", "Organisations de repéreurs"),
             ("employers.tags", "Étiquettes"),
+            ("leads.outside_basins", "Besoins hors bassin"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
             ("monitoring.error_reports", "Erreurs du service"),

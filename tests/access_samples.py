@@ -104,6 +104,12 @@ def _spotter_lead(world):
     return LeadFactory(basin=world["basin"], spotter=world["users"][Role.SPOTTER])
 
 
+def _outside_basin_lead(world):
+    from tests.factories import LeadFactory
+
+    return LeadFactory(outside_basins=True)
+
+
 def _organisation(world):
     from tests.factories import SpotterOrganisationFactory
 
@@ -128,6 +134,7 @@ SAMPLES.update(
         "leads.accept": lambda world: {"lead_id": _spotter_lead(world).id},
         "leads.reject": lambda world: {"lead_id": _spotter_lead(world).id},
         "leads.merge": lambda world: {"lead_id": _spotter_lead(world).id},
+        "leads.route": lambda world: {"lead_id": _outside_basin_lead(world).id},
         "leads.organisation_attach": lambda world: {"organisation_id": _organisation(world).id},
     }
 )

@@ -120,6 +120,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "leads.organisation_create": frozenset({MANAGER, ADMIN}),
     "leads.organisation_attach": frozenset({MANAGER, ADMIN}),
     "leads.organisation_edit": frozenset({MANAGER, ADMIN}),
+    # Needs of no basin (public form): only admins, who see every basin, route them.
+    "leads.outside_basins": frozenset({ADMIN}),
+    "leads.route": frozenset({ADMIN}),
     "leads.public_form": PUBLIC,
     "leads.public_thanks": PUBLIC,
     "auth.admin_users": frozenset({ADMIN}),

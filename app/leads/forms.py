@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.converters import database_int
 from app.fields import DateField, IntegerField
 from app.forms import REQUIRED, FrenchForm
 from app.leads.enums import RejectionReason, SpotterKind, Urgency
@@ -108,3 +109,15 @@ class OrganisationEditForm(FrenchForm):
 
 class AttachSpotterForm(FlaskForm):
     user_id = SelectField("Repéreur", coerce=_optional_int, validators=[DataRequired(REQUIRED)])
+
+
+class RouteLeadForm(FrenchForm):
+    """Where an admin sends a need of no basin. The service, not the choice list, refuses a
+    closed or unknown basin, so that the admin reads why."""
+
+    basin_id = SelectField(
+        "Bassin",
+        coerce=lambda value: database_int(value) if value not in (None, "") else None,
+        validate_choice=False,
+        validators=[DataRequired(REQUIRED)],
+    )

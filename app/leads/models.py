@@ -11,7 +11,7 @@ from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind
 from app.mixins import TimestampMixin
 from app.needs.enums import ContractType
 from app.needs.models import RecruitmentNeed
-from app.referential.models import Basin
+from app.referential.models import Basin, Commune
 from app.timeutils import UTCDateTime
 
 NEW = sa.text("status = 'new'")
@@ -62,7 +62,9 @@ class Lead(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
+    # None: a need filed on the public form for a commune of no open basin, kept in the
+    # « hors bassin » list until an admin routes it (leads.services.route_lead).
+    basin_id: Mapped[int | None] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
     source: Mapped[LeadSource] = mapped_column(enum_column_type(LeadSource, "source"))
     spotter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     spotter_organisation_id: Mapped[int | None] = mapped_column(
@@ -108,12 +110,17 @@ class Lead(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    basin: Mapped[Basin] = relationship()
+    basin: Mapped[Basin | None] = relationship()
     spotter: Mapped[User | None] = relationship(foreign_keys=[spotter_id])
     spotter_organisation: Mapped[SpotterOrganisation | None] = relationship()
     employer: Mapped[Employer | None] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     need: Mapped[RecruitmentNeed | None] = relationship()
+    # Read only, no foreign key (the lead keeps the commune as typed): the « hors bassin » list
+    # shows its département and suggests a basin from its EPCI.
+    commune: Mapped[Commune | None] = relationship(
+        primaryjoin="foreign(Lead.commune_insee) == Commune.insee_code", viewonly=True
+    )
 
     @property
     def is_open(self) -> bool:

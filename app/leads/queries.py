@@ -12,16 +12,20 @@ from app.leads.enums import LeadSource, LeadStatus
 from app.leads.models import Lead, SpotterOrganisation
 from app.needs.enums import NeedStatus
 from app.needs.models import RecruitmentNeed
+from app.referential.models import Basin, Commune
 
 
 def visible_leads(user: User) -> sa.Select:
-    """A spotter sees their own leads only (docs/RULES.md, rule 5); staff see their basins' leads."""
+    """A spotter sees their own leads only (docs/RULES.md, rule 5); staff see their basins' leads.
+
+    A lead of no basin is in no basin's list, not even an admin's: it waits in the « hors
+    bassin » list (outside_basin_leads) until it is routed."""
     query = sa.select(Lead)
     if user.role is Role.SPOTTER:
         return query.where(Lead.spotter_id == user.id)
-    if not user.sees_all_basins:
-        query = query.where(Lead.basin_id.in_(user.basin_ids))
-    return query
+    if user.sees_all_basins:
+        return query.where(Lead.basin_id.is_not(None))
+    return query.where(Lead.basin_id.in_(user.basin_ids))
 
 
 def lead_list(user: User, status: LeadStatus | None = None) -> sa.Select:
@@ -59,6 +63,62 @@ def get_visible_lead(user: User, lead_id: int) -> Lead | None:
     )
 
 
+# --- Needs of no basin, for the admins to route ----------------------------------------------
+
+OUTSIDE_BASINS = sa.and_(Lead.basin_id.is_(None), Lead.status == LeadStatus.NEW)
+
+
+def outside_basin_leads() -> sa.Select:
+    """The needs of no open basin waiting to be routed, oldest first, with their commune's département."""
+    return (
+        sa.select(Lead)
+        .where(OUTSIDE_BASINS)
+        .options(
+            joinedload(Lead.commune).options(joinedload(Commune.departement), joinedload(Commune.basin)),
+        )
+        .order_by(Lead.created_at, Lead.id)
+    )
+
+
+def outside_basin_count() -> int:
+    """How many needs wait to be routed: few, read from the (basin_id, status, created_at) index."""
+    return db.session.scalar(sa.select(sa.func.count(Lead.id)).where(OUTSIDE_BASINS))
+
+
+def get_outside_basin_lead(lead_id: int) -> Lead | None:
+    return db.session.scalar(sa.select(Lead).where(Lead.id == lead_id, Lead.basin_id.is_(None)))
+
+
+def open_basins() -> list[Basin]:
+    """The basins a need can be routed to, by name."""
+    return list(db.session.scalars(sa.select(Basin).where(Basin.closed_on.is_(None)).order_by(Basin.name)))
+
+
+def suggested_basins(communes: list[Commune]) -> dict[str, int]:
+    """For each commune, the open basin of its zone, when there is one: the open basin holding
+    the most communes of its EPCI, else of its département ({INSEE code: basin id})."""
+    suggestions: dict[str, int] = {}
+    for column in (Commune.epci_code, Commune.departement_code):
+        zones = {getattr(commune, column.key) for commune in communes} - {None}
+        if not zones:
+            continue
+        rows = db.session.execute(
+            sa.select(column, Commune.basin_id, sa.func.count())
+            .join(Basin, Basin.id == Commune.basin_id)
+            .where(column.in_(zones), Basin.closed_on.is_(None))
+            .group_by(column, Commune.basin_id)
+            .order_by(sa.func.count().desc(), Commune.basin_id)
+        )
+        best: dict[str, int] = {}
+        for zone, basin_id, _count in rows:
+            best.setdefault(zone, basin_id)
+        for commune in communes:
+            zone = getattr(commune, column.key)
+            if commune.insee_code not in suggestions and zone in best:
+                suggestions[commune.insee_code] = best[zone]
+    return suggestions
+
+
 @dataclass
 class Contribution:
     label: str
@@ -92,6 +152,8 @@ def contributions(user: User) -> list[Contribution]:
     if scope is not None:
         organisations = organisations.where(SpotterOrganisation.basin_id.in_(scope))
         public = public.where(Lead.basin_id.in_(scope))
+    else:
+        public = public.where(Lead.basin_id.is_not(None))
     rows = [
         Contribution(name, kind.label, sent, acc, fil)
         for name, kind, sent, acc, fil in db.session.execute(organisations)

@@ -22,7 +22,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind, Urgency
 from app.leads.models import Lead, SpotterOrganisation
-from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_submitted
+from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_routed, lead_submitted
 from app.needs.enums import OPEN_STATUSES, ContractType, NeedOrigin, QualificationLevel, TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.needs.services import create_need
@@ -92,7 +92,8 @@ def _check_contents(data: LeadData) -> None:
 
 
 def _locate(data: LeadData) -> tuple[str | None, Employer | None, Commune | None]:
-    """The lead's SIRET, the known employer it names, and its commune; refuses what cannot be placed."""
+    """The lead's SIRET, the known employer it names, and its commune (in a basin or not);
+    refuses what cannot be placed."""
     siret = None
     if data.siret.strip():
         try:
@@ -101,11 +102,9 @@ def _locate(data: LeadData) -> tuple[str | None, Employer | None, Commune | None
             raise LeadError(str(error)) from None
     employer = db.session.scalar(sa.select(Employer).where(Employer.siret == siret)) if siret else None
     commune = find_commune(data.commune) if data.commune.strip() else None
-    if commune is not None and commune.basin_id is None:
-        commune = None
     if data.commune.strip() and commune is None:
         raise LeadError(
-            f"La commune « {data.commune.strip()} » ne fait partie d'aucun bassin couvert par le service : "
+            f"La commune « {data.commune.strip()} » est introuvable : "
             "vérifiez l'orthographe ou indiquez son code postal."
         )
     if employer is None:
@@ -116,6 +115,13 @@ def _locate(data: LeadData) -> tuple[str | None, Employer | None, Commune | None
         if not siret and not (data.employer_name.strip() and commune):
             raise LeadError("Indiquez le SIRET de l'entreprise, ou à défaut son nom et sa commune.")
     return siret, employer, commune
+
+
+def _open_basin_of(employer: Employer | None, commune: Commune | None) -> Basin | None:
+    """The basin a lead goes to: its known employer's, else its commune's; None when that is no
+    basin or a closed one (a closed basin takes no new lead): the lead is then « hors bassin »."""
+    basin = employer.basin if employer is not None else commune.basin
+    return basin if basin is not None and basin.is_open else None
 
 
 def _save(lead: Lead) -> Lead:
@@ -138,7 +144,7 @@ def _save(lead: Lead) -> Lead:
     return lead
 
 
-def _new_lead(data: LeadData, siret, employer, commune, basin_id: int, **origin) -> Lead:
+def _new_lead(data: LeadData, siret, employer, commune, basin_id: int | None, **origin) -> Lead:
     name = employer.name if employer else data.employer_name.strip()
     return Lead(
         basin_id=basin_id,
@@ -169,9 +175,15 @@ def submit_lead(spotter: User, data: LeadData) -> Lead:
         raise LeadError("Seuls les repéreurs d'offres déposent des signalements ici.")
     _check_contents(data)
     siret, employer, commune = _locate(data)
-    basin_id = employer.basin_id if employer else commune.basin_id
+    basin = _open_basin_of(employer, commune)
+    if basin is None:
+        where = "Cette entreprise" if employer is not None else f"La commune « {commune.name} »"
+        raise LeadError(
+            f"{where} ne fait partie d'aucun bassin couvert par le service : "
+            "l'employeur peut déposer son besoin sur le formulaire public."
+        )
+    basin_id = basin.id
     if basin_id not in spotter.basin_ids:
-        basin = db.session.get(Basin, basin_id)
         raise LeadError(
             f"Cette entreprise relève du bassin de {basin.name}, hors de votre périmètre : "
             "transmettez ce besoin au repéreur de ce bassin."
@@ -198,19 +210,36 @@ def submit_public_lead(data: LeadData) -> Lead:
     if not data.contact_email.strip():
         raise LeadError("Indiquez votre adresse e-mail : nous vous recontactons par ce biais.")
     siret, employer, commune = _locate(data)
-    basin_id = employer.basin_id if employer else commune.basin_id
+    # Outside every open basin, the need is kept with no basin, for an admin to route (route_lead).
+    basin = _open_basin_of(employer, commune)
     lead = _new_lead(
         data,
         siret,
         employer,
         commune,
-        basin_id,
+        basin.id if basin is not None else None,
         source=LeadSource.EMPLOYER,
         submitter_key=f"public:{data.contact_email.strip().lower()}"[:300],
     )
     _save(lead)
     lead_submitted.send(lead, by_employer=True)
     return lead
+
+
+def route_lead(lead: Lead, basin: Basin | None, *, routed_by: User) -> None:
+    """An admin sends a need of no basin to an open basin: it joins that basin's triage list."""
+    if not routed_by.sees_all_basins:
+        raise LeadError("Seuls les administrateurs routent les besoins hors bassin.")
+    if lead.basin_id is not None:
+        raise LeadConflict(f"Ce besoin a déjà été routé vers le bassin {lead.basin.name}.")
+    _check_open(lead)
+    if basin is None:
+        raise LeadError("Choisissez un bassin existant.")
+    if not basin.is_open:
+        raise LeadError(f"Le bassin {basin.name} est fermé : choisissez un bassin ouvert.")
+    lead.basin = basin
+    db.session.flush()
+    lead_routed.send(lead, routed_by=routed_by)
 
 
 def duplicates_of(lead: Lead) -> list[Lead]:

@@ -6,6 +6,8 @@ _signals = Namespace()
 
 # Sender: the new Lead; `by_employer`: filed by the employer itself on the public form.
 lead_submitted = _signals.signal("lead-submitted")
+# Sender: a Lead of no basin that an admin routed to a basin; `routed_by`: that admin.
+lead_routed = _signals.signal("lead-routed")
 # Sender: the accepted Lead; `need`: the need it became.
 lead_accepted = _signals.signal("lead-accepted")
 # Sender: the rejected Lead (its rejection_reason and decision_note are set).

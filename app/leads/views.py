@@ -19,13 +19,18 @@ from app.leads.forms import (
     OrganisationForm,
     PublicLeadForm,
     RejectLeadForm,
+    RouteLeadForm,
 )
 from app.leads.models import Lead
 from app.leads.queries import (
     contributions,
+    get_outside_basin_lead,
     get_visible_lead,
     get_visible_organisation,
     lead_list,
+    open_basins,
+    outside_basin_leads,
+    suggested_basins,
     visible_organisations,
 )
 from app.leads.services import (
@@ -39,6 +44,7 @@ from app.leads.services import (
     merge_lead,
     mergeable_needs,
     reject_lead,
+    route_lead,
     submit_lead,
     submit_public_lead,
     update_organisation,
@@ -200,6 +206,47 @@ def merge(lead_id: int):
 @bp.route("/signalements/contributions")
 def contributions_page():
     return render_template("leads/contributions.html", rows=contributions(current_user))
+
+
+# --- Needs of no basin (admins) ---------------------------------------------------------------
+
+
+def _route_form() -> RouteLeadForm:
+    form = RouteLeadForm()
+    form.basin_id.choices = [("", "— Choisir —")] + [(basin.id, basin.name) for basin in open_basins()]
+    return form
+
+
+def _render_outside_basins(status: int = 200):
+    page = paginate(outside_basin_leads(), request.args.get("page", type=database_int))
+    suggestions = suggested_basins([lead.commune for lead in page.items if lead.commune is not None])
+    return render_template(
+        "leads/outside_basins.html", page=page, route_form=_route_form(), suggestions=suggestions
+    ), status
+
+
+@bp.route("/signalements/hors-bassin")
+def outside_basins():
+    return _render_outside_basins()
+
+
+@bp.route("/signalements/hors-bassin/<int:lead_id>/router", methods=["POST"])
+def route(lead_id: int):
+    lead = get_outside_basin_lead(lead_id) or abort(404)
+    form = _route_form()
+    if not form.validate_on_submit():
+        flash("Choisissez le bassin vers lequel router ce besoin.", "error")
+        return _render_outside_basins(400)
+    try:
+        with refusal_shown() as outcome:
+            route_lead(lead, get_visible_basin(current_user, form.basin_id.data), routed_by=_user())
+    except StaleDataError:
+        flash("Ce besoin vient d'être routé par quelqu'un d'autre.", "error")
+        return _render_outside_basins(409)
+    if outcome.refused:
+        return _render_outside_basins(_status_for(outcome.error))
+    flash(f"Besoin routé vers le bassin {lead.basin.name} : il attend son tri dans les signalements.", "success")
+    return redirect(url_for("leads.outside_basins"))
 
 
 # --- Spotter organisations (admins, managers) --------------------------------------------------

@@ -5,6 +5,7 @@ from app.activity.queries import due_follow_up_counts
 from app.assignments.queries import portfolio_size
 from app.auth.access import is_allowed
 from app.auth.home import home_page
+from app.leads.queries import outside_basin_count
 from app.main import bp
 from app.main.queries import database_is_reachable
 from app.monitoring.health import is_redis_url, redis_is_reachable, scheduler_heartbeat
@@ -21,6 +22,8 @@ def home():
     due, overdue = due_follow_up_counts(current_user, today)
     counts = {"due": due, "overdue": overdue, "portfolio": portfolio_size(current_user)}
     plan_targets = adviser_targets(current_user, today) if page.shows_plan_targets else []
+    if is_allowed("leads.outside_basins", current_user.role):
+        counts["outside_basins"] = outside_basin_count()
     return render_template(page.template, counts=counts, plan_targets=plan_targets)
 
 
@@ -42,6 +45,11 @@ ADMINISTRATION_PAGES = [
         "Agences France Travail, missions locales, Cap emploi, centres APEC : bassins servis, activation.",
     ),
     ("assignments.task_forces", "Task forces", "La task force de chaque bassin : création, nom, membres et capacités."),
+    (
+        "leads.outside_basins",
+        "Besoins hors bassin",
+        "Les besoins déposés sur le formulaire public pour une commune d'aucun bassin : les router vers un bassin.",
+    ),
     (
         "employers.tags",
         "Étiquettes",

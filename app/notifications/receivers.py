@@ -15,10 +15,12 @@ from app.assignments.signals import (
     portfolio_released,
     privileged_contact_assigned,
 )
+from app.auth.enums import Role
 from app.auth.models import User
+from app.auth.queries import active_users
 from app.employers.models import Employer
 from app.leads.models import Lead
-from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_submitted
+from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_routed, lead_submitted
 from app.needs.models import RecruitmentNeed
 from app.notifications.services import app_path, notify
 
@@ -96,9 +98,32 @@ def tell_of_handover_decision(request: HandoverRequest, **_) -> None:
 
 
 def tell_leads_of_new_lead(lead: Lead, *, by_employer: bool, **_) -> None:
+    if lead.basin_id is None:
+        # No basin's task force is concerned: the admins, who route it, are told.
+        for admin in active_users(Role.ADMIN):
+            notify(
+                admin,
+                "lead_outside_basins",
+                f"Un besoin hors bassin attend d'être routé : {lead.job_title} chez {lead.employer_name}"
+                f" ({lead.commune_name or 'commune inconnue'})."[:500],
+                link=app_path("leads.outside_basins"),
+            )
+        return
     what = "Besoin déposé par un employeur" if by_employer else "Nouveau signalement"
     for lead_user in task_force_leads(lead.basin_id):
         notify(lead_user, "lead_submitted", f"{what} : {lead.job_title} chez {lead.employer_name}.")
+
+
+def tell_leads_of_routed_lead(lead: Lead, **_) -> None:
+    for lead_user in task_force_leads(lead.basin_id):
+        notify(
+            lead_user,
+            "lead_submitted",
+            f"Besoin déposé par un employeur, routé vers votre bassin : {lead.job_title} chez {lead.employer_name}."[
+                :500
+            ],
+            link=app_path("leads.detail", lead_id=lead.id),
+        )
 
 
 def _tell_spotter(lead: Lead, message: str) -> None:
@@ -139,6 +164,7 @@ def connect_receivers() -> None:
     handover_requested.connect(tell_of_handover_request)
     handover_decided.connect(tell_of_handover_decision)
     lead_submitted.connect(tell_leads_of_new_lead)
+    lead_routed.connect(tell_leads_of_routed_lead)
     lead_accepted.connect(tell_of_accepted_lead)
     lead_rejected.connect(tell_spotter_of_rejection)
     lead_merged.connect(tell_spotter_of_merge)

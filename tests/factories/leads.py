@@ -46,6 +46,16 @@ class LeadFactory(BaseFactory):
     status = LeadStatus.NEW
 
     class Params:
+        # Filed on the public form for a commune of no basin (Brest), waiting for an admin to route it.
+        outside_basins = factory.Trait(
+            basin=None,
+            source=LeadSource.EMPLOYER,
+            spotter=None,
+            siret=None,
+            commune_insee="29019",
+            commune_name="Brest",
+            contact_email="rh@exemple.fr",
+        )
         # Accepted by a task force lead, as leads.services.accept_lead leaves it: the employer of
         # the lead's SIRET, and the need the lead became (its job, at the "identifié" stage).
         accepted = factory.Trait(

@@ -141,12 +141,6 @@ def test_the_public_form_trap_keeps_nothing_and_the_form_is_rate_limited(client,
     assert statuses[:4] == [400] * 4 and statuses[-1] == 429
 
 
-def test_public_form_refuses_a_commune_outside_the_basins(client, post):
-    data = {**FORM, "employer_name": "Bistrot", "commune": "Marseille", "contact_email": "a@b.fr"}
-    response = post("/deposer-un-besoin", data)
-    assert response.status_code == 400 and "aucun bassin" in response.get_data(as_text=True)
-
-
 def test_contributions_page(client, login):
     organisation = SpotterOrganisationFactory(name="CCI Nantes Saint-Nazaire")
     LeadFactory(spotter_organisation_id=organisation.id)
