@@ -1,9 +1,10 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.fields import DateField
 from app.forms import REQUIRED, FrenchForm
+from app.referential.basins import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 from app.referential.shortage import SOURCE_MAX_LENGTH
 
 DATE_FORMAT_MESSAGE = "Date invalide (jj/mm/aaaa)."
@@ -35,3 +36,38 @@ class ShortageImportForm(ShortageSourceMixin, FrenchForm):
 
 class ShortageRemoveForm(FrenchForm):
     rome_code = HiddenField(validators=[DataRequired(REQUIRED), Length(max=5)])
+
+
+# --- Basins administration -----------------------------------------------------------------------
+
+MOVE_OTHERS_LABEL = "Déplacer aussi les communes d'un autre bassin"
+
+
+class BasinCreateForm(FrenchForm):
+    code = StringField(
+        "Code du bassin",
+        validators=[DataRequired(REQUIRED), Length(max=CODE_MAX_LENGTH)],
+        description="Par exemple le code de la zone d'emploi de l'Insee : 5219",
+    )
+    name = StringField("Nom du bassin", validators=[DataRequired(REQUIRED), Length(max=NAME_MAX_LENGTH)])
+    departement = SelectField("Département", validators=[DataRequired("Choisissez le département du bassin.")])
+
+
+class BasinRenameForm(FrenchForm):
+    name = StringField("Nouveau nom", validators=[DataRequired(REQUIRED), Length(max=NAME_MAX_LENGTH)])
+
+
+class BasinCommunesForm(FrenchForm):
+    """Communes to add: an EPCI, a département, or one commune (with its postcode when its name is ambiguous)."""
+
+    value = StringField(validators=[DataRequired(REQUIRED), Length(max=160)])
+    postcode = StringField("Code postal (si plusieurs communes portent ce nom)", validators=[Optional(), Length(max=5)])
+    move_others = BooleanField(MOVE_OTHERS_LABEL)
+
+
+class CommuneRemoveForm(FrenchForm):
+    insee_code = HiddenField(validators=[DataRequired(REQUIRED), Length(max=5)])
+
+
+class ZoneImportForm(FrenchForm):
+    file = FileField("Fichier « commune → bassin » (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier.")])
