@@ -110,8 +110,10 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_receivers() -> None:
     # Cross-domain reactions: a lower domain sends a signal, a higher one reacts (docs/ARCHITECTURE.md).
     from app.assignments.receivers import connect_receivers as connect_assignments
+    from app.employers.receivers import connect_receivers as connect_employers
     from app.notifications.receivers import connect_receivers as connect_notifications
 
+    connect_employers()
     connect_assignments()
     connect_notifications()
 
@@ -139,6 +141,8 @@ NAVIGATION = [
         "Administration",
         [
             ("main.administration", "Toutes les pages"),
+            ("referential.admin_basins", "Bassins"),
+            ("referential.admin_communes", "Communes"),
             ("auth.admin_users", "Utilisateurs"),
             ("referential.operators", "Opérateurs"),
             ("leads.organisations", "Organisations de repéreurs"),

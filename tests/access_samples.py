@@ -261,6 +261,11 @@ SAMPLES.update(
         "referential.shortage_job_add": lambda world: {"basin_id": world["basin"].id},
         "referential.shortage_job_remove": lambda world: {"basin_id": world["basin"].id},
         "referential.shortage_import": lambda world: {"basin_id": world["basin"].id},
+        "referential.admin_basin": lambda world: {"basin_id": world["basin"].id},
+        "referential.admin_basin_rename": lambda world: {"basin_id": world["basin"].id},
+        "referential.admin_basin_open_close": lambda world: {"basin_id": world["basin"].id, "action": "fermer"},
+        "referential.admin_basin_add_communes": lambda world: {"basin_id": world["basin"].id, "mode": "epci"},
+        "referential.admin_basin_remove_commune": lambda world: {"basin_id": world["basin"].id},
     }
 )
 

@@ -126,6 +126,16 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "leads.public_form": PUBLIC,
     "leads.public_thanks": PUBLIC,
     "auth.admin_users": frozenset({ADMIN}),
+    # Basins and their communes: admins only (app/referential/basins.py).
+    "referential.admin_basins": frozenset({ADMIN}),
+    "referential.admin_basin_create": frozenset({ADMIN}),
+    "referential.admin_basins_import": frozenset({ADMIN}),
+    "referential.admin_basin": frozenset({ADMIN}),
+    "referential.admin_basin_rename": frozenset({ADMIN}),
+    "referential.admin_basin_open_close": frozenset({ADMIN}),
+    "referential.admin_basin_add_communes": frozenset({ADMIN}),
+    "referential.admin_basin_remove_commune": frozenset({ADMIN}),
+    "referential.admin_communes": frozenset({ADMIN}),
     # An invitation: a task-force lead invites advisers for their own basins (app/auth/services.py).
     "auth.admin_user_new": frozenset({LEAD, ADMIN}),
     "auth.admin_users_invite_file": frozenset({LEAD, ADMIN}),

@@ -9,7 +9,7 @@ from app.enums import enum_column_type
 from app.extensions import db
 from app.mixins import TimestampMixin
 from app.referential.enums import HeadcountBand
-from app.referential.models import Basin, NafCode
+from app.referential.models import Basin, Commune, NafCode
 from app.text import normalize_for_search
 from app.timeutils import UTCDateTime, utcnow
 
@@ -134,6 +134,11 @@ def copies_employer_basin(model: type) -> type:
     return model
 
 
+def basin_copies() -> tuple[type, ...]:
+    """The models whose rows carry a copy of their employer's basin."""
+    return tuple(_BASIN_COPIES)
+
+
 def _copy_employer_basin(_mapper, connection, row) -> None:
     # The employer row is flushed before the rows that point at it.
     if row.basin_id is None or sa.inspect(row).attrs.employer_id.history.has_changes():
@@ -153,6 +158,43 @@ def move_rows_to_employer_basin(connection, employer_id: int) -> None:
     for model in _BASIN_COPIES:
         table = model.__table__
         connection.execute(sa.update(table).where(table.c.employer_id == employer_id).values(basin_id=basin))
+
+
+def move_employers_to_their_communes_basin(connection, insee_codes: list[str]) -> dict[str, int]:
+    """The employers of these communes (which just changed basin) move to their commune's basin,
+    the copies on their rows with them; returns {INSEE code: employers moved}.
+
+    Bulk UPDATEs, a few per 500 communes: a région rolled out moves thousands of employers. Each
+    moved employer's version goes up, so that a form opened before the move gets its conflict.
+    """
+    employers, communes = Employer.__table__, Commune.__table__
+    commune_basin = (
+        sa.select(communes.c.basin_id).where(communes.c.insee_code == employers.c.commune_insee).scalar_subquery()
+    )
+    moved: dict[str, int] = {}
+    for start in range(0, len(insee_codes), 500):
+        chunk = insee_codes[start : start + 500]
+        leaving = sa.and_(employers.c.commune_insee.in_(chunk), employers.c.basin_id != commune_basin)
+        counts = connection.execute(
+            sa.select(employers.c.commune_insee, sa.func.count()).where(leaving).group_by(employers.c.commune_insee)
+        ).all()
+        if not counts:
+            continue
+        moved.update(counts)
+        connection.execute(
+            sa.update(employers).where(leaving).values(basin_id=commune_basin, version=employers.c.version + 1)
+        )
+        of_chunk = sa.select(employers.c.id).where(employers.c.commune_insee.in_(chunk))
+        for model in _BASIN_COPIES:
+            table = model.__table__
+            employer_basin = sa.select(employers.c.basin_id).where(employers.c.id == table.c.employer_id)
+            employer_basin = employer_basin.scalar_subquery()
+            connection.execute(
+                sa.update(table)
+                .where(table.c.employer_id.in_(of_chunk), table.c.basin_id != employer_basin)
+                .values(basin_id=employer_basin)
+            )
+    return moved
 
 
 class EmployerContact(TimestampMixin, db.Model):

@@ -58,7 +58,7 @@ class LeadData:
     contact_consent: bool
 
 
-def find_commune(text: str) -> Commune | None:
+def likeliest_commune(text: str) -> Commune | None:
     """A commune of France by INSEE code, postcode or name; when several match (Changé, Mayenne and
     Sarthe), one of a basin first, then the most populated."""
     text = (text or "").strip()
@@ -101,7 +101,7 @@ def _locate(data: LeadData) -> tuple[str | None, Employer | None, Commune | None
         except EmployerError as error:
             raise LeadError(str(error)) from None
     employer = db.session.scalar(sa.select(Employer).where(Employer.siret == siret)) if siret else None
-    commune = find_commune(data.commune) if data.commune.strip() else None
+    commune = likeliest_commune(data.commune) if data.commune.strip() else None
     if data.commune.strip() and commune is None:
         raise LeadError(
             f"La commune « {data.commune.strip()} » est introuvable : "

@@ -40,6 +40,16 @@ ADMINISTRATION_PAGES = [
         "Un conseiller de vos bassins reçoit un lien pour choisir son mot de passe.",
     ),
     (
+        "referential.admin_basins",
+        "Bassins d'emploi",
+        "Créer, renommer, fermer un bassin ; ses communes par EPCI, département ou une à une ; import « commune → bassin ».",
+    ),
+    (
+        "referential.admin_communes",
+        "Communes",
+        "Trouver une commune de France et voir son bassin, son EPCI, son département.",
+    ),
+    (
         "referential.operators",
         "Opérateurs et agences",
         "Agences France Travail, missions locales, Cap emploi, centres APEC : bassins servis, activation.",

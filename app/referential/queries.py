@@ -1,9 +1,12 @@
-"""Read side of the referential: the operators a form offers and the admins' list, the basins' shortage lists."""
+"""Read side of the referential: the operators a form offers and the admins' list, the basins' shortage
+lists, the basins' administration (communes, counts of employers)."""
 
 import sqlalchemy as sa
 
+from app.employers.models import Employer
 from app.extensions import db
-from app.referential.models import Basin, Operator, RomeCode, ShortageJob
+from app.referential.models import Basin, Commune, Departement, Epci, Operator, RomeCode, ShortageJob
+from app.text import normalize_for_search
 
 
 def active_operators(basin_ids: list[int]) -> list[Operator]:
@@ -73,3 +76,101 @@ def shortage_sources(basin_ids: list[int]) -> dict[int, str]:
     for basin_id, source, as_of in rows:
         sources.setdefault(basin_id, []).append(f"{source}, au {as_of:%d/%m/%Y}")
     return {basin_id: " ; ".join(parts) for basin_id, parts in sources.items()}
+
+
+# --- Basins administration (app/referential/basins.py) -------------------------------------------
+
+
+def basins_list() -> sa.Select:
+    """Every basin, open ones first, by name; their département and région come joined."""
+    return sa.select(Basin).order_by(Basin.closed_on.is_not(None), Basin.name, Basin.id)
+
+
+def basin_counts(basin_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Basin id -> (its communes, its employers), for the basins of a page."""
+    communes = dict(
+        db.session.execute(
+            sa.select(Commune.basin_id, sa.func.count())
+            .where(Commune.basin_id.in_(basin_ids))
+            .group_by(Commune.basin_id)
+        )
+        .tuples()
+        .all()
+    )
+    employers = dict(
+        db.session.execute(
+            sa.select(Employer.basin_id, sa.func.count())
+            .where(Employer.basin_id.in_(basin_ids))
+            .group_by(Employer.basin_id)
+        )
+        .tuples()
+        .all()
+    )
+    return {basin_id: (communes.get(basin_id, 0), employers.get(basin_id, 0)) for basin_id in basin_ids}
+
+
+def basin_communes(basin_id: int) -> sa.Select:
+    """The basin's communes by name, with their EPCI."""
+    return (
+        sa.select(Commune)
+        .where(Commune.basin_id == basin_id)
+        .options(sa.orm.joinedload(Commune.epci))
+        .order_by(Commune.search_name, Commune.insee_code)
+    )
+
+
+def employers_by_commune(insee_codes: list[str]) -> dict[str, int]:
+    """INSEE code -> the number of employers located in that commune (communes without any are absent)."""
+    return dict(
+        db.session.execute(
+            sa.select(Employer.commune_insee, sa.func.count())
+            .where(Employer.commune_insee.in_(insee_codes))
+            .group_by(Employer.commune_insee)
+        )
+        .tuples()
+        .all()
+    )
+
+
+def search_communes(text: str) -> sa.Select:
+    """Communes by name (accents and case aside, any part of it), INSEE code or postcode."""
+    wanted = text.strip()
+    folded = normalize_for_search(wanted)
+    conditions = [Commune.insee_code == wanted.upper()]
+    if folded:
+        conditions.append(Commune.search_name.contains(folded, autoescape=True))
+    if wanted.isdigit() and len(wanted) == 5:
+        conditions.append((" " + Commune.postcodes + " ").contains(f" {wanted} ", autoescape=True))
+    return (
+        sa.select(Commune)
+        .where(sa.or_(*conditions))
+        .options(
+            sa.orm.joinedload(Commune.basin),
+            sa.orm.joinedload(Commune.epci),
+            sa.orm.joinedload(Commune.departement).joinedload(Departement.region),
+        )
+        .order_by(Commune.population.desc().nulls_last(), Commune.insee_code)
+    )
+
+
+def departement_choices() -> list[tuple[str, str]]:
+    """(code, "Name (code)") of every département, by name: the basin form's list."""
+    return [
+        (code, f"{name} ({code})")
+        for code, name in db.session.execute(sa.select(Departement.code, Departement.name).order_by(Departement.name))
+        .tuples()
+        .all()
+    ]
+
+
+def epci_names(departement_code: str) -> list[str]:
+    """The names of the EPCIs that have a commune in the département: the add form's suggestions."""
+    return list(
+        db.session.scalars(
+            sa.select(Epci.name)
+            .join(Commune, Commune.epci_code == Epci.code)
+            .where(Commune.departement_code == departement_code)
+            .distinct()
+            .order_by(Epci.name)
+        )
+    )

@@ -1,5 +1,6 @@
 """Reference lists in the pages: the job titles' search, each basin's métiers en tension
-(seen by its staff, kept by its task-force lead or an admin), and the network's operators (admins)."""
+(seen by its staff, kept by its task-force lead or an admin), the network's operators and the basins'
+administration (admins)."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,17 +8,47 @@ from flask_login import current_user
 from app.auth.queries import get_visible_basin
 from app.converters import database_int
 from app.employers.readers import spreadsheet_rows
+from app.forms import FrenchForm
 from app.pagination import paginate
 from app.referential import bp
+from app.referential.basins import (
+    add_communes,
+    close_basin,
+    create_basin,
+    departement_communes,
+    epci_communes,
+    find_commune,
+    import_zones,
+    remove_commune,
+    rename_basin,
+    reopen_basin,
+)
 from app.referential.enums import OperatorKind
-from app.referential.forms import OperatorForm, ShortageImportForm, ShortageJobForm, ShortageRemoveForm
+from app.referential.forms import (
+    BasinCommunesForm,
+    BasinCreateForm,
+    BasinRenameForm,
+    CommuneRemoveForm,
+    OperatorForm,
+    ShortageImportForm,
+    ShortageJobForm,
+    ShortageRemoveForm,
+    ZoneImportForm,
+)
 from app.referential.job_titles import search_job_titles
 from app.referential.models import Basin, Operator
 from app.referential.queries import (
     all_basins,
+    basin_communes,
+    basin_counts,
+    basins_list,
     basins_with_ids,
+    departement_choices,
+    employers_by_commune,
+    epci_names,
     get_operator,
     operator_list,
+    search_communes,
     shortage_list,
     shortage_sources,
 )
@@ -185,3 +216,161 @@ def operator_edit(operator_id: int):
         flash(f"L'opérateur « {operator.name} » est modifié.", "success")
         return redirect(url_for("referential.operators"))
     return _operator_page(form, operator)
+
+
+# --- Basins administration (admins) ----------------------------------------------------------------
+
+ADD_MODES = {
+    "epci": ("Par EPCI", "EPCI (nom ou numéro SIREN)"),
+    "departement": ("Par département", "Département (numéro ou nom)"),
+    "commune": ("Une commune", "Commune (code INSEE ou nom)"),
+}
+BASINS_PER_PAGE = 50
+
+
+def _admin_basin_or_404(basin_id: int) -> Basin:
+    return get_visible_basin(current_user, basin_id) or abort(404)
+
+
+def _basins_page(create_form=None, import_form=None, status: int = 200):
+    if create_form is None:
+        create_form = BasinCreateForm(formdata=None)
+    create_form.departement.choices = [("", "Choisir un département"), *departement_choices()]
+    page = paginate(basins_list(), request.args.get("page", type=database_int), per_page=BASINS_PER_PAGE)
+    return render_template(
+        "referential/admin_basins.html",
+        page=page,
+        counts=basin_counts([basin.id for basin in page.items]),
+        create_form=create_form,
+        import_form=import_form or ZoneImportForm(formdata=None),
+    ), status
+
+
+@bp.route("/administration/bassins")
+def admin_basins():
+    return _basins_page()
+
+
+@bp.route("/administration/bassins/nouveau", methods=["POST"])
+def admin_basin_create():
+    form = BasinCreateForm()
+    form.departement.choices = departement_choices()
+    if form.validate():
+        with refusal_shown(form) as outcome:
+            basin = create_basin(form.code.data, form.name.data, form.departement.data)
+        if not outcome.refused:
+            flash(f"Bassin {basin.name} créé : ajoutez-lui ses communes.", "success")
+            return redirect(url_for("referential.admin_basin", basin_id=basin.id))
+    return _basins_page(create_form=form, status=400)
+
+
+@bp.route("/administration/bassins/importer", methods=["POST"])
+def admin_basins_import():
+    form = ZoneImportForm()
+    if form.validate():
+        upload = form.file.data
+        with refusal_shown(form) as outcome:
+            report = import_zones(spreadsheet_rows(upload.stream, upload.filename or ""))
+        if not outcome.refused:
+            flash(report.message(), "success")
+            return redirect(url_for("referential.admin_basins"))
+    return _basins_page(import_form=form, status=400)
+
+
+def _add_forms(mode: str | None = None, form=None) -> dict:
+    forms = {}
+    for key, (_title, label) in ADD_MODES.items():
+        forms[key] = form if key == mode else BasinCommunesForm(formdata=None, prefix=key)
+        forms[key].value.label.text = label
+    return forms
+
+
+def _basin_page(basin: Basin, rename_form=None, add_mode=None, add_form=None, status: int = 200):
+    page = paginate(basin_communes(basin.id), request.args.get("page", type=database_int))
+    return render_template(
+        "referential/admin_basin.html",
+        basin=basin,
+        page=page,
+        employers=employers_by_commune([commune.insee_code for commune in page.items]),
+        counts=basin_counts([basin.id])[basin.id],
+        rename_form=rename_form or BasinRenameForm(formdata=None, name=basin.name),
+        add_forms=_add_forms(add_mode, add_form),
+        add_modes=ADD_MODES,
+        epci_suggestions=epci_names(basin.departement_code),
+        remove_form=CommuneRemoveForm(formdata=None),
+    ), status
+
+
+@bp.route("/administration/bassins/<int:basin_id>")
+def admin_basin(basin_id: int):
+    return _basin_page(_admin_basin_or_404(basin_id))
+
+
+@bp.route("/administration/bassins/<int:basin_id>/renommer", methods=["POST"])
+def admin_basin_rename(basin_id: int):
+    basin = _admin_basin_or_404(basin_id)
+    form = BasinRenameForm()
+    if form.validate():
+        with refusal_shown(form) as outcome:
+            rename_basin(basin, form.name.data)
+        if not outcome.refused:
+            flash(f"Le bassin s'appelle désormais {basin.name}.", "success")
+            return redirect(url_for("referential.admin_basin", basin_id=basin.id))
+    return _basin_page(basin, rename_form=form, status=400)
+
+
+@bp.route("/administration/bassins/<int:basin_id>/<any(fermer, rouvrir):action>", methods=["POST"])
+def admin_basin_open_close(basin_id: int, action: str):
+    basin = _admin_basin_or_404(basin_id)
+    if not FrenchForm().validate():
+        abort(400)
+    with refusal_shown() as outcome:
+        if action == "fermer":
+            close_basin(basin, today_paris())
+        else:
+            reopen_basin(basin)
+    if outcome.refused:
+        return _basin_page(basin, status=400)
+    flash(f"Le bassin {basin.name} est {'fermé' if action == 'fermer' else 'rouvert'}.", "success")
+    return redirect(url_for("referential.admin_basin", basin_id=basin.id))
+
+
+@bp.route("/administration/bassins/<int:basin_id>/communes/<any(epci, departement, commune):mode>", methods=["POST"])
+def admin_basin_add_communes(basin_id: int, mode: str):
+    basin = _admin_basin_or_404(basin_id)
+    form = BasinCommunesForm(prefix=mode)
+    form.value.label.text = ADD_MODES[mode][1]
+    if form.validate():
+        with refusal_shown(form) as outcome:
+            if mode == "epci":
+                _epci, codes = epci_communes(form.value.data)
+            elif mode == "departement":
+                _departement, codes = departement_communes(form.value.data)
+            else:
+                codes = [find_commune(form.value.data, form.postcode.data).insee_code]
+            report = add_communes(basin, codes, move_others=form.move_others.data)
+        if not outcome.refused:
+            flash(report.message(), "success")
+            return redirect(url_for("referential.admin_basin", basin_id=basin.id))
+    return _basin_page(basin, add_mode=mode, add_form=form, status=400)
+
+
+@bp.route("/administration/bassins/<int:basin_id>/communes/retirer", methods=["POST"])
+def admin_basin_remove_commune(basin_id: int):
+    basin = _admin_basin_or_404(basin_id)
+    form = CommuneRemoveForm()
+    if not form.validate():
+        abort(400)
+    with refusal_shown() as outcome:
+        commune = remove_commune(basin, form.insee_code.data)
+    if outcome.refused:
+        return _basin_page(basin, status=400)
+    flash(f"La commune {commune.name} n'est plus dans le bassin {basin.name}.", "success")
+    return redirect(url_for("referential.admin_basin", basin_id=basin.id))
+
+
+@bp.route("/administration/communes")
+def admin_communes():
+    search = request.args.get("q", "").strip()[:120]
+    page = paginate(search_communes(search), request.args.get("page", type=database_int)) if search else None
+    return render_template("referential/admin_communes.html", page=page, search=search)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.employers.services import EmployerData, EmployerError, create_employer
 from app.extensions import db
-from app.leads.services import find_commune
+from app.leads.services import likeliest_commune
 from app.referential.models import Basin, Commune, Departement, Epci, Region
 from app.timeutils import today_paris
 from tests.factories import UserFactory, seeded_basin
@@ -41,11 +41,11 @@ def test_the_database_refuses_a_basin_in_an_unknown_departement():
 
 def test_a_commune_name_found_in_two_departements_is_the_one_of_a_basin():
     # Changé is a commune of Mayenne (Laval basin) and of Sarthe, which is the more populated.
-    assert find_commune("change").insee_code == db.session.scalar(
+    assert likeliest_commune("change").insee_code == db.session.scalar(
         sa.select(Commune.insee_code).where(Commune.name == "Changé", Commune.departement_code == "53")
     )
-    assert find_commune("BREST").insee_code == "29019"
-    assert find_commune("29200").insee_code == "29019"
+    assert likeliest_commune("BREST").insee_code == "29019"
+    assert likeliest_commune("29200").insee_code == "29019"
 
 
 def _employer_in(insee_code: str) -> EmployerData:
