@@ -18,7 +18,7 @@ def test_find_log_contact_and_follow_up(browser_page, browser_login):
     page.goto("/entreprises")
     page.fill("#q", "societe generale")
     page.press("#q", "Enter")
-    page.click("text=Société Générale des Chantiers")
+    page.get_by_role("link", name="Société Générale des Chantiers").click()
     assert privileged.full_name in page.inner_text("[data-testid=privileged-contact]")
 
     form = page.locator("[data-testid=interaction-form]")
