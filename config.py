@@ -88,6 +88,14 @@ class Config:
     PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
     PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
 
+    # What the footer's pages say (app/main/templates/main/): who publishes the service, who
+    # hosts it, where users write about accessibility or their personal data.
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@relais-entreprises.fr")
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "dpd@relais-entreprises.fr")
+    LEGAL_PUBLISHER = os.environ.get("LEGAL_PUBLISHER", "Le réseau pour l'emploi, pour le compte de ses opérateurs")
+    LEGAL_PUBLICATION_DIRECTOR = os.environ.get("LEGAL_PUBLICATION_DIRECTOR", "La directrice ou le directeur du réseau")
+    LEGAL_HOST = os.environ.get("LEGAL_HOST", "Les serveurs du réseau pour l'emploi, en France")
+
     # Uploads (the spreadsheet import): larger requests get the 413 page before being read.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # A spreadsheet import runs in a thread of the web process, past the request's time limit;

@@ -158,7 +158,7 @@ NAVIGATION = [
 
 def _register_template_helpers(app: Flask) -> None:
     from app.auth.access import is_allowed
-    from app.timeutils import to_paris
+    from app.formatting import FILTERS
 
     @app.context_processor
     def navigation():
@@ -182,17 +182,8 @@ def _register_template_helpers(app: Flask) -> None:
         args["page"] = str(number)
         return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(list(args.items(multi=True)))
 
-    @app.template_filter("date_fr")
-    def date_fr(value):
-        if value is None:
-            return "—"
-        if hasattr(value, "tzinfo"):
-            value = to_paris(value)
-        return value.strftime("%d/%m/%Y")
-
-    @app.template_filter("datetime_fr")
-    def datetime_fr(value):
-        return "—" if value is None else to_paris(value).strftime("%d/%m/%Y à %H:%M")
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
 
 
 ERROR_PAGES = {

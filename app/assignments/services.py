@@ -24,6 +24,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import of
 from app.referential.models import Basin
 from app.timeutils import utcnow
 
@@ -75,7 +76,7 @@ def check_assignable(adviser: User | None, employer: Employer) -> User:
     if adviser.role not in ASSIGNABLE_ROLES or adviser.operator_id is None:
         raise AssignmentError(f"{adviser.full_name} n'est pas conseiller d'un opérateur du réseau.")
     if employer.basin_id not in adviser.basin_ids:
-        raise AssignmentError(f"{adviser.full_name} n'intervient pas sur le bassin de {employer.display_name}.")
+        raise AssignmentError(f"{adviser.full_name} n'intervient pas sur le bassin {of(employer.display_name)}.")
     return adviser
 
 

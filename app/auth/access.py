@@ -24,6 +24,11 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "static": PUBLIC,
     "main.health": PUBLIC,
     "main.readiness": PUBLIC,
+    # The footer's pages: what the service is, who publishes it, what it does with personal data.
+    "main.accessibility": PUBLIC,
+    "main.legal_notice": PUBLIC,
+    "main.personal_data": PUBLIC,
+    "main.sitemap": PUBLIC,
     # Public for the scraper, which cannot log in; the view answers only METRICS_ALLOWED_IPS.
     "monitoring.metrics": PUBLIC,
     "auth.login": PUBLIC,

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from app.auth.models import User
 from app.extensions import db
 from app.fields import within_date_range
+from app.formatting import of
 from app.referential.models import Basin
 from app.timeutils import today_paris
 
@@ -51,7 +52,7 @@ def scope_choices(user: User) -> list[Scope]:
         for code, departement in sorted(departements.items()):
             members = tuple(b for b in basins if b.departement_code == code)
             scopes.append(Scope(f"departement:{code}", f"Département {departement}", members))
-    scopes += [Scope(f"basin:{basin.id}", f"Bassin de {basin.name}", (basin,)) for basin in basins]
+    scopes += [Scope(f"basin:{basin.id}", f"Bassin {of(basin.name)}", (basin,)) for basin in basins]
     return scopes
 
 

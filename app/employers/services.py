@@ -17,6 +17,7 @@ from app.employers.models import Employer, EmployerContact, Tag, employer_tags, 
 from app.employers.signals import employers_merging
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import of
 from app.referential.enums import HeadcountBand
 from app.referential.models import Commune, NafCode
 from app.text import normalize_for_search
@@ -115,7 +116,7 @@ def _commune(user: User, insee_code: str) -> Commune:
     if commune.basin is None:
         raise EmployerError(f"La commune {commune.name} n'appartient à aucun bassin d'emploi suivi.")
     if not commune.basin.is_open:
-        raise EmployerError(f"Le bassin de {commune.basin.name} est fermé : il ne prend plus de nouvelle entreprise.")
+        raise EmployerError(f"Le bassin {of(commune.basin.name)} est fermé : il ne prend plus de nouvelle entreprise.")
     if not user.sees_all_basins and commune.basin_id not in user.basin_ids:
         raise EmployerError("Cette commune est hors de vos bassins d'emploi.")
     return commune

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import current_app, render_template
 from flask_login import current_user
 
@@ -8,6 +10,7 @@ from app.auth.home import home_page
 from app.leads.queries import outside_basin_count
 from app.main import bp
 from app.main.queries import database_is_reachable
+from app.main.sitemap import sitemap_sections
 from app.monitoring.health import is_redis_url, redis_is_reachable, scheduler_heartbeat
 from app.plans.queries import adviser_targets
 from app.timeutils import today_paris
@@ -80,6 +83,32 @@ ADMINISTRATION_PAGES = [
 def administration():
     pages = [page for page in ADMINISTRATION_PAGES if is_allowed(page[0], current_user.role)]
     return render_template("main/administration.html", pages=pages)
+
+
+# The day the accessibility statement was last reviewed: change it with the statement.
+ACCESSIBILITY_STATEMENT_ON = date(2026, 11, 30)
+
+
+# The pages every State service owes its users, linked from the footer; public.
+@bp.route("/accessibilite")
+def accessibility():
+    return render_template("main/accessibility.html", statement_on=ACCESSIBILITY_STATEMENT_ON)
+
+
+@bp.route("/mentions-legales")
+def legal_notice():
+    return render_template("main/legal_notice.html")
+
+
+@bp.route("/donnees-personnelles")
+def personal_data():
+    return render_template("main/personal_data.html")
+
+
+@bp.route("/plan-du-site")
+def sitemap():
+    role = current_user.role if current_user.is_authenticated else None
+    return render_template("main/sitemap.html", sections=sitemap_sections(role))
 
 
 @bp.route("/sante")

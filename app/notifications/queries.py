@@ -17,16 +17,13 @@ from app.activity.models import FollowUp, Interaction
 from app.auth.models import User
 from app.employers.models import Employer
 from app.extensions import db
+from app.formatting import plural
 from app.notifications.enums import EmailStatus
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail
 from app.plans.models import PlanEmployer, ProspectionPlan
 
 DIGEST_ITEMS = 10  # per section: the e-mail links to the full lists
 DIGEST_KIND = "digest"
-
-
-def plural(count: int, singular: str, plural_form: str) -> str:
-    return f"{count} {singular if count == 1 else plural_form}"
 
 
 @dataclass

@@ -19,6 +19,7 @@ from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.queries import active_users
 from app.employers.models import Employer
+from app.formatting import of
 from app.leads.models import Lead
 from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_routed, lead_submitted
 from app.needs.models import RecruitmentNeed
@@ -49,7 +50,7 @@ def tell_new_privileged_contact(assignment: Assignment, **_) -> None:
     notify(
         assignment.adviser,
         "assignment",
-        f"Vous êtes désormais l'interlocuteur privilégié de {employer.display_name}.",
+        f"Vous êtes désormais l'interlocuteur privilégié {of(employer.display_name)}.",
         link=_employer_link(employer),
         employer_id=employer.id,
     )

@@ -16,18 +16,19 @@ from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp
 from app.assignments.tasks import release_inactive_contacts
 from app.auth.enums import Role
-from app.auth.models import User
+from app.auth.models import User, user_basins
 from app.auth.queries import basin_leads
 from app.employers.models import Employer
 from app.employers.tasks import anonymise_stale_contacts
 from app.extensions import db
+from app.formatting import plural
 from app.leads.tasks import anonymise_stale_leads
 from app.needs.tasks import STALE_LEAD_DAYS, stale_needs
 from app.notifications.enums import EmailStatus
 from app.notifications.models import OutboxEmail, SentItem
-from app.notifications.queries import DIGEST_KIND, digest_contents, plural
+from app.notifications.queries import DIGEST_KIND, digest_contents
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
-from app.notifications.workdays import is_working_day
+from app.notifications.workdays import ALSACE_MOSELLE, is_working_day, local_holidays
 from app.referential.models import Basin
 from app.timeutils import PARIS
 from app.transactions import transaction
@@ -54,6 +55,15 @@ def employer_link(siret: str | None) -> str | None:
 # --- Morning digest ---------------------------------------------------------------------
 
 
+def _works_only_in_alsace_moselle() -> sa.ColumnElement[bool]:
+    """The user has basins, all of them in Alsace-Moselle."""
+    basins_of_user = sa.select(user_basins.c.basin_id).where(user_basins.c.user_id == User.id)
+    elsewhere = basins_of_user.join(Basin, Basin.id == user_basins.c.basin_id).where(
+        Basin.departement_code.not_in(list(ALSACE_MOSELLE))
+    )
+    return basins_of_user.exists() & ~elsewhere.exists()
+
+
 def send_morning_digests(now: datetime, batch_size: int = DIGEST_BATCH) -> dict[str, int]:
     """To each adviser and lead: follow-ups due today and overdue, plan targets not yet
     contacted, unread notifications. In the app always, by e-mail if they want it; nothing
@@ -63,6 +73,11 @@ def send_morning_digests(now: datetime, batch_size: int = DIGEST_BATCH) -> dict[
     if not is_working_day(today):
         counts["jour_non_ouvre"] = 1
         return counts
+    recipients = User.is_active.is_(True) & User.role.in_(DIGEST_ROLES)
+    if today in local_holidays(today.year):
+        # Good Friday, 26 December: a day off in Alsace-Moselle only, so its people are left
+        # alone (a user with a basin elsewhere still works that day).
+        recipients &= ~_works_only_in_alsace_moselle()
     links = {
         "digest": absolute_url("notifications.digest"),
         "follow_ups": absolute_url("activity.follow_ups"),
@@ -76,7 +91,7 @@ def send_morning_digests(now: datetime, batch_size: int = DIGEST_BATCH) -> dict[
         with transaction():
             users = db.session.execute(
                 sa.select(User.id, User.email, User.full_name, User.wants_email_digest)
-                .where(User.is_active.is_(True), User.role.in_(DIGEST_ROLES), User.id > after_id)
+                .where(recipients, User.id > after_id)
                 .order_by(User.id)
                 .limit(batch_size)
             ).all()

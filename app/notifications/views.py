@@ -17,7 +17,7 @@ from app.notifications.reports import month_label
 from app.notifications.services import set_email_digest_preference
 from app.pagination import paginate
 from app.scheduler.locks import scheduler_status
-from app.scheduler.registry import JOBS, JOBS_BY_ID, next_fire_time
+from app.scheduler.registry import JOBS, JOBS_BY_ID, describe_counts, next_fire_time
 from app.scheduler.runner import RunAlreadyRequested, recent_runs, request_run
 from app.timeutils import today_paris, utcnow
 
@@ -61,6 +61,7 @@ def _admin_jobs_page(status: int = 200):
         jobs=[(job, next_fire_time(job, now)) for job in JOBS],
         runs=recent_runs([job.id for job in JOBS]),
         scheduler=scheduler_status(),
+        describe_counts=describe_counts,
     ), status
 
 

@@ -1,31 +1,32 @@
-"""Working days in France: Monday to Friday, less the eleven public holidays."""
+"""Working days in France: Monday to Friday, less the public holidays of the `holidays` package.
 
-from datetime import date, timedelta
+The national calendar has eleven; a basin of Alsace-Moselle (Moselle, Bas-Rhin, Haut-Rhin) has
+two more, Good Friday and 26 December (local law, Code du travail art. L3134-13). A basin is
+read by its département; without one, the national calendar applies."""
 
+from datetime import date
+from functools import cache
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (the "Meeus/Jones/Butcher" algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+import holidays
+
+# The package's subdivisions: "57" for Moselle, "6AE" (Collectivité européenne d'Alsace) for 67 and 68.
+ALSACE_MOSELLE = {"57": "57", "67": "6AE", "68": "6AE"}
 
 
-def public_holidays(year: int) -> set[date]:
-    easter = easter_sunday(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    return {date(year, month, day) for month, day in fixed} | {
-        easter + timedelta(days=1),  # lundi de Pâques
-        easter + timedelta(days=39),  # Ascension
-        easter + timedelta(days=50),  # lundi de Pentecôte
-    }
+@cache
+def _calendar(subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(holidays.France(subdiv=subdivision, years=year))
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in public_holidays(day.year)
+def public_holidays(year: int, departement_code: str | None = None) -> frozenset[date]:
+    """The year's public holidays in this département (national ones when it is None)."""
+    return _calendar(ALSACE_MOSELLE.get(departement_code or ""), year)
+
+
+def local_holidays(year: int) -> frozenset[date]:
+    """The days off in Alsace-Moselle only (Good Friday, 26 December)."""
+    return public_holidays(year, "57") - public_holidays(year)
+
+
+def is_working_day(day: date, departement_code: str | None = None) -> bool:
+    return day.weekday() < 5 and day not in public_holidays(day.year, departement_code)

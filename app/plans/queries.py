@@ -90,6 +90,19 @@ def segment_choices(basin_ids: list[int], kept_tags=()) -> dict[SegmentKind, lis
     }
 
 
+def segment_labels(plan: ProspectionPlan) -> list[tuple[SegmentKind, list[str]]]:
+    """The plan's priority segments by kind, each by its label ("En croissance", "6 à 9
+    salariés"), never its code; a code no longer in the referential is shown as it is."""
+    if not plan.segments:
+        return []
+    choices = segment_choices([plan.basin_id])
+    labelled = {kind: dict(options) for kind, options in choices.items()}
+    grouped: dict[SegmentKind, list[str]] = {}
+    for segment in plan.segments:
+        grouped.setdefault(segment.kind, []).append(labelled[segment.kind].get(segment.value, segment.value))
+    return [(kind, grouped[kind]) for kind in SegmentKind if kind in grouped]
+
+
 def period_instants(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
     """The period's dates, as Paris days, in instants: [start of the first day, start of the day after)."""
     start = datetime.combine(starts_on, time.min, tzinfo=PARIS)

@@ -20,6 +20,7 @@ from app.plans.queries import (
     plan_list,
     plan_progress,
     segment_choices,
+    segment_labels,
     share_out_loads,
     target_list,
 )
@@ -135,6 +136,7 @@ def _render_detail(plan: ProspectionPlan, target_form: OperatorTargetForm | None
         "plans/detail.html",
         plan=plan,
         progress=plan_progress(plan),
+        segments=segment_labels(plan),
         loads=share_out_loads(plan),
         target_form=target_form or _operator_target_form(plan),
         share_form=ShareOutForm(),

@@ -12,6 +12,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
 from app.notifications.mail import deliver_outbox
 from app.notifications.reports import send_monthly_reports
@@ -108,6 +109,44 @@ JOBS: tuple[PeriodicJob, ...] = (
     ),
 )
 JOBS_BY_ID = {job.id: job for job in JOBS}
+
+# What the jobs' counts mean, in words, for the job-runs page: (singular, plural) after the number.
+COUNT_WORDS = {
+    "destinataires": ("destinataire prévenu", "destinataires prévenus"),
+    "courriels": ("courriel préparé", "courriels préparés"),
+    "deja_envoyes": ("déjà envoyé plus tôt", "déjà envoyés plus tôt"),
+    "sans_objet": ("personne sans rien à signaler", "personnes sans rien à signaler"),
+    "sent": ("courriel envoyé", "courriels envoyés"),
+    "failed": ("envoi en échec", "envois en échec"),
+    "entreprises_reattribuees": (
+        "entreprise remise en file d'affectation",
+        "entreprises remises en file d'affectation",
+    ),
+    "relances_en_retard": ("relance en retard", "relances en retard"),
+    "pilotes_prevenus": ("pilote prévenu", "pilotes prévenus"),
+    "besoins_sans_activite": ("besoin sans activité", "besoins sans activité"),
+    "rapports": ("rapport établi", "rapports établis"),
+    "interlocuteurs_anonymises": ("interlocuteur anonymisé", "interlocuteurs anonymisés"),
+    "signalements_anonymises": ("signalement anonymisé", "signalements anonymisés"),
+    "courriels_supprimes": ("ancien courriel supprimé", "anciens courriels supprimés"),
+    "causes": ("erreur signalée", "erreurs signalées"),
+}
+# Counts that are a yes, not a number.
+COUNT_FLAGS = {"jour_non_ouvre": "jour non ouvré, rien n'est envoyé"}
+
+
+def describe_counts(counts: dict[str, int]) -> list[str]:
+    """A run's counts in plain French: {"sent": 3, "failed": 0} → ["3 courriels envoyés", "0 envoi en échec"]."""
+    described = []
+    for key, value in counts.items():
+        if key in COUNT_FLAGS:
+            if value:
+                described.append(COUNT_FLAGS[key])
+        elif key in COUNT_WORDS:
+            described.append(plural(value, *COUNT_WORDS[key]))
+        else:
+            described.append(f"{key.replace('_', ' ')} : {value}")
+    return described
 
 
 def previous_fire_time(job: PeriodicJob, now: datetime) -> datetime | None:

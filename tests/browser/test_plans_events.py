@@ -46,7 +46,7 @@ def test_a_lead_builds_a_plan_shares_it_out_and_follows_it(browser_page, browser
     page.get_by_role("button", name="Répartir les entreprises non attribuées").click()
     assert "1 entreprise(s) réparties" in page.inner_text("main")
     page.goto(plan_url)
-    assert f"{adviser.full_name} : 1 entreprise(s)" in page.inner_text("main")
+    assert f"{adviser.full_name} : 1 entreprise" in page.inner_text("main")
     assert "0 / 30" in page.inner_text("[data-testid=progress]")
     screenshot(page, "plan-detail")
 

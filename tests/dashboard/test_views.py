@@ -27,10 +27,11 @@ def test_manager_compares_two_basins_side_by_side(client, manager_of_both):
     page = client.get(f"/tableau-de-bord?perimetre=all&{Q3_ARGS}").get_data(as_text=True)
     basins = _cell(page, "basins")
     assert "Saint-Nazaire" in basins and "Laval" in basins
-    assert "75 %" in basins and "50 %" in basins  # fill rates by needs, A then B
-    assert "40 j" in basins and "30 j" in basins  # median time to fill
+    # French formats (app/formatting.py): a no-break space before % and j, a decimal comma.
+    assert "75\xa0%" in basins and "50\xa0%" in basins  # fill rates by needs, A then B
+    assert "40\xa0j" in basins and "30\xa0j" in basins  # median time to fill
     headline = re.search(r'data-testid="headline".*?</div>\s*</div>', page, re.S).group(0)
-    assert "67 %" in headline and "75 %" in headline and "35 j" in headline and "3.7" in headline
+    assert "67\xa0%" in headline and "75\xa0%" in headline and "35\xa0j" in headline and "3,7" in headline
     assert 'id="methode"' in page and "percentile_cont" in page
     assert "vendor/chartjs/chart.umd.min.js" in page and "data-chart=" in page
 
@@ -109,3 +110,19 @@ def test_empty_dashboard_renders(client, login):
     login(UserFactory(manager=True, basins=[seeded_basin("2702")]))
     page = client.get("/tableau-de-bord").get_data(as_text=True)
     assert "Aucun échange." in page and "—" in page
+
+
+def test_the_scope_names_its_basin_with_the_right_elision(client, login):
+    login(UserFactory(manager=True, basins=[seeded_basin("2702")]))
+
+    page = client.get(f"/tableau-de-bord?{Q3_ARGS}").get_data(as_text=True)
+
+    assert "Bassin d&#39;Auxerre" in page and "Bassin de Auxerre" not in page
+
+
+def test_the_weekly_chart_dates_its_axis_as_day_and_month(client, manager_of_both):
+    page = client.get(f"/tableau-de-bord?perimetre=all&{Q3_ARGS}").get_data(as_text=True)
+
+    chart = re.search(r'data-chart-type="line" data-chart=\'([^\']*)\'', page).group(1)
+    assert "2026-" not in chart
+    assert re.search(r"\d\d/\d\d", chart), chart

@@ -136,7 +136,8 @@ def test_each_manager_gets_last_months_figures_in_the_app_and_attached(travel, c
     assert (figures["events_held"], figures["event_candidates"], figures["event_hires"]) == (1, 12, 3)
     [email] = _emails_to(manager)
     assert email.attachment_name == "point-avancement-2026-10.html"
-    assert "Taux de pourvoi" in email.attachment_html and "50 %" in email.attachment_html
+    assert "Taux de pourvoi" in email.attachment_html and "50\xa0%" in email.attachment_html
+    assert "20 jours" in email.attachment_html
     other = db.session.scalar(sa.select(MonthlyReport).where(MonthlyReport.manager_id == other_manager.id))
     assert other.figures["interactions_total"] == 0
     assert (

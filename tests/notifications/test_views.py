@@ -65,7 +65,7 @@ def test_admins_see_the_jobs_and_run_one_now(client, login, post, travel):
     db.session.expire_all()
     assert run_requested_jobs() == 1
     html = client.get("/administration/taches").get_data(as_text=True)
-    assert "Réussie" in html and "interlocuteurs anonymises : 0" in html
+    assert "Réussie" in html and "0 interlocuteur anonymisé" in html and "anonymises" not in html
     [run] = db.session.scalars(sa.select(JobRun).where(JobRun.job_id == "retention")).all()
     assert run.status is JobRunStatus.SUCCEEDED and run.requested_by_id == admin.id
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.plans.enums import PlanIndicator, SegmentKind
-from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
+from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.timeutils import today_paris
 from tests.factories import (
     BasinFactory,
@@ -143,7 +143,7 @@ def test_an_adviser_sees_their_plan_targets_on_the_home_page(client, login):
     login(adviser)
     html = client.get("/").get_data(as_text=True)
     assert "Mes cibles des plans de prospection" in html
-    assert "1 entreprise(s) contactée(s) sur 2" in html
+    assert "1 entreprise contactée sur 2" in html
     assert waiting.employer.display_name in html
     assert contacted.employer.display_name not in html
 
@@ -162,3 +162,24 @@ def test_busy_pages_do_not_query_per_row(client, login, count_queries):
     for _ in range(20):
         PlanEmployerFactory(plan=plan, adviser=UserFactory())
     assert queries(f"/plans/{plan.id}/cibles") == few
+
+
+def test_the_plan_page_names_its_segments_by_their_labels(client, login):
+    plan = ProspectionPlanFactory()
+    plan.segments = [
+        PlanSegment(kind=SegmentKind.TAG, value="growing"),
+        PlanSegment(kind=SegmentKind.TAG, value="hiring_difficulties"),
+        PlanSegment(kind=SegmentKind.HEADCOUNT_BAND, value="03"),
+        PlanSegment(kind=SegmentKind.HEADCOUNT_BAND, value="11"),
+        PlanSegment(kind=SegmentKind.NAF_DIVISION, value="56"),
+    ]
+    db.session.flush()
+    login(UserFactory())
+
+    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    segments = html[html.index("Segments prioritaires") :]
+
+    assert "En croissance" in segments and "Difficultés de recrutement" in segments
+    assert "6 à 9 salariés, 10 à 19 salariés" in segments
+    assert "56 — Restauration" in segments
+    assert "growing" not in segments and "hiring_difficulties" not in segments and "03, 11" not in segments
