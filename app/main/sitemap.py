@@ -68,9 +68,17 @@ PAGES = [
     (
         "Administration",
         [
+            ("main.administration", "Toutes les pages d'administration"),
+            ("referential.admin_basins", "Bassins"),
+            ("referential.admin_communes", "Communes"),
             ("auth.admin_users", "Utilisateurs"),
             ("auth.admin_user_new", "Inviter un utilisateur"),
             ("auth.admin_users_invite_file", "Inviter par fichier"),
+            ("auth.pending_invitations", "Invitations en cours"),
+            ("referential.operators", "Opérateurs"),
+            ("referential.operator_new", "Nouvel opérateur"),
+            ("employers.tags", "Étiquettes"),
+            ("leads.outside_basins", "Besoins hors bassin"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
             ("monitoring.error_reports", "Erreurs du service"),

@@ -20,6 +20,8 @@ from app.audit.models import AuditEvent
 from app.audit.services import current_actor
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import number as french_number
+from app.formatting import plural
 from app.referential.models import Basin, Commune, Departement, Epci
 from app.referential.queries import employers_by_commune
 from app.referential.signals import communes_moved
@@ -173,14 +175,18 @@ class AssignReport:
     employers_moved: int = 0
 
     def message(self) -> str:
-        parts = [f"{self.added} commune(s) ajoutée(s)", f"{self.moved} déplacée(s) d'un autre bassin"]
-        parts.append(f"{self.already} déjà dans le bassin")
+        parts = [plural(self.added, "commune ajoutée", "communes ajoutées")]
+        if self.moved:
+            parts.append(plural(self.moved, "déplacée d'un autre bassin", "déplacées d'un autre bassin"))
+        if self.already:
+            parts.append(f"{french_number(self.already)} déjà dans le bassin")
         if self.left_elsewhere:
             parts.append(
-                f"{self.left_elsewhere} laissée(s) dans un autre bassin (cochez « Déplacer aussi les communes "
-                "d'un autre bassin » pour les déplacer)"
+                plural(self.left_elsewhere, "laissée dans un autre bassin", "laissées dans un autre bassin")
+                + " (cochez « Déplacer aussi les communes d'un autre bassin » pour les déplacer)"
             )
-        return ", ".join(parts) + f" ; {self.employers_moved} entreprise(s) déplacée(s)."
+        moved = plural(self.employers_moved, "entreprise déplacée", "entreprises déplacées")
+        return ", ".join(parts) + (f" ; {moved}." if self.employers_moved else ".")
 
 
 def _current_basins(codes: Iterable[str]) -> dict[str, int | None]:
@@ -337,9 +343,11 @@ class ImportReport:
 
     def message(self) -> str:
         return (
-            f"Fichier importé : {self.basins_created} bassin(s) créé(s), {self.communes_assigned} commune(s) "
-            f"rattachée(s), {self.communes_moved} commune(s) déplacée(s) d'un autre bassin "
-            f"({self.communes_already} déjà à leur place), {self.employers_moved} entreprise(s) déplacée(s)."
+            f"Fichier importé : {plural(self.basins_created, 'bassin créé', 'bassins créés')}, "
+            f"{plural(self.communes_assigned, 'commune rattachée', 'communes rattachées')}, "
+            f"{plural(self.communes_moved, 'commune déplacée', 'communes déplacées')} d'un autre bassin "
+            f"({french_number(self.communes_already)} déjà à leur place), "
+            f"{plural(self.employers_moved, 'entreprise déplacée', 'entreprises déplacées')}."
         )
 
 

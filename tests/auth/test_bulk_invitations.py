@@ -36,7 +36,7 @@ def test_bulk_invitation_reports_each_line(client, login, post):
     response = _upload(post, csv_text)
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert "2 invitation(s) envoyée(s), 5 ligne(s) refusée(s)" in text
+    assert "2 invitations envoyées, 5 lignes refusées" in text
     assert "Un compte existe déjà avec cette adresse e-mail." in text
     assert "Adresse e-mail invalide" in text
     assert "Rôle inconnu" in text
@@ -59,7 +59,7 @@ def test_a_lead_bulk_invites_advisers_of_their_basin_only(client, login, post):
         f"C;c@exemple.fr;{operator.name};administrateur;\n"
     )
     text = _upload(post, csv_text).get_data(as_text=True)
-    assert "1 invitation(s) envoyée(s), 2 ligne(s) refusée(s)" in text
+    assert "1 invitation envoyée, 2 lignes refusées" in text
     assert "a@exemple.fr" in _emails()
     assert not {"b@exemple.fr", "c@exemple.fr"} & _emails()
 
