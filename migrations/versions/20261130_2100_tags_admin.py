@@ -1,7 +1,7 @@
 """tags administered and set in bulk
 
 Revision ID: 2100_tags_admin
-Revises: 2000_network_admin
+Revises: 1900_communes_of_france
 Create Date: 2026-11-30 21:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "2100_tags_admin"
-down_revision = "2000_network_admin"
+down_revision = "1900_communes_of_france"
 branch_labels = None
 depends_on = None
 
