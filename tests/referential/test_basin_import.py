@@ -42,8 +42,8 @@ def test_an_insee_file_creates_the_basins_assigns_and_moves_the_communes_with_th
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     page = client.get("/administration/bassins").get_data(as_text=True)
     assert (
-        "Fichier importé : 3 bassin(s) créé(s), 3 commune(s) rattachée(s), 1 commune(s) déplacée(s) d&#39;un autre "
-        "bassin (0 déjà à leur place), 1 entreprise(s) déplacée(s)."
+        "Fichier importé : 3 bassins créés, 3 communes rattachées, 1 commune déplacée d&#39;un autre "
+        "bassin (0 déjà à leur place), 1 entreprise déplacée."
     ) in page
     belfort, montbeliard, cote = _basin("2703"), _basin("2704"), _basin("5220")
     assert (belfort.name, belfort.departement_code, belfort.region_code) == ("Belfort", "90", "27")

@@ -91,7 +91,7 @@ def test_communes_are_added_by_epci_name_or_siren(client, post, admin):
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     assert _communes_of(basin) == _codes(epci_code=BREST_METROPOLE)
     follow = client.get(f"/administration/bassins/{basin.id}").get_data(as_text=True)
-    assert "8 commune(s) ajoutée(s), 0 déplacée(s) d&#39;un autre bassin, 0 déjà dans le bassin" in follow
+    assert "8 communes ajoutées." in follow
     assert "Brest" in follow and "Brest Métropole" in follow
     report = add_communes(basin, _codes(epci_code=BREST_METROPOLE), move_others=False)
     assert (report.added, report.already) == (0, 8)
@@ -137,12 +137,10 @@ def test_a_commune_of_another_basin_moves_only_when_the_box_is_ticked(client, po
     url = f"/administration/bassins/{basin.id}/communes/commune"
     assert post(url, {"commune-value": "44184"}).status_code == 302
     assert _basin_of("44184") == saint_nazaire.id
-    assert "1 laissée(s) dans un autre bassin" in client.get(f"/administration/bassins/{basin.id}").get_data(
-        as_text=True
-    )
+    assert "1 laissée dans un autre bassin" in client.get(f"/administration/bassins/{basin.id}").get_data(as_text=True)
     assert post(url, {"commune-value": "44184", "commune-move_others": "y"}).status_code == 302
     assert _basin_of("44184") == basin.id
-    assert "1 déplacée(s) d&#39;un autre bassin" in client.get(f"/administration/bassins/{basin.id}").get_data(
+    assert "1 déplacée d&#39;un autre bassin" in client.get(f"/administration/bassins/{basin.id}").get_data(
         as_text=True
     )
 
