@@ -38,3 +38,22 @@ def paginate(query: sa.Select, page: int | None, per_page: int | None = None, sc
     result = db.session.scalars(limited) if scalars else db.session.execute(limited)
     rows = list(result.unique() if scalars else result)
     return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+
+
+@dataclass
+class Preview:
+    """The first items of a list and how many it holds: a home page block."""
+
+    total: int
+    items: list[Any]
+
+
+def preview(query: sa.Select, limit: int = 5, scalars: bool = True) -> Preview:
+    """The first ``limit`` rows of a list and its total, in one statement: the total is a window
+    count, computed before the LIMIT. For lists bounded by their owner (a user's follow-ups, a
+    basin's queue), never for a table-wide list."""
+    rows = db.session.execute(query.add_columns(sa.func.count().over().label("preview_total")).limit(limit)).all()
+    if not rows:
+        return Preview(total=0, items=[])
+    items = [row[0] if scalars else tuple(row[:-1]) for row in rows]
+    return Preview(total=rows[0][-1], items=items)

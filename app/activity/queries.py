@@ -1,5 +1,6 @@
 """The adviser's lists: due follow-ups and portfolio."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -33,6 +34,31 @@ def due_follow_up_counts(user: User, today: date) -> tuple[int, int]:
         ).where(FollowUp.owner_id == user.id, FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
     ).one()
     return due, overdue
+
+
+@dataclass
+class DueFollowUps:
+    """The home page's block: open follow-ups due today and overdue, and the first of them."""
+
+    due: int
+    overdue: int
+    items: list[FollowUp]
+
+    @property
+    def total(self) -> int:
+        return self.due + self.overdue
+
+
+def due_follow_ups(user: User, today: date, limit: int = 5) -> DueFollowUps:
+    """The user's follow-ups due today or overdue, oldest first: the counts and the first items, in one query."""
+    overdue = sa.func.sum(sa.case((FollowUp.due_on < today, 1), else_=0)).over()
+    rows = db.session.execute(
+        my_follow_ups(user, today).add_columns(sa.func.count().over(), overdue).limit(limit)
+    ).all()
+    if not rows:
+        return DueFollowUps(due=0, overdue=0, items=[])
+    total, late = rows[0][1], int(rows[0][2])
+    return DueFollowUps(due=total - late, overdue=late, items=[row[0] for row in rows])
 
 
 def get_own_follow_up(user: User, follow_up_id: int) -> FollowUp | None:

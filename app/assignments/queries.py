@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp
@@ -319,3 +319,25 @@ def portfolio_size(user: User) -> int:
         .select_from(Assignment)
         .where(Assignment.adviser_id == user.id, Assignment.ended_at.is_(None))
     )
+
+
+def members_over_capacity(user: User) -> sa.Select:
+    """Rows (TaskForceMember, load): the active members of the user's task forces who hold more
+    employers than the capacity their lead gave them, the most overloaded first."""
+    load = (
+        sa.select(sa.func.count())
+        .where(Assignment.adviser_id == TaskForceMember.user_id, Assignment.ended_at.is_(None))
+        .correlate(TaskForceMember)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(TaskForceMember, load)
+        .join(TaskForce, TaskForce.id == TaskForceMember.task_force_id)
+        .join(User, User.id == TaskForceMember.user_id)
+        .where(User.is_active.is_(True), load > TaskForceMember.capacity)
+        .options(contains_eager(TaskForceMember.user), contains_eager(TaskForceMember.task_force))
+        .order_by((load - TaskForceMember.capacity).desc(), User.full_name, TaskForceMember.id)
+    )
+    if not user.sees_all_basins:
+        query = query.where(TaskForce.basin_id.in_(user.basin_ids))
+    return query

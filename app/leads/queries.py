@@ -161,3 +161,12 @@ def contributions(user: User) -> list[Contribution]:
     sent, acc, fil = db.session.execute(public).one()
     rows.append(Contribution("Employeurs (formulaire public)", "Dépôt direct", sent, acc, fil))
     return rows
+
+
+def lead_status_counts(user: User) -> dict[LeadStatus, int]:
+    """How many of the leads the user sees are at each status (a spotter: their own), in one query."""
+    counts = dict.fromkeys(LeadStatus, 0)
+    leads = visible_leads(user).subquery()
+    for status, count in db.session.execute(sa.select(leads.c.status, sa.func.count()).group_by(leads.c.status)):
+        counts[LeadStatus(status)] = count
+    return counts

@@ -3,31 +3,20 @@ from datetime import date
 from flask import current_app, render_template
 from flask_login import current_user
 
-from app.activity.queries import due_follow_up_counts
-from app.assignments.queries import portfolio_size
 from app.auth.access import is_allowed
-from app.auth.home import home_page
-from app.leads.queries import outside_basin_count
 from app.main import bp
+from app.main.home import home_page
 from app.main.queries import database_is_reachable
 from app.main.sitemap import sitemap_sections
 from app.monitoring.health import is_redis_url, redis_is_reachable, scheduler_heartbeat
-from app.plans.queries import adviser_targets
 from app.timeutils import today_paris
 
 
 @bp.route("/")
 def home():
-    page = home_page(current_user.role)
-    if not page.shows_work:
-        return render_template(page.template)
-    today = today_paris()
-    due, overdue = due_follow_up_counts(current_user, today)
-    counts = {"due": due, "overdue": overdue, "portfolio": portfolio_size(current_user)}
-    plan_targets = adviser_targets(current_user, today) if page.shows_plan_targets else []
-    if is_allowed("leads.outside_basins", current_user.role):
-        counts["outside_basins"] = outside_basin_count()
-    return render_template(page.template, counts=counts, plan_targets=plan_targets)
+    """What the user has to do now: each role its own blocks (app/main/home.py)."""
+    page = home_page(current_user._get_current_object(), today_paris())
+    return render_template(page.template, **page.context)
 
 
 # The pages that set up and keep the network, each with what it is for; each role sees those it may open.

@@ -193,3 +193,14 @@ def employer_needs(employer: Employer) -> list[RecruitmentNeed]:
             .limit(50)
         )
     )
+
+
+def my_open_needs(user: User) -> sa.Select:
+    """The open needs of the employers whose privileged contact is the user, the longest open first."""
+    return (
+        NeedFilters(mine="1")
+        .apply(visible_needs(user), user)
+        .where(RecruitmentNeed.status.not_in(CLOSED_STATUSES))
+        .options(contains_eager(RecruitmentNeed.employer))
+        .order_by(RecruitmentNeed.identified_on, RecruitmentNeed.id)
+    )

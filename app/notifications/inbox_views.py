@@ -4,16 +4,28 @@ Routes on the notifications blueprint, kept apart from views.py (the e-mail dige
 pages) so that the two pieces of work stay independent; app/__init__.py imports it.
 """
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.converters import database_int
 from app.notifications import bp
-from app.notifications.queries import get_own_notification, notifications_of
+from app.notifications.queries import get_own_notification, notifications_of, unread_count
 from app.notifications.services import mark_all_notifications_read, mark_notification_read
 from app.pagination import paginate
 from app.timeutils import utcnow
 from app.urls import safe_next_url
+
+
+def unread_notifications() -> int:
+    """The header bell's count: one query per request, however many times a page asks."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = unread_count(current_user) if current_user.is_authenticated else 0
+    return g.unread_notifications
+
+
+@bp.app_context_processor
+def notification_bell():
+    return {"unread_notifications": unread_notifications}
 
 
 @bp.route("/notifications")

@@ -184,3 +184,13 @@ def get_own_notification(user: User, notification_id: int) -> Notification | Non
     if notification is None or notification.recipient_id != user.id:
         return None
     return notification
+
+
+def unread_count(user: User) -> int:
+    """How many of the user's notifications are unread: the header's bell, read from the
+    (recipient_id, read_at) index."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+    )

@@ -12,6 +12,7 @@ grace period measured in hours.
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -197,6 +198,45 @@ def recent_runs(job_ids: list[str], per_job: int = 5) -> dict[str, list]:
     ):
         runs[run.job_id].append(run)
     return runs
+
+
+@dataclass
+class JobHealth:
+    """A job as the admins' home page shows it: its last run and its failed runs since a day."""
+
+    job: PeriodicJob
+    last_run: JobRun | None
+    failures: int
+
+    @property
+    def is_failing(self) -> bool:
+        return self.failures > 0 or (self.last_run is not None and self.last_run.status is JobRunStatus.FAILED)
+
+
+def job_health(jobs: list[PeriodicJob], since: datetime) -> list[JobHealth]:
+    """Each job's last run and how many of its runs failed since ``since``, in one query."""
+    ranked = (
+        sa.select(
+            JobRun.id,
+            sa.func.row_number()
+            .over(partition_by=JobRun.job_id, order_by=(JobRun.created_at.desc(), JobRun.id.desc()))
+            .label("rank"),
+            sa.func.sum(
+                sa.case((sa.and_(JobRun.status == JobRunStatus.FAILED, JobRun.created_at >= since), 1), else_=0)
+            )
+            .over(partition_by=JobRun.job_id)
+            .label("failures"),
+        )
+        .where(JobRun.job_id.in_([job.id for job in jobs]))
+        .subquery()
+    )
+    last = {
+        run.job_id: (run, int(failures))
+        for run, failures in db.session.execute(
+            sa.select(JobRun, ranked.c.failures).join(ranked, ranked.c.id == JobRun.id).where(ranked.c.rank == 1)
+        )
+    }
+    return [JobHealth(job, *last.get(job.id, (None, 0))) for job in jobs]
 
 
 # --- The APScheduler process ------------------------------------------------------------

@@ -15,7 +15,7 @@ def test_adviser_logs_in_and_sees_the_home_page(browser_page, browser_login, scr
     navigation = browser_page.inner_text("#navigation")
     assert "Entreprises" in navigation
     assert "Administration" not in navigation
-    assert browser_page.inner_text("[data-testid=due-today]") == "1"
+    assert browser_page.inner_text("[data-testid=home-follow-ups-count]") == "1"
     assert screenshot(browser_page, "home-adviser").stat().st_size > 10_000
 
 

@@ -13,7 +13,7 @@ from tests.factories.employers import EmployerContactFactory, EmployerFactory, T
 from tests.factories.events import EventFactory, EventParticipantFactory
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
 from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
-from tests.factories.notifications import MonthlyReportFactory, OutboxEmailFactory
+from tests.factories.notifications import MonthlyReportFactory, NotificationFactory, OutboxEmailFactory
 from tests.factories.plans import PlanEmployerFactory, ProspectionPlanFactory
 from tests.factories.referential import (
     BasinFactory,
@@ -36,6 +36,7 @@ __all__ = [
     "InteractionFactory",
     "LeadFactory",
     "MonthlyReportFactory",
+    "NotificationFactory",
     "NeedServiceFactory",
     "OperatorFactory",
     "OutboxEmailFactory",

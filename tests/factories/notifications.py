@@ -2,7 +2,7 @@
 
 import factory
 
-from app.notifications.models import MonthlyReport, OutboxEmail
+from app.notifications.models import MonthlyReport, Notification, OutboxEmail
 from app.timeutils import today_paris
 from tests.factories.auth import UserFactory
 from tests.factories.base import BaseFactory
@@ -45,3 +45,13 @@ class OutboxEmailFactory(BaseFactory):
     to_address = factory.Sequence(lambda n: f"destinataire{n}@exemple.fr")
     subject = "Votre point du jour"
     body_text = "Bonjour"
+
+
+class NotificationFactory(BaseFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "contact_logged"
+    message = "Un collègue a noté un échange avec une entreprise de votre portefeuille."
+    link = "/notifications"
