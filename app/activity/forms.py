@@ -9,6 +9,7 @@ from app.fields import DateField, IntegerField
 from app.forms import REQUIRED, FrenchForm
 
 BAD_DATE = "Date invalide (format attendu : jj/mm/aaaa)."
+FOLLOW_UP_DATE_MISSING = "Indiquez la date de la relance, ou videz son objet pour n'en prévoir aucune."
 
 
 def _optional_int(value):
@@ -26,6 +27,15 @@ class InteractionForm(FrenchForm):
     contact_id = SelectField("Interlocuteur", coerce=_optional_int, validators=[Optional()])
     next_follow_up_on = DateField("Prochaine relance (facultatif)", validators=[Optional()])
     next_follow_up_title = StringField("Objet de la relance", validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A follow-up subject without its date would be dropped without a word: ask for the date.
+        # (Not an inline validator: Optional() ends the date field's chain when it is empty.)
+        if self.next_follow_up_title.data and self.next_follow_up_on.data is None and not self.next_follow_up_on.errors:
+            self.next_follow_up_on.errors.append(FOLLOW_UP_DATE_MISSING)
+            return False
+        return valid
 
     def prepare(self, employer: Employer, today: date) -> None:
         self.contact_id.choices = [("", "— Aucun en particulier —")] + [

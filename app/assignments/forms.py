@@ -38,7 +38,10 @@ class HandoverRequestForm(FlaskForm):
 
 class HandoverDecisionForm(FlaskForm):
     decision = SelectField(
-        "Décision", choices=[("approve", "Accepter"), ("refuse", "Refuser")], validators=[DataRequired(REQUIRED)]
+        "Décision",
+        # No decision preselected: accepting hands the employer over, so it must be chosen.
+        choices=[("", "— Choisir —"), ("approve", "Accepter"), ("refuse", "Refuser")],
+        validators=[DataRequired(REQUIRED)],
     )
     new_adviser_id = SelectField("Nouvel interlocuteur (facultatif)", coerce=_optional_int, validators=[Optional()])
     note = StringField("Commentaire (obligatoire pour un refus)", validators=[Optional(), Length(max=500)])

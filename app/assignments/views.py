@@ -284,9 +284,13 @@ def _decision_forms(requests: list[HandoverRequest]) -> dict[int, HandoverDecisi
     return forms
 
 
-def _render_handovers(status: int = 200):
+def _render_handovers(status: int = 200, refused: tuple[int, HandoverDecisionForm] | None = None):
+    """The pending handovers; `refused`, a request's form that failed, is shown with its errors."""
     page = paginate(pending_handovers(current_user), request.args.get("page", type=database_int))
-    return render_template("assignments/handovers.html", page=page, forms=_decision_forms(page.items)), status
+    forms = _decision_forms(page.items)
+    if refused is not None and refused[0] in forms:
+        forms[refused[0]] = refused[1]
+    return render_template("assignments/handovers.html", page=page, forms=forms), status
 
 
 @bp.route("/passations")
@@ -302,7 +306,7 @@ def handover_decide(request_id: int):
     form = _decision_forms([handover])[handover.id]
     if not form.validate_on_submit():
         flash("Décision invalide : choisissez d'accepter ou de refuser.", "error")
-        return _render_handovers(400)
+        return _render_handovers(400, refused=(handover.id, form))
     with refusal_shown() as outcome:
         decide_handover(
             handover,

@@ -41,6 +41,7 @@ from app.auth.services import (
     update_user,
 )
 from app.auth.sessions import log_security_event, start_session
+from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers.readers import ImportFileError, spreadsheet_rows
 from app.extensions import client_address, db, limiter
@@ -283,6 +284,16 @@ def admin_user_deactivate(user_id: int):
     if user.id == current_user.id:
         flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
         return redirect(url_for("auth.admin_users"))
+    if not confirmed():
+        return ask_confirmation(
+            title=f"Désactiver le compte de {user.full_name}",
+            consequences=(
+                f"{user.full_name} ne pourra plus se connecter et ses sessions seront fermées ; les entreprises"
+                " dont cette personne est l'interlocuteur privilégié retourneront dans la file d'affectation."
+            ),
+            action_label="Désactiver le compte",
+            cancel_url=url_for("auth.admin_users"),
+        )
     deactivate_user(user)
     flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.", "success")
     return redirect(url_for("auth.admin_users"))

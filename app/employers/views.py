@@ -4,6 +4,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.activity.forms import InteractionForm
 from app.auth.access import is_allowed
+from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers import bp
 from app.employers.enums import EmployerSort
@@ -377,6 +378,16 @@ def merge():
         return render_template("employers/duplicates.html", pairs=probable_duplicates(current_user), form=form), 400
     kept = _visible_or_404(form.kept.data)
     merged = _visible_or_404(form.merged.data)
+    if not confirmed():
+        return ask_confirmation(
+            title=f"Fusionner « {merged.display_name} » dans « {kept.display_name} »",
+            consequences=(
+                f"La fiche « {merged.display_name} » disparaîtra : ses échanges, interlocuteurs et besoins"
+                f" passeront sur « {kept.display_name} ». La fusion ne peut pas être annulée."
+            ),
+            action_label="Fusionner les deux fiches",
+            cancel_url=url_for("employers.duplicates"),
+        )
     try:
         kept = merge_employers(current_user, kept, merged, form.reason.data)
     except EmployerError as error:

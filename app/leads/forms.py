@@ -86,7 +86,10 @@ class AcceptLeadForm(FlaskForm):
 
 
 class RejectLeadForm(FlaskForm):
-    reason = SelectField("Motif", choices=RejectionReason.choices(), validators=[DataRequired(REQUIRED)])
+    # No reason preselected ("Doublon" was, the first): the lead's outcome is the one chosen.
+    reason = SelectField(
+        "Motif", choices=[("", "— Choisir —"), *RejectionReason.choices()], validators=[DataRequired(REQUIRED)]
+    )
     note = StringField("Précision pour le repéreur", validators=[Optional(), Length(max=500)])
 
 

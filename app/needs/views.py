@@ -127,8 +127,9 @@ def detail(need_id: int):
     return _render_detail(_need_or_404(need_id))
 
 
-def _apply(need, form_name: str, form, action) -> Response | tuple:
-    """Run one change on a need and redirect, or show the page again with a 4xx."""
+def _apply(need, form_name: str, form, action, success) -> Response | tuple:
+    """Run one change on a need and redirect with its success message (`success()`, read after the
+    change), or show the page again with a 4xx."""
     if not form.validate_on_submit():
         return _render_detail(need, 400, **{form_name: form})
     with refusal_shown(form) as outcome:
@@ -139,6 +140,7 @@ def _apply(need, form_name: str, form, action) -> Response | tuple:
         return _render_detail(need, 409)
     if outcome.refused:
         return _render_detail(need, 400, **{form_name: form})
+    flash(success(), "success")
     # The board's plain form sends the reader back to the board it came from.
     return redirect(safe_next_url(request.form.get("next"), url_for("needs.detail", need_id=need.id)))
 
@@ -157,6 +159,7 @@ def move(need_id: int):
             "move_form",
             form,
             lambda: move_need(need, form.status.data, author=current_user, expected_version=form.expected_version()),
+            lambda: f"Le besoin « {need.title} » est passé à l'étape « {need.status.label} ».",
         )
     # The board's drag and drop: the same rules, answered in JSON.
     if not form.validate_on_submit():
@@ -186,6 +189,7 @@ def close(need_id: int):
             reason=form.reason.data or "",
             expected_version=form.expected_version(),
         ),
+        lambda: f"Le besoin est clôturé : {need.status.label.lower()}.",
     )
 
 
@@ -200,6 +204,7 @@ def reopen(need_id: int):
         lambda: reopen_need(
             need, author=current_user, to_status=form.status.data, expected_version=form.expected_version()
         ),
+        lambda: f"Le besoin est rouvert, à l'étape « {need.status.label} ».",
     )
 
 
@@ -212,6 +217,7 @@ def satisfaction(need_id: int):
         "satisfaction_form",
         form,
         lambda: record_satisfaction(need, author=current_user, score=form.score.data, comment=form.comment.data or ""),
+        lambda: "La satisfaction de l'employeur est enregistrée.",
     )
 
 
@@ -226,6 +232,7 @@ def add_need_service(need_id: int):
         lambda: add_service(
             need, form.kind.data, author=current_user, status=form.status.data, note=form.note.data or ""
         ),
+        lambda: "Le service est ajouté au besoin.",
     )
 
 
@@ -236,7 +243,13 @@ def update_need_service(need_id: int, service_id: int):
     if service is None:
         abort(404)
     form = ServiceStatusForm()
-    return _apply(need, "service_status_form", form, lambda: update_service(service, status=form.status.data))
+    return _apply(
+        need,
+        "service_status_form",
+        form,
+        lambda: update_service(service, status=form.status.data),
+        lambda: f"Service « {service.kind.label} » : {service.status.label.lower()}.",
+    )
 
 
 @bp.route("/entreprises/<siret>/besoins/nouveau", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from flask_login import current_user
 from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.queries import active_users, get_visible_basin, visible_basins
+from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers.queries import get_visible_employer
 from app.pagination import paginate
@@ -170,6 +171,17 @@ def add_target(plan_id: int):
 def delete_target(plan_id: int, target_id: int):
     plan = _plan_or_404(plan_id)
     target = get_plan_target(plan, target_id) or abort(404)
+    if not confirmed():
+        return ask_confirmation(
+            title="Supprimer un objectif du plan",
+            consequences=(
+                f"L'objectif « {target.indicator.label} »"
+                f" ({target.operator.name if target.operator else 'tout le réseau'}) du plan « {plan.title} »"
+                " sera supprimé : l'avancement du plan ne le suivra plus."
+            ),
+            action_label="Supprimer l'objectif",
+            cancel_url=url_for("plans.detail", plan_id=plan.id),
+        )
     remove_target(plan, target)
     flash("Objectif supprimé.", "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -265,6 +277,16 @@ def _entry_or_404(plan: ProspectionPlan, entry_id: int) -> PlanEmployer:
 def remove_target_employer(plan_id: int, entry_id: int):
     plan = _plan_or_404(plan_id)
     entry = _entry_or_404(plan, entry_id)
+    if not confirmed():
+        return ask_confirmation(
+            title="Retirer une entreprise de la liste cible",
+            consequences=(
+                f"{entry.employer.display_name} sera retirée de la liste cible du plan « {plan.title} »"
+                " et n'y reviendra pas quand la liste sera recalculée."
+            ),
+            action_label="Retirer de la liste cible",
+            cancel_url=url_for("plans.targets", plan_id=plan.id),
+        )
     with refusal_shown() as outcome:
         remove_employer(entry)
     if outcome.refused:

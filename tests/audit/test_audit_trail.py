@@ -42,7 +42,7 @@ def test_a_request_records_the_logged_in_user(client, login, post):
     admin = UserFactory(admin=True)
     login(admin)
     target = UserFactory()
-    post(f"/administration/utilisateurs/{target.id}/desactiver")
+    post(f"/administration/utilisateurs/{target.id}/desactiver", {"confirmation": "1"})
     update = _events("User", target.id)[-1]
     assert update.actor_id == admin.id
     assert update.actor_label == admin.email

@@ -72,7 +72,7 @@ def test_admin_deactivates_a_user_and_their_session_ends(app, client, login, pos
     )
     assert adviser_client.get("/").status_code == 200
 
-    assert post(f"/administration/utilisateurs/{adviser.id}/desactiver").status_code == 302
+    assert post(f"/administration/utilisateurs/{adviser.id}/desactiver", {"confirmation": "1"}).status_code == 302
     db.session.expire_all()
     assert adviser.is_active is False
     assert adviser_client.get("/").status_code == 302
@@ -81,7 +81,7 @@ def test_admin_deactivates_a_user_and_their_session_ends(app, client, login, pos
 def test_admin_cannot_deactivate_themselves(client, login, post):
     admin = UserFactory(admin=True)
     login(admin)
-    post(f"/administration/utilisateurs/{admin.id}/desactiver")
+    post(f"/administration/utilisateurs/{admin.id}/desactiver", {"confirmation": "1"})
     db.session.expire_all()
     assert admin.is_active is True
 

@@ -63,7 +63,7 @@ def _invite(page, email: str, name: str) -> None:
     page.fill("#full_name", name)
     page.select_option("#role", "adviser")
     page.select_option("#operator_id", label="France Travail Lannion")
-    page.select_option("#basin_ids", label="Lannion (5307)")
+    page.locator("#basin_ids").get_by_text("Lannion (5307)", exact=True).click()
     _submit(page, "#email")
     assert "Invitation envoyée" in page.content() or email in page.content()
 

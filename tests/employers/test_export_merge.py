@@ -52,7 +52,10 @@ def test_duplicates_page_lists_look_alikes_and_merge_keeps_history(client, login
     login(UserFactory(lead=True))
     html = client.get("/entreprises/doublons").get_data(as_text=True)
     assert "Boulangerie Martin SARL" in html
-    response = post("/entreprises/fusion", {"kept": kept.siret, "merged": merged.url_key, "reason": "Même boulangerie"})
+    response = post(
+        "/entreprises/fusion",
+        {"kept": kept.siret, "merged": merged.url_key, "reason": "Même boulangerie", "confirmation": "1"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(sa.select(Employer.id).where(Employer.id == merged_id)) is None
@@ -68,10 +71,25 @@ def test_duplicates_page_lists_look_alikes_and_merge_keeps_history(client, login
 def test_merge_bad_inputs(client, login, post):
     first, second = EmployerFactory(), EmployerFactory()
     login(UserFactory(admin=True))
-    assert post("/entreprises/fusion", {"kept": first.siret, "merged": second.siret, "reason": "x"}).status_code == 409
-    assert post("/entreprises/fusion", {"kept": first.siret, "merged": first.siret, "reason": "x"}).status_code == 409
+    assert (
+        post(
+            "/entreprises/fusion", {"kept": first.siret, "merged": second.siret, "reason": "x", "confirmation": "1"}
+        ).status_code
+        == 409
+    )
+    assert (
+        post(
+            "/entreprises/fusion", {"kept": first.siret, "merged": first.siret, "reason": "x", "confirmation": "1"}
+        ).status_code
+        == 409
+    )
     assert post("/entreprises/fusion", {"kept": first.siret}).status_code == 400
-    assert post("/entreprises/fusion", {"kept": first.siret, "merged": "n999999", "reason": "x"}).status_code == 404
+    assert (
+        post(
+            "/entreprises/fusion", {"kept": first.siret, "merged": "n999999", "reason": "x", "confirmation": "1"}
+        ).status_code
+        == 404
+    )
     db.session.expire_all()
     assert db.session.get(Employer, second.id) is not None
 
@@ -91,7 +109,9 @@ def test_same_siren_and_address_is_listed_and_mergeable(client, login, post):
     InteractionFactory(employer=old, subject="Avant le changement de SIRET")
     login(UserFactory(lead=True))
     assert "Même SIREN et même adresse" in client.get("/entreprises/doublons").get_data(as_text=True)
-    response = post("/entreprises/fusion", {"kept": new.siret, "merged": old.siret, "reason": "Nouveau SIRET"})
+    response = post(
+        "/entreprises/fusion", {"kept": new.siret, "merged": old.siret, "reason": "Nouveau SIRET", "confirmation": "1"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     subject = "Avant le changement de SIRET"

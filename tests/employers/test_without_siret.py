@@ -131,7 +131,7 @@ def test_every_action_on_an_employer_without_siret_succeeds(app, client, post, w
         ),
         (
             "/entreprises/fusion",
-            {"kept": key, "merged": world["duplicate"].url_key, "reason": "Même établissement"},
+            {"kept": key, "merged": world["duplicate"].url_key, "reason": "Même établissement", "confirmation": "1"},
         ),
     ]
     for url, data in actions:
