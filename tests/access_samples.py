@@ -129,6 +129,7 @@ SAMPLES.update(
         "assignments.member_update": lambda world: {"member_id": _task_force_member(world).id},
         "assignments.member_remove": lambda world: {"member_id": _task_force_member(world).id},
         "assignments.handover_request": lambda world: {"employer_id": world["employer"].id},
+        "assignments.assign_employer": lambda world: {"employer_id": world["employer"].id},
         "assignments.handover_decide": lambda world: {"request_id": _pending_handover(world).id},
         "leads.detail": lambda world: {"lead_id": _spotter_lead(world).id},
         "leads.accept": lambda world: {"lead_id": _spotter_lead(world).id},

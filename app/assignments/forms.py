@@ -45,3 +45,14 @@ class HandoverDecisionForm(FlaskForm):
     )
     new_adviser_id = SelectField("Nouvel interlocuteur (facultatif)", coerce=_optional_int, validators=[Optional()])
     note = StringField("Commentaire (obligatoire pour un refus)", validators=[Optional(), Length(max=500)])
+
+
+class AssignEmployerForm(FrenchForm):
+    """One employer's assignment, from its own page (the queue's row, alone)."""
+
+    adviser_id = SelectField("Conseiller", coerce=_optional_int, validators=[DataRequired("Choisissez un conseiller.")])
+    reason = StringField(
+        "Raison de l'affectation",
+        description="Facultative, sauf si vous ne retenez pas le conseiller suggéré.",
+        validators=[Optional(), Length(max=500, message="500 caractères au plus.")],
+    )

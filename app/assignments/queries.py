@@ -1,18 +1,27 @@
 """Read side of assignments: the lead's queue, task-force loads, the employer's contact history."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from werkzeug.datastructures import MultiDict
 
 from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp
 from app.assignments.enums import HandoverStatus, QueueReason
 from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.assignments.services import ASSIGNABLE_ROLES
-from app.assignments.suggestions import MemberLoad, OperatorSuggestion, suggest_adviser, suggest_operator
+from app.assignments.suggestions import (
+    OPERATOR_FOR_PUBLIC,
+    OPERATOR_FOR_QUALIFICATION,
+    MemberLoad,
+    OperatorSuggestion,
+    suggest_adviser,
+    suggest_operator,
+)
 from app.auth.models import User
+from app.converters import database_int
 from app.employers.models import Employer
 from app.extensions import db
 from app.leads.enums import LeadStatus
@@ -21,7 +30,9 @@ from app.needs.enums import OPEN_STATUSES
 from app.needs.models import RecruitmentNeed
 from app.pagination import Page, paginate
 from app.plans.models import PlanEmployer, ProspectionPlan
-from app.referential.models import Basin, Operator
+from app.referential.enums import OperatorKind
+from app.referential.models import Basin, Operator, operator_basins
+from app.text import normalize_for_search
 
 
 def _scoped_basin_ids(user: User, basin_id: int | None) -> list[int] | None:
@@ -81,16 +92,84 @@ def _queue_sources(today: date, basin_ids: list[int] | None) -> sa.Subquery:
     ).subquery("queue_sources")
 
 
-def queue_query(user: User, today: date, basin_id: int | None = None) -> sa.Select:
-    """Rows (Employer, since, reasons): employers without a privileged contact that need one, oldest first."""
-    basin_ids = _scoped_basin_ids(user, basin_id)
+@dataclass
+class QueueFilters:
+    """The queue's filters, read from and written back to the URL (plain GET: they work without JS)."""
+
+    bassin: int | None = None
+    operateur: str = ""
+    motif: str = ""
+    nom: str = ""
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "QueueFilters":
+        operator = args.get("operateur", "")
+        reason = args.get("motif", "")
+        return cls(
+            bassin=args.get("bassin", type=database_int),
+            operateur=operator if operator in {kind.value for kind in OperatorKind} else "",
+            motif=reason if reason in {r.value for r in QueueReason} else "",
+            nom=args.get("nom", "").replace("\x00", "").strip()[:200],
+        )
+
+    def as_args(self, **changes) -> dict:
+        return {key: value for key, value in {**asdict(self), **changes}.items() if value}
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.operateur or self.motif or self.nom)
+
+
+def _rule_points_at(kind: OperatorKind) -> sa.Exists:
+    """Rule 3 in SQL (suggestions.operator_kind_for): the employer's latest open need points at ``kind``."""
+    latest = aliased(RecruitmentNeed)
+    latest_id = (
+        sa.select(latest.id)
+        .where(latest.employer_id == Employer.id, latest.status.in_(OPEN_STATUSES))
+        .order_by(latest.identified_on.desc(), latest.id.desc())
+        .limit(1)
+        .correlate(Employer)
+        .scalar_subquery()
+    )
+    publics = [public for public, of_kind in OPERATOR_FOR_PUBLIC.items() if of_kind is kind]
+    levels = [level for level, of_kind in OPERATOR_FOR_QUALIFICATION.items() if of_kind is kind]
+    return sa.exists().where(
+        RecruitmentNeed.id == latest_id,
+        sa.or_(
+            RecruitmentNeed.target_public.in_(publics),
+            sa.and_(
+                RecruitmentNeed.target_public.not_in(list(OPERATOR_FOR_PUBLIC)),
+                RecruitmentNeed.qualification_level.in_(levels),
+            ),
+        ),
+    )
+
+
+def _basin_has_operator(kind: OperatorKind) -> sa.Exists:
+    return sa.exists().where(
+        operator_basins.c.basin_id == Employer.basin_id,
+        operator_basins.c.operator_id == Operator.id,
+        Operator.kind == kind,
+        Operator.is_active.is_(True),
+    )
+
+
+def suggested_kind_is(kind: OperatorKind) -> sa.ColumnElement[bool]:
+    """The employer's suggested operator is of ``kind``: what rule 3 points at, if the basin has one
+    (France Travail otherwise), as suggestions.suggest_operator decides it."""
+    specialised = [k for k in OperatorKind if k is not OperatorKind.FRANCE_TRAVAIL]
+    if kind is OperatorKind.FRANCE_TRAVAIL:
+        return sa.not_(sa.or_(*(sa.and_(_rule_points_at(k), _basin_has_operator(k)) for k in specialised)))
+    return sa.and_(_rule_points_at(kind), _basin_has_operator(kind))
+
+
+def queue_query(user: User, today: date, filters: QueueFilters | None = None) -> sa.Select:
+    """Rows (Employer, since): employers without a privileged contact that need one, oldest first."""
+    filters = filters or QueueFilters()
+    basin_ids = _scoped_basin_ids(user, filters.bassin)
     sources = _queue_sources(today, basin_ids)
     grouped = (
-        sa.select(
-            sources.c.employer_id,
-            sa.func.min(sources.c.since).label("since"),
-            sa.func.count(sa.distinct(sources.c.reason)).label("reason_count"),
-        )
+        sa.select(sources.c.employer_id, sa.func.min(sources.c.since).label("since"))
         .group_by(sources.c.employer_id)
         .subquery("queued")
     )
@@ -104,6 +183,12 @@ def queue_query(user: User, today: date, basin_id: int | None = None) -> sa.Sele
     )
     if basin_ids is not None:
         query = query.where(Employer.basin_id.in_(basin_ids))
+    if filters.motif:
+        query = query.where(Employer.id.in_(sa.select(sources.c.employer_id).where(sources.c.reason == filters.motif)))
+    for word in normalize_for_search(filters.nom).split()[:8]:
+        query = query.where(Employer.search_name.contains(word, autoescape=True))
+    if filters.operateur:
+        query = query.where(suggested_kind_is(OperatorKind(filters.operateur)))
     return query
 
 
@@ -144,10 +229,10 @@ def member_loads(basin_ids: list[int]) -> dict[int, list[MemberLoad]]:
     return loads
 
 
-def queue_page(user: User, today: date, page_number: int | None, basin_id: int | None = None) -> Page:
-    """One page of the queue, each row with its suggested operator and adviser (a fixed number of queries)."""
-    page = paginate(queue_query(user, today, basin_id), page_number, scalars=False)
-    employers = [row[0] for row in page.items]
+def _queue_rows(items: list[tuple[Employer, datetime | None]], today: date) -> list[QueueRow]:
+    """Each employer with its reasons, suggested operator and adviser, and the advisers on offer
+    (a fixed number of queries, whatever the number of employers)."""
+    employers = [employer for employer, _ in items]
     ids = [employer.id for employer in employers]
     latest_need: dict[int, RecruitmentNeed] = {}
     for need in db.session.scalars(
@@ -156,7 +241,8 @@ def queue_page(user: User, today: date, page_number: int | None, basin_id: int |
         .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
     ):
         latest_need.setdefault(need.employer_id, need)
-    sources = _queue_sources(today, sorted({employer.basin_id for employer in employers}))
+    basin_ids = sorted({employer.basin_id for employer in employers})
+    sources = _queue_sources(today, basin_ids)
     reasons: dict[int, list[QueueReason]] = {}
     for employer_id, reason in db.session.execute(
         sa.select(sources.c.employer_id, sources.c.reason)
@@ -165,13 +251,12 @@ def queue_page(user: User, today: date, page_number: int | None, basin_id: int |
         .order_by(sources.c.reason)
     ):
         reasons.setdefault(employer_id, []).append(QueueReason(reason))
-    basin_ids = sorted({employer.basin_id for employer in employers})
     operators = list(
         db.session.scalars(sa.select(Operator).options(selectinload(Operator.basins)).order_by(Operator.name))
     )
     loads = member_loads(basin_ids)
     rows = []
-    for employer, since in page.items:
+    for employer, since in items:
         basin_operators = [op for op in operators if any(b.id == employer.basin_id for b in op.basins)]
         need = latest_need.get(employer.id)
         operator = suggest_operator(need, basin_operators)
@@ -184,11 +269,29 @@ def queue_page(user: User, today: date, page_number: int | None, basin_id: int |
                 need=need,
                 operator=operator,
                 adviser=suggest_adviser(operator.kind, members, today),
-                choices=[m for m in members if m.user.is_active],
+                # Those who can take employers, available first: a full or absent adviser stays
+                # a choice (the lead decides, rule 3), a member with no capacity is none.
+                choices=sorted(
+                    (m for m in members if m.takes_employers),
+                    key=lambda m: not m.is_available_on(today),
+                ),
             )
         )
-    page.items = rows
+    return rows
+
+
+def queue_page(user: User, today: date, page_number: int | None, filters: QueueFilters | None = None) -> Page:
+    """One page of the queue, each row with its suggested operator and adviser (a fixed number of queries)."""
+    page = paginate(queue_query(user, today, filters), page_number, scalars=False)
+    page.items = _queue_rows([tuple(row) for row in page.items], today)
     return page
+
+
+def queue_row_for(employer: Employer, today: date) -> QueueRow:
+    """The queue's row of one employer, whether it waits in the queue or not (no reason then)."""
+    sources = _queue_sources(today, [employer.basin_id])
+    since = db.session.scalar(sa.select(sa.func.min(sources.c.since)).where(sources.c.employer_id == employer.id))
+    return _queue_rows([(employer, since)], today)[0]
 
 
 def visible_task_forces(user: User) -> sa.Select:

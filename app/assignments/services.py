@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.assignments.enums import HandoverStatus
-from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
+from app.assignments.models import DEFAULT_CAPACITY, Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.assignments.signals import (
     handover_decided,
     handover_requested,
@@ -257,7 +257,10 @@ def add_member(task_force: TaskForce, user: User | None, *, is_lead: bool = Fals
         raise AssignmentError(f"{user.full_name} n'a pas le rôle de pilote de task force.")
     if any(member.user_id == user.id for member in task_force.members):
         raise AssignmentConflict(f"{user.full_name} fait déjà partie de la task force.")
-    member = TaskForceMember(task_force=task_force, user=user, is_lead=is_lead)
+    # A lead coordinates and keeps no portfolio unless given a capacity: never suggested meanwhile.
+    member = TaskForceMember(
+        task_force=task_force, user=user, is_lead=is_lead, capacity=0 if is_lead else DEFAULT_CAPACITY
+    )
     db.session.add(member)
     return member
 
@@ -275,11 +278,12 @@ def remove_member(member: TaskForceMember) -> None:
 
 @dataclass
 class AssignmentChoice:
-    """One row of the queue as submitted: the employer, the adviser chosen, the one suggested."""
+    """One row of the queue as submitted: the employer, the adviser chosen, the one suggested, why."""
 
     employer: Employer
     adviser: User | None
     suggested_adviser_id: int | None
+    reason: str = ""
 
 
 @dataclass
@@ -289,7 +293,7 @@ class BulkOutcome:
     conflicts: int = 0
 
 
-def assign_in_bulk(choices: list[AssignmentChoice], *, assigned_by: User, reason: str) -> BulkOutcome:
+def assign_in_bulk(choices: list[AssignmentChoice], *, assigned_by: User) -> BulkOutcome:
     """Assign each employer on its own: one refusal does not undo the others."""
     outcome = BulkOutcome()
     if not choices:
@@ -301,7 +305,7 @@ def assign_in_bulk(choices: list[AssignmentChoice], *, assigned_by: User, reason
                     employer=choice.employer,
                     adviser=choice.adviser,
                     assigned_by=assigned_by,
-                    reason=reason,
+                    reason=choice.reason,
                     suggested_adviser_id=choice.suggested_adviser_id,
                 )
             )

@@ -29,13 +29,55 @@ class MemberLoad:
     capacity: int
     absent_until: date | None
 
+    @property
+    def takes_employers(self) -> bool:
+        """Whether the member may be offered employers at all: a member with no capacity (a lead who
+        coordinates) or no operator is no adviser."""
+        return self.user.is_active and self.capacity > 0 and self.user.operator_id is not None
+
     def is_available_on(self, day: date) -> bool:
         absent = self.absent_until is not None and self.absent_until >= day
-        return self.user.is_active and not absent and self.load < self.capacity
+        return self.takes_employers and not absent and self.load < self.capacity
+
+    def label_on(self, day: date) -> str:
+        """How the lead's lists name the member: who, which operator, how loaded, and why not suggested."""
+        operator = f" — {self.user.operator.name}" if self.user.operator else ""
+        state = ""
+        if self.absent_until is not None and self.absent_until >= day:
+            state = ", absent"
+        elif self.load >= self.capacity:
+            state = ", complet"
+        return f"{self.user.full_name}{operator} ({self.load}/{self.capacity}{state})"
 
     @property
     def ratio(self) -> float:
         return self.load / self.capacity if self.capacity else float("inf")
+
+
+# Rule 3, as data: the public a need targets, then its qualification, point at a specialised operator;
+# every other need goes to France Travail. The queue's operator filter reads the same tables
+# (queries.suggested_kind_is), so the filter and the suggestion shown agree.
+OPERATOR_FOR_PUBLIC = {
+    TargetPublic.EXECUTIVES: OperatorKind.APEC,
+    TargetPublic.YOUTH: OperatorKind.MISSION_LOCALE,
+    TargetPublic.DISABLED: OperatorKind.CAP_EMPLOI,
+}
+OPERATOR_FOR_QUALIFICATION = {QualificationLevel.BAC_3_PLUS: OperatorKind.APEC}
+
+# Whom each public is, in a sentence: "Le besoin « … » vise <these people>".
+PUBLIC_PHRASES = {
+    TargetPublic.EXECUTIVES: "des cadres",
+    TargetPublic.YOUTH: "des jeunes de moins de 26 ans",
+    TargetPublic.DISABLED: "des personnes en situation de handicap",
+    TargetPublic.RSA: "des allocataires du RSA",
+    TargetPublic.SENIORS: "des seniors",
+}
+OPERATOR_NAMES = {
+    OperatorKind.APEC: "l'APEC",
+    OperatorKind.MISSION_LOCALE: "la mission locale",
+    OperatorKind.CAP_EMPLOI: "Cap emploi",
+    OperatorKind.FRANCE_TRAVAIL: "France Travail",
+}
 
 
 def operator_kind_for(need: RecruitmentNeed | None) -> tuple[OperatorKind, str]:
@@ -43,24 +85,20 @@ def operator_kind_for(need: RecruitmentNeed | None) -> tuple[OperatorKind, str]:
     if need is None:
         return OperatorKind.FRANCE_TRAVAIL, "Pas de besoin précisé : France Travail, qui sert tous les publics."
     public = need.target_public
-    if public is TargetPublic.EXECUTIVES:
-        return OperatorKind.APEC, f"Le besoin « {need.title} » vise des cadres : l'APEC."
-    if public is TargetPublic.YOUTH:
-        return (
-            OperatorKind.MISSION_LOCALE,
-            f"Le besoin « {need.title} » vise des jeunes de moins de 26 ans : la mission locale.",
-        )
-    if public is TargetPublic.DISABLED:
-        return (
-            OperatorKind.CAP_EMPLOI,
-            f"Le besoin « {need.title} » vise des personnes en situation de handicap : Cap emploi.",
-        )
-    if need.qualification_level is QualificationLevel.BAC_3_PLUS:
-        return (
-            OperatorKind.APEC,
-            f"Le besoin « {need.title} » demande un niveau bac +3 et plus (profil cadre) : l'APEC.",
-        )
-    return OperatorKind.FRANCE_TRAVAIL, f"Le besoin « {need.title} » s'adresse à tout public : France Travail."
+    aimed_at = PUBLIC_PHRASES.get(public)
+    about = f"Le besoin « {need.title} »"
+    if public in OPERATOR_FOR_PUBLIC:
+        kind = OPERATOR_FOR_PUBLIC[public]
+        return kind, f"{about} vise {aimed_at} : {OPERATOR_NAMES[kind]}."
+    if need.qualification_level in OPERATOR_FOR_QUALIFICATION:
+        kind = OPERATOR_FOR_QUALIFICATION[need.qualification_level]
+        level = need.qualification_level.label.lower()
+        who = f"vise {aimed_at} et demande" if aimed_at else "demande"
+        return kind, f"{about} {who} un niveau {level} (profil cadre) : {OPERATOR_NAMES[kind]}."
+    if aimed_at:
+        # No specialised operator for this public (seniors, RSA): France Travail accompanies them.
+        return OperatorKind.FRANCE_TRAVAIL, f"{about} vise {aimed_at} : France Travail, qui accompagne ce public."
+    return OperatorKind.FRANCE_TRAVAIL, f"{about} s'adresse à tout public : France Travail."
 
 
 def suggest_operator(need: RecruitmentNeed | None, basin_operators: list[Operator]) -> OperatorSuggestion:

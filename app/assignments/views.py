@@ -2,8 +2,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.assignments import bp
+from app.assignments.enums import QueueReason
 from app.assignments.forms import (
     AddMemberForm,
+    AssignEmployerForm,
     HandoverDecisionForm,
     HandoverRequestForm,
     MemberForm,
@@ -12,6 +14,7 @@ from app.assignments.forms import (
 )
 from app.assignments.models import HandoverRequest, TaskForce, TaskForceMember
 from app.assignments.queries import (
+    QueueFilters,
     get_pending_handover,
     get_visible_member,
     get_visible_task_force,
@@ -19,6 +22,7 @@ from app.assignments.queries import (
     pending_handover_for,
     pending_handovers,
     queue_page,
+    queue_row_for,
     task_force_candidates,
     task_force_members,
     visible_task_forces,
@@ -30,6 +34,7 @@ from app.assignments.services import (
     active_assignment_of,
     add_member,
     assign_in_bulk,
+    assign_privileged_contact,
     create_task_force,
     decide_handover,
     remove_member,
@@ -44,6 +49,7 @@ from app.employers.models import Employer
 from app.employers.queries import get_visible_employer_by_id, get_visible_employers_by_id
 from app.extensions import db
 from app.pagination import paginate
+from app.referential.enums import OperatorKind
 from app.timeutils import today_paris
 from app.transactions import keep_changes, refusal_shown
 
@@ -60,10 +66,16 @@ def _status_for(error: AssignmentError) -> int:
 
 
 def _render_queue(status: int = 200):
-    basin_id = request.args.get("bassin", type=database_int)
-    page = queue_page(current_user, today_paris(), request.args.get("page", type=database_int), basin_id)
+    filters = QueueFilters.from_args(request.args)
+    page = queue_page(current_user, today_paris(), request.args.get("page", type=database_int), filters)
     return render_template(
-        "assignments/queue.html", page=page, basins=visible_basins(current_user), basin_id=basin_id, today=today_paris()
+        "assignments/queue.html",
+        page=page,
+        basins=visible_basins(current_user),
+        filters=filters,
+        operator_kinds=list(OperatorKind),
+        queue_reasons=list(QueueReason),
+        today=today_paris(),
     ), status
 
 
@@ -85,10 +97,11 @@ def assign():
             employer=employers[employer_id],
             adviser=db.session.get(User, form.get(f"adviser_{employer_id}", type=database_int) or 0),
             suggested_adviser_id=form.get(f"suggested_{employer_id}", type=database_int),
+            reason=form.get(f"reason_{employer_id}", "")[:500],
         )
         for employer_id in selected
     ]
-    outcome = assign_in_bulk(choices, assigned_by=_user(), reason=form.get("reason", "")[:500])
+    outcome = assign_in_bulk(choices, assigned_by=_user())
     # Each employer is assigned on its own: those assigned stay so even when others are refused.
     keep_changes()
     if outcome.assigned:
@@ -98,6 +111,40 @@ def assign():
     for message in outcome.refused:
         flash(message, "error")
     return _render_queue(409 if outcome.conflicts else 400)
+
+
+@bp.route("/affectations/entreprises/<int:employer_id>", methods=["GET", "POST"])
+def assign_employer(employer_id: int):
+    """One employer's row of the queue, reached from its page: no hunting through the queue's pages."""
+    employer = _employer_or_404(employer_id)
+    today = today_paris()
+    current = active_assignment_of(employer)
+    row = queue_row_for(employer, today)
+    form = AssignEmployerForm()
+    form.adviser_id.choices = [("", "— Choisir —")] + [
+        (member.user.id, member.label_on(today)) for member in row.choices
+    ]
+    if request.method == "GET" and row.adviser is not None:
+        form.adviser_id.data = row.adviser.user.id
+    status = 200
+    if current is None and form.validate_on_submit():
+        with refusal_shown(form) as outcome:
+            assign_privileged_contact(
+                employer=employer,
+                adviser=db.session.get(User, form.adviser_id.data),
+                assigned_by=_user(),
+                reason=form.reason.data or "",
+                suggested_adviser_id=row.adviser.user.id if row.adviser else None,
+            )
+        if not outcome.refused:
+            flash(f"{employer.display_name} est affectée ; son interlocuteur est prévenu.", "success")
+            return redirect(url_for("employers.detail", siret=employer.url_key))
+        status = _status_for(outcome.error)
+    elif request.method == "POST":
+        status = 409 if current is not None else 400
+    return render_template(
+        "assignments/assign_employer.html", employer=employer, row=row, form=form, current=current, today=today
+    ), status
 
 
 # --- Task forces -------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "referential.shortage_import": frozenset({LEAD, ADMIN}),
     "assignments.queue": frozenset({LEAD, ADMIN}),
     "assignments.assign": frozenset({LEAD, ADMIN}),
+    "assignments.assign_employer": frozenset({LEAD, ADMIN}),
     "assignments.task_forces": frozenset({LEAD, MANAGER, ADMIN}),
     "assignments.task_force": frozenset({LEAD, MANAGER, ADMIN}),
     "assignments.task_force_create": frozenset({MANAGER, ADMIN}),

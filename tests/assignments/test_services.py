@@ -153,12 +153,17 @@ def test_queue_suggests_the_least_loaded_available_adviser_of_the_suggested_oper
 
 
 def test_no_adviser_is_suggested_when_all_are_at_capacity():
-    member = _member(OperatorKind.FRANCE_TRAVAIL, capacity=0)
+    full = _member(OperatorKind.FRANCE_TRAVAIL, capacity=1)
+    AssignmentFactory(adviser=full.user)
+    no_capacity = _member(OperatorKind.FRANCE_TRAVAIL, capacity=0)
     need = RecruitmentNeedFactory()
     page = queue_page(UserFactory(lead=True), today_paris(), 1)
     row = next(r for r in page.items if r.employer.id == need.employer_id)
     assert row.adviser is None
-    assert member.user in [m.user for m in row.choices]
+    # The lead may still choose a full adviser (rule 3); a member with no capacity is no adviser.
+    assert [m.user for m in row.choices] == [full.user]
+    assert row.choices[0].label_on(today_paris()).endswith("(1/1, complet)")
+    assert no_capacity.user not in [m.user for m in row.choices]
 
 
 def test_queue_lists_employers_needing_a_contact_oldest_first_and_only_in_the_users_basins():

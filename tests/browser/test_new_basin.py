@@ -30,8 +30,8 @@ NEW_PASSWORD = "Trégor-Lannion-2026!"
 
 def _submit(page, field: str) -> None:
     """Submit the form that holds this field."""
-    page.locator("form", has=page.locator(field)).locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form", has=page.locator(field)).locator("button[type=submit]").first.click()
 
 
 def _sirene_file(tmp_path) -> tuple[str, list[str]]:
@@ -115,14 +115,13 @@ def test_an_admin_sets_up_a_new_basin_from_scratch(app, browser_page, browser_lo
     advisers = {"anne.le-goff@exemple.fr": "Anne Le Goff", "yann.kervella@exemple.fr": "Yann Kervella"}
     for email, name in advisers.items():
         _invite(page, email, name)
-    page.goto("/deconnexion") if False else None
     page.context.clear_cookies()
     for email in advisers:
         page.goto(_password_link(email))
         page.fill("#new_password", NEW_PASSWORD)
         page.fill("#confirm_password", NEW_PASSWORD)
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
         page.context.clear_cookies()
         user = db.session.scalar(sa.select(User).where(User.email == email))
         db.session.refresh(user)
@@ -136,8 +135,8 @@ def test_an_admin_sets_up_a_new_basin_from_scratch(app, browser_page, browser_lo
     import_form = page.locator("form[action*='metiers-en-tension/importer']")
     import_form.locator("input[type=file]").set_input_files(str(shortage_csv))
     import_form.locator("input[name$=source]").fill("BMO 2026, bassin de Lannion")
-    import_form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        import_form.locator("button[type=submit]").click()
     codes = set(db.session.scalars(sa.select(ShortageJob.rome_code).where(ShortageJob.basin_id == basin.id)))
     assert codes == {"J1501", "H2902"}
 
@@ -161,8 +160,8 @@ def test_an_admin_sets_up_a_new_basin_from_scratch(app, browser_page, browser_lo
     field.press("Enter")
     page.fill("#title", "Aide-soignant de nuit")
     page.select_option("#contract", "cdi")
-    page.click("button:has-text('Enregistrer')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button:has-text('Enregistrer')")
     screenshot(page, "new-basin-first-need")
     need = db.session.scalar(sa.select(RecruitmentNeed).where(RecruitmentNeed.employer_id == employer.id))
     assert (need.rome_code, need.basin_id) == ("J1501", basin.id)
