@@ -21,6 +21,10 @@ $(VENDOR)/.installed: package.json
 	rm -rf app/static/vendor/chartjs
 	mkdir -p app/static/vendor/chartjs
 	cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chartjs/
+	# axe-core, for the browser tests only (tests/browser/test_accessibility.py injects it): no page loads it.
+	rm -rf app/static/vendor/axe
+	mkdir -p app/static/vendor/axe
+	cp node_modules/axe-core/axe.min.js app/static/vendor/axe/
 	touch $@
 
 assets: $(VENDOR)/.installed

@@ -167,6 +167,17 @@ def _sample_monthly_report(world):
     return {"report_id": MonthlyReportFactory(manager=world["users"][Role.MANAGER]).id}
 
 
+def _sample_monthly_report_download(world):
+    from datetime import date
+
+    from app.auth.enums import Role
+    from tests.factories import MonthlyReportFactory
+
+    # A month of its own: a manager has one report a month, and the page's sample has this one's.
+    report = MonthlyReportFactory(manager=world["users"][Role.MANAGER], month=date(2020, 1, 1))
+    return {"report_id": report.id, "fmt": "pdf"}
+
+
 def _sample_outbox_email(world):
     from tests.factories import OutboxEmailFactory
 
@@ -176,6 +187,7 @@ def _sample_outbox_email(world):
 SAMPLES.update(
     {
         "notifications.monthly_report": _sample_monthly_report,
+        "notifications.monthly_report_download": _sample_monthly_report_download,
         "notifications.admin_job_run": lambda world: {"job_id": "morning_digest"},
         "notifications.admin_outbox_email": _sample_outbox_email,
     }

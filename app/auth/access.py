@@ -91,6 +91,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "notifications.preferences": STAFF,
     "notifications.monthly_reports": frozenset({MANAGER, ADMIN}),
     "notifications.monthly_report": frozenset({MANAGER, ADMIN}),
+    "notifications.monthly_report_download": frozenset({MANAGER, ADMIN}),
     "notifications.admin_jobs": frozenset({ADMIN}),
     "notifications.admin_job_run": frozenset({ADMIN}),
     "notifications.admin_outbox": frozenset({ADMIN}),

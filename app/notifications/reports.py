@@ -6,6 +6,7 @@ dashboard also shows (contacts, closed needs, fill rate, time to fill) is the da
 read from ``app.dashboard.queries``: one definition, so that both agree for the same month.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
 from app.extensions import db
+from app.formatting import number, percent, plural
 from app.needs.models import RecruitmentNeed
 from app.notifications.models import MonthlyReport
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
@@ -169,9 +171,80 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    title: str
+    rows: list[tuple[str, ...]]
+    header: tuple[str, ...] = ()  # a table with columns (the plans); otherwise label, value
+    empty: str = ""
+
+
+def report_sections(report: MonthlyReport) -> list[ReportSection]:
+    """The report's tables, in French, from the figures frozen in the report: the page, the
+    e-mailed HTML and the PDF show these, so that they cannot disagree."""
+    f = report.figures
+    fill_rate = f["fill_rate"] / 100 if f["fill_rate"] is not None else None
+    return [
+        ReportSection(
+            "Prospection",
+            [
+                ("Employeurs contactés", number(f["employers_contacted"])),
+                ("Échanges enregistrés", number(f["interactions_total"])),
+                *((f"— dont {label.lower()}", number(count)) for label, count in f["interactions"].items()),
+                ("Relances faites", number(f["follow_ups_done"])),
+                ("Nouveaux employeurs enregistrés", number(f["employers_created"])),
+                ("Employeurs avec un interlocuteur privilégié (fin de mois)", number(f["employers_with_contact"])),
+            ],
+        ),
+        ReportSection(
+            "Besoins de recrutement",
+            [
+                (
+                    "Besoins identifiés",
+                    f"{number(f['needs_identified'])} ({plural(f['positions_identified'], 'poste', 'postes')})",
+                ),
+                *((f"Besoins clos : {label.lower()}", number(count)) for label, count in f["needs_closed"].items()),
+                ("Postes pourvus", number(f["positions_filled"])),
+                ("Taux de pourvoi", percent(fill_rate)),
+                (
+                    "Délai de pourvoi médian",
+                    plural(f["days_to_fill"], "jour", "jours") if f["days_to_fill"] is not None else "—",
+                ),
+            ],
+        ),
+        ReportSection(
+            "Événements",
+            [
+                ("Événements réalisés", number(f["events_held"])),
+                ("Candidats présents", number(f["event_candidates"])),
+                ("Recrutements lors d'événements", number(f["event_hires"])),
+            ],
+        ),
+        ReportSection(
+            "Plans de prospection",
+            [
+                (plan["title"], plan["period"], number(plan["targets"]), number(plan["contacted"]))
+                for plan in f["plans"]
+            ],
+            header=("Plan", "Période", "Entreprises ciblées", "Dont contactées"),
+            empty="Aucun plan de prospection en cours sur la période.",
+        ),
+    ]
+
+
+def report_title(report: MonthlyReport) -> str:
+    return f"Point d'avancement mensuel — {month_label(report.month)}"
+
+
+def report_filename(report: MonthlyReport, extension: str) -> str:
+    return f"point-avancement-{report.month:%Y-%m}.{extension}"
+
+
 def report_document(report: MonthlyReport) -> str:
     """The report as a standalone HTML file: the e-mail's attachment."""
-    return render_template("notifications/report_document.html", report=report, month_label=month_label)
+    return render_template(
+        "notifications/report_document.html", report=report, month_label=month_label, sections=report_sections(report)
+    )
 
 
 def send_monthly_reports(now: datetime) -> dict[str, int]:
@@ -217,7 +290,7 @@ def send_monthly_reports(now: datetime) -> dict[str, int]:
                 "monthly_report",
                 title,
                 {"report": report, "link": link, "month_label": month_label},
-                attachment_name=f"point-avancement-{period}.html",
+                attachment_name=report_filename(report, "html"),
                 attachment_html=report_document(report),
             )
         )

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.converters import database_int
@@ -13,7 +13,8 @@ from app.notifications.queries import (
     monthly_reports_query,
     outbox_query,
 )
-from app.notifications.reports import month_label
+from app.notifications.report_pdf import report_pdf
+from app.notifications.reports import month_label, report_document, report_filename, report_sections
 from app.notifications.services import set_email_digest_preference
 from app.pagination import paginate
 from app.scheduler.locks import scheduler_status
@@ -51,7 +52,26 @@ def monthly_reports():
 @bp.route("/rapports-mensuels/<int:report_id>")
 def monthly_report(report_id: int):
     report = get_visible_report(current_user, report_id) or abort(404)
-    return render_template("notifications/monthly_report.html", report=report, month_label=month_label)
+    return render_template(
+        "notifications/monthly_report.html", report=report, month_label=month_label, sections=report_sections(report)
+    )
+
+
+REPORT_FORMATS = {"pdf": "application/pdf", "html": "text/html"}
+
+
+@bp.route("/rapports-mensuels/<int:report_id>/telecharger.<fmt>")
+def monthly_report_download(report_id: int, fmt: str):
+    """The report as a file (PDF or standalone HTML), from the figures the page shows."""
+    if fmt not in REPORT_FORMATS:
+        abort(404)
+    report = get_visible_report(current_user, report_id) or abort(404)
+    body = report_pdf(report) if fmt == "pdf" else report_document(report)
+    return Response(
+        body,
+        mimetype=REPORT_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{report_filename(report, fmt)}"'},
+    )
 
 
 def _admin_jobs_page(status: int = 200):
