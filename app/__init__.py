@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import converters, hostile_input
+from app.api.problems import is_api_request, problem_response
 from app.conflicts import is_concurrent_change
 from app.dialects import is_sqlite
 from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
@@ -73,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Each package's __init__ holds its blueprint; importing views attaches the routes.
     from app.activity import views as activity_views
+    from app.api import views as api_views
     from app.assignments import views as assignments_views
     from app.auth import proconnect_views  # noqa: F401  (adds the ProConnect sign-in to the blueprint)
     from app.auth import views as auth_views
@@ -103,8 +105,11 @@ def _register_blueprints(app: Flask) -> None:
         referential_views,
         events_views,
         monitoring_views,
+        api_views,
     ):
         app.register_blueprint(views.bp)
+    # The API authenticates each request by its bearer token, never by the session's cookie.
+    csrf.exempt(api_views.bp)
 
 
 def _connect_receivers() -> None:
@@ -212,6 +217,8 @@ def _register_error_handlers(app: Flask) -> None:
         title, message = ERROR_PAGES[code]
 
         def render(error):
+            if is_api_request():
+                return problem_response(code)
             return render_template("errors/error.html", code=code, title=title, message=message), code
 
         return render
@@ -229,6 +236,8 @@ def _register_error_handlers(app: Flask) -> None:
             app.logger.warning("Rollback impossible après une erreur (référence %s)", request_id())
         recorded = record_unhandled_error(cause)
         message = (SERVER_ERROR_RECORDED if recorded else SERVER_ERROR_LOGGED).format(reference=request_id())
+        if is_api_request():
+            return problem_response(500, message)
         return render_template("errors/error.html", code=500, title=SERVER_ERROR_TITLE, message=message), 500
 
     def unhandled(error):
@@ -245,6 +254,8 @@ def _register_error_handlers(app: Flask) -> None:
         if not is_concurrent_change(error):
             return server_error(error)
         db.session.rollback()
+        if is_api_request():
+            return problem_response(409)
         return render_template(
             "errors/error.html",
             code=409,

@@ -96,6 +96,7 @@ def restore_command(path: Path, force: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.api.cli import api_cli
     from app.scheduler.cli import scheduler_cli
 
     app.cli.add_command(seed_cli)
@@ -103,3 +104,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_sirene_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(api_cli)

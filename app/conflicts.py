@@ -34,6 +34,8 @@ CONCURRENT_CHANGE_RULES = frozenset(
         "uq_plan_targets_plan_indicator_operator",
         "uq_plan_targets_plan_indicator_network",
         "uq_job_runs_job_id_requested",
+        # Two API requests sent at once with one Idempotency-Key: the second creates nothing.
+        "uq_api_idempotency_keys_client_id_key",
     }
 )
 

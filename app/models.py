@@ -1,6 +1,7 @@
 """Imports every model so that the metadata is complete (Alembic, create_app)."""
 
 from app.activity.models import FollowUp, Interaction
+from app.api.models import ApiClient, ApiIdempotencyKey
 from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.audit import services as _audit_listeners  # noqa: F401  (registers the trail)
 from app.audit.models import AuditEvent
@@ -17,6 +18,8 @@ from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
 from app.scheduler.models import JobRun, SchedulerLock
 
 __all__ = [
+    "ApiClient",
+    "ApiIdempotencyKey",
     "Assignment",
     "AuditEvent",
     "Basin",

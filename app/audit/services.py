@@ -22,25 +22,26 @@ from app.audit.models import AuditEvent, AuditPersonalValue
 from app.extensions import db
 from app.timeutils import utcnow
 
-_system_actor: contextvars.ContextVar[str] = contextvars.ContextVar("system_actor", default="système")
+_named_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("named_actor", default=None)
 
 
 @contextmanager
 def acting_as(label: str):
-    """Name the actor of changes made outside a request (CLI, scheduler)."""
-    token = _system_actor.set(label)
+    """Name the actor of changes made outside a person's session (CLI, scheduler, an API client)."""
+    token = _named_actor.set(label)
     try:
         yield
     finally:
-        _system_actor.reset(token)
+        _named_actor.reset(token)
 
 
 def current_actor() -> tuple[int | None, str]:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id, current_user.email
-    if has_request_context():
-        return None, "anonyme"
-    return None, _system_actor.get()
+    label = _named_actor.get()
+    if label is not None:
+        return None, label
+    return None, "anonyme" if has_request_context() else "système"
 
 
 def _jsonable(value):

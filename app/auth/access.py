@@ -8,6 +8,9 @@ Record-level rules (basin scope) live in the domain queries: see ``scoped_*`` he
 from app.auth.enums import Role
 
 PUBLIC = "public"
+# The API's resources: no session, no role; the bearer token names a client, whose basins and
+# scope its technical account holds (app/api/authentication.py). The session hook lets them through.
+API_CLIENTS = "api_clients"
 
 ADVISER, LEAD, MANAGER, ADMIN, SPOTTER = (
     Role.ADVISER,
@@ -188,6 +191,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "events.rotate": frozenset({LEAD, ADMIN}),
     # Calendar clients cannot log in: the URL's token (an HMAC per basin) is the secret.
     "events.feed": PUBLIC,
+    # The API: a token for a client's credentials, and the API's description, need no token.
+    "api.token": PUBLIC,
+    "api.openapi": PUBLIC,
+    "api.employers": API_CLIENTS,
+    "api.employer": API_CLIENTS,
+    "api.privileged_contact": API_CLIENTS,
+    "api.log_contact": API_CLIENTS,
 }
 
 
@@ -197,8 +207,14 @@ def is_allowed(endpoint: str | None, role: Role | None) -> bool:
         return False
     if rule == PUBLIC:
         return True
+    if rule == API_CLIENTS:
+        return False  # reached with a client's token, never with a person's session
     return role is not None and role in rule
 
 
 def is_public(endpoint: str | None) -> bool:
     return ENDPOINT_ROLES.get(endpoint or "") == PUBLIC
+
+
+def is_api_resource(endpoint: str | None) -> bool:
+    return ENDPOINT_ROLES.get(endpoint or "") == API_CLIENTS

@@ -7,7 +7,7 @@ from flask import Flask, abort, flash, redirect, render_template, request, sessi
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from app.auth.access import is_allowed, is_public
+from app.auth.access import is_allowed, is_api_resource, is_public
 from app.auth.models import User
 from app.extensions import db, login_manager
 from app.timeutils import utcnow
@@ -75,7 +75,7 @@ def init_app(app: Flask) -> None:
                 flash("Votre session a expiré. Reconnectez-vous.", "info")
                 return redirect(url_for("auth.login", next=request.full_path))
             session["last_seen_at"] = utcnow().timestamp()
-        if is_public(request.endpoint):
+        if is_public(request.endpoint) or is_api_resource(request.endpoint):
             return None
         if request.endpoint is None:
             return None  # unknown URL: let the 404 handler answer

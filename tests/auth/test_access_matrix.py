@@ -3,7 +3,7 @@
 import pytest
 from flask import url_for
 
-from app.auth.access import ENDPOINT_ROLES, PUBLIC, is_allowed
+from app.auth.access import ENDPOINT_ROLES, PUBLIC, is_allowed, is_api_resource
 from app.auth.enums import Role
 from app.scheduler.locks import LeaseLock
 from tests.access_samples import SAMPLES
@@ -71,7 +71,10 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(app, client, post, wo
     for rule in _rules(app):
         url = _url(app, rule, world)
         response = _call(client, post, rule, url)
-        if ENDPOINT_ROLES.get(rule.endpoint) == PUBLIC:
+        if is_api_resource(rule.endpoint):
+            # The API asks for a client's bearer token (tests/api), not a login.
+            assert response.status_code == 401, (rule.endpoint, response.status_code)
+        elif ENDPOINT_ROLES.get(rule.endpoint) == PUBLIC:
             assert response.status_code not in (401, 403), (rule.endpoint, response.status_code)
             assert response.status_code < 500, (rule.endpoint, response.status_code)
         else:
@@ -87,7 +90,10 @@ def test_each_role_reaches_exactly_what_the_rules_allow(app, client, post, login
             continue  # ends the session the loop relies on; covered in tests/auth
         url = _url(app, rule, world)
         response = _call(client, post, rule, url)
-        if is_allowed(rule.endpoint, role):
+        if is_api_resource(rule.endpoint):
+            # A person's session opens nothing of the API: only a client's token does.
+            assert response.status_code == 401, (role, rule.endpoint, url, response.status_code)
+        elif is_allowed(rule.endpoint, role):
             assert response.status_code not in REFUSED, (role, rule.endpoint, url, response.status_code)
             assert response.status_code < 500, (role, rule.endpoint, url, response.status_code)
         else:

@@ -2,6 +2,7 @@
 domain, all importable from here (``from tests.factories import UserFactory``)."""
 
 from tests.factories.activity import FollowUpFactory, InteractionFactory
+from tests.factories.api import api_credentials
 from tests.factories.assignments import (
     AssignmentFactory,
     HandoverRequestFactory,
@@ -24,6 +25,7 @@ from tests.factories.referential import (
 )
 
 __all__ = [
+    "api_credentials",
     "AssignmentFactory",
     "CommuneFactory",
     "BasinFactory",

@@ -1,0 +1,153 @@
+"""The OpenAPI 3.1 document, built from the schemas of app/api/schemas.py with apispec.
+
+apiflask would generate it from decorators, but only when the application itself is an APIFlask;
+the product's application is a Flask subclass of its own (one commit per request,
+app/transactions.py), so the paths are declared here, next to each other, and the schemas
+(the same ones the views validate with) are converted by apispec's marshmallow plugin.
+"""
+
+from functools import cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from app.api import schemas
+
+PROBLEM = {"application/problem+json": {"schema": "Problem"}}
+
+
+def _problems(*codes: int) -> dict:
+    descriptions = {
+        400: "Requête invalide",
+        401: "Jeton absent, invalide ou expiré",
+        403: "Client en lecture seule",
+        404: "Introuvable ou hors des bassins du client",
+        409: "Clé d'idempotence déjà servie pour une autre requête, ou modification simultanée",
+        429: "Trop de requêtes",
+    }
+    return {str(code): {"description": descriptions[code], "content": PROBLEM} for code in codes}
+
+
+def _json(schema: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+SIRET = {"name": "siret", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{14}$"}}
+
+
+@cache
+def openapi_document() -> dict:
+    spec = APISpec(
+        title="Relais Entreprises",
+        version="1.0.0",
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={
+            "description": (
+                "L'API du réseau pour les systèmes des opérateurs et des partenaires. Chaque client agit pour "
+                "un opérateur et ses bassins, comme une personne de cet opérateur. Erreurs au format "
+                "Problem Details (RFC 9457), instants en UTC (ISO 8601)."
+            )
+        },
+        servers=[{"url": "/api/v1"}],
+    )
+    spec.components.security_scheme(
+        "client_credentials",
+        {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/api/v1/token", "scopes": {}}}},
+    )
+    for name in (
+        "Problem",
+        "Token",
+        "Basin",
+        "Employer",
+        "EmployerPage",
+        "PrivilegedContact",
+        "InteractionInput",
+        "Interaction",
+    ):
+        spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))
+    secured = [{"client_credentials": []}]
+    spec.path(
+        "/token",
+        operations={
+            "post": {
+                "summary": "Obtenir un jeton (OAuth 2, client credentials), valable une heure",
+                "security": [],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": schemas.TokenRequestSchema}},
+                },
+                "responses": {"200": _json("Token", "Le jeton"), **_problems(400, 401, 429)},
+            }
+        },
+    )
+    spec.path(
+        "/employers",
+        operations={
+            "get": {
+                "summary": "Chercher les entreprises des bassins du client (100 par page)",
+                "security": secured,
+                "parameters": [{"in": "query", "schema": schemas.EmployerListQuerySchema}],
+                "responses": {"200": _json("EmployerPage", "Une page d'entreprises"), **_problems(400, 401, 429)},
+            }
+        },
+    )
+    spec.path(
+        "/employers/{siret}",
+        operations={
+            "get": {
+                "summary": "Lire une entreprise par son SIRET",
+                "security": secured,
+                "parameters": [SIRET, {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        **_json("Employer", "L'entreprise"),
+                        "headers": {"ETag": {"schema": {"type": "string"}}},
+                    },
+                    "304": {"description": "Inchangée depuis l'ETag envoyé"},
+                    **_problems(401, 404, 429),
+                },
+            }
+        },
+    )
+    spec.path(
+        "/employers/{siret}/privileged-contact",
+        operations={
+            "get": {
+                "summary": "L'interlocuteur privilégié de l'entreprise",
+                "security": secured,
+                "parameters": [SIRET],
+                "responses": {"200": _json("PrivilegedContact", "L'interlocuteur"), **_problems(401, 404, 429)},
+            }
+        },
+    )
+    spec.path(
+        "/employers/{siret}/interactions",
+        operations={
+            "post": {
+                "summary": "Enregistrer un échange avec l'entreprise (client en écriture)",
+                "security": secured,
+                "parameters": [
+                    SIRET,
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "schema": {"type": "string", "maxLength": 255},
+                        "description": "Une requête renvoyée avec la même clé rend la première réponse et ne crée rien.",
+                    },
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": "InteractionInput"}}},
+                "responses": {
+                    "201": _json("Interaction", "L'échange enregistré"),
+                    **_problems(400, 401, 403, 404, 409, 429),
+                },
+            }
+        },
+    )
+    spec.path(
+        "/openapi.json",
+        operations={
+            "get": {"summary": "Ce document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}
+        },
+    )
+    return spec.to_dict()

@@ -1,0 +1,23 @@
+"""API clients, created through the service: the secret is known only at creation, as in production."""
+
+from app.api.enums import ApiScope
+from app.api.services import Credentials, create_client
+from app.extensions import db
+from app.referential.enums import OperatorKind
+from tests.factories.referential import seeded_basin, seeded_operator
+
+_counter = iter(range(1, 10**9))
+
+
+def api_credentials(
+    scope: ApiScope = ApiScope.WRITE, basins=None, operator=None, name: str | None = None
+) -> Credentials:
+    """A client of the pilot basin (5219) and its France Travail agency, unless told otherwise."""
+    credentials = create_client(
+        name or f"Système de test {next(_counter)}",
+        operator or seeded_operator(OperatorKind.FRANCE_TRAVAIL),
+        list(basins) if basins is not None else [seeded_basin()],
+        scope,
+    )
+    db.session.flush()
+    return credentials
