@@ -41,7 +41,7 @@ ROLES = {
 SIZES = {"1366": {"width": 1366, "height": 900}, "375": {"width": 375, "height": 800}}
 # One record of each kind, opened from its list: (list URL, link pattern, name).
 RECORDS = [
-    ("/entreprises", r"^/entreprises/[0-9n][^/?]*$", "entreprise"),
+    ("/entreprises", r"^/entreprises/(\d{14}|n\d+)$", "entreprise"),
     ("/besoins/liste", r"^/besoins/\d+$", "besoin"),
     ("/plans", r"^/plans/\d+$", "plan"),
     ("/evenements", r"^/evenements/\d+$", "evenement"),
