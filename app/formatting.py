@@ -57,6 +57,11 @@ def long_date(value: date | datetime | None) -> str:
     return MISSING if value is None else format_date(_day(value), "d MMMM yyyy", locale=LOCALE)
 
 
+def month_year(value: date | datetime | None) -> str:
+    """septembre 2026: a month's name from Babel, never from a hand-written list."""
+    return MISSING if value is None else format_date(_day(value), "MMMM y", locale=LOCALE)
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
     """ "1 poste pourvu", "3 postes pourvus": in French, 0 and 1 take the singular."""
     return f"{number(count)} {singular if abs(count) < 2 else plural_form}"
@@ -83,6 +88,7 @@ FILTERS = {
     "datetime_fr": datetime_fr,
     "day_month": day_month,
     "long_date": long_date,
+    "month_year": month_year,
     "plural": plural,
     "of": of,
 }

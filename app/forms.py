@@ -53,3 +53,15 @@ class FrenchForm(FlaskForm):
             if isinstance(field, StringField | SelectField) and optional:
                 field.filters = (*field.filters, blank_as_none)
             return field
+
+
+class Refusal:
+    """What an inline form (a button or one select in a row of a list) says when it is refused:
+    passed to the page as ``refused``, ``form_errors`` shows it at the top as the error summary, as
+    for any form. ``refusal_shown(refusal)`` adds a service's refusal to it."""
+
+    def __init__(self, message: str | None = None):
+        self.form_errors: list[str] = [message] if message else []
+
+    def __iter__(self):
+        return iter(())

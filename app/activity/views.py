@@ -9,6 +9,7 @@ from app.activity.queries import PORTFOLIO_SORTS, get_own_follow_up, my_follow_u
 from app.activity.services import ContactLog, log_interaction, mark_follow_up_done, postpone_follow_up
 from app.converters import database_int
 from app.employers.queries import get_visible_employer
+from app.forms import Refusal
 from app.main.pages import render_employer_page
 from app.pagination import paginate
 from app.timeutils import today_paris
@@ -45,11 +46,20 @@ def log_contact(siret: str):
 
 @bp.route("/relances")
 def follow_ups():
+    return _render_follow_ups()
+
+
+def _render_follow_ups(refused: Refusal | None = None, status: int = 200):
     upcoming = request.args.get("a_venir") == "1"
     page = paginate(my_follow_ups(current_user, today_paris(), upcoming), request.args.get("page", type=database_int))
     return render_template(
-        "activity/follow_ups.html", page=page, today=today_paris(), upcoming=upcoming, form=PostponeForm(formdata=None)
-    )
+        "activity/follow_ups.html",
+        page=page,
+        today=today_paris(),
+        upcoming=upcoming,
+        form=PostponeForm(formdata=None),
+        refused=refused,
+    ), status
 
 
 def _follow_up_or_404() -> FollowUp:
@@ -64,8 +74,7 @@ def _follow_up_or_404() -> FollowUp:
 
 
 def _list_with_error(message: str, status: int):
-    flash(message, "error")
-    return follow_ups(), status
+    return _render_follow_ups(Refusal(message), status)
 
 
 def _back_to_list():
@@ -75,10 +84,11 @@ def _back_to_list():
 @bp.route("/relances/faite", methods=["POST"])
 def follow_up_done():
     follow_up = _follow_up_or_404()
-    with refusal_shown() as outcome:
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         mark_follow_up_done(current_user, follow_up)
     if outcome.refused:
-        return follow_ups(), 409
+        return _render_follow_ups(refused, 409)
     flash(f"Relance « {follow_up.title} » faite.", "success")
     return _back_to_list()
 
@@ -89,10 +99,11 @@ def follow_up_postpone():
     form = PostponeForm()
     if not form.validate():
         return _list_with_error("Le report doit être de 1 à 365 jours.", 400)
-    with refusal_shown() as outcome:
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         postpone_follow_up(current_user, follow_up, form.days.data)
     if outcome.refused:
-        return follow_ups(), 409
+        return _render_follow_ups(refused, 409)
     flash(f"Relance reportée au {follow_up.due_on:%d/%m/%Y}.", "success")
     return _back_to_list()
 

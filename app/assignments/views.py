@@ -48,6 +48,7 @@ from app.converters import database_int
 from app.employers.models import Employer
 from app.employers.queries import get_visible_employer_by_id, get_visible_employers_by_id
 from app.extensions import db
+from app.formatting import of, plural
 from app.pagination import paginate
 from app.referential.enums import OperatorKind
 from app.timeutils import today_paris
@@ -105,7 +106,10 @@ def assign():
     # Each employer is assigned on its own: those assigned stay so even when others are refused.
     keep_changes()
     if outcome.assigned:
-        flash(f"{len(outcome.assigned)} entreprise(s) affectée(s) ; chaque interlocuteur est prévenu.", "success")
+        flash(
+            f"{plural(len(outcome.assigned), 'entreprise affectée', 'entreprises affectées')} ; chaque interlocuteur est prévenu.",
+            "success",
+        )
     if not outcome.refused:
         return redirect(url_for("assignments.queue", **request.args))
     for message in outcome.refused:
@@ -266,7 +270,7 @@ def member_update(member_id: int):
         update_member(member, capacity=form.capacity.data, absent_until=form.absent_until.data)
     if outcome.refused:
         return _render_task_force(member.task_force, status=_status_for(outcome.error))
-    flash(f"Disponibilité de {member.user.full_name} enregistrée.", "success")
+    flash(f"Disponibilité {of(member.user.full_name)} enregistrée.", "success")
     return redirect(url_for("assignments.task_force", task_force_id=member.task_force_id))
 
 

@@ -275,8 +275,8 @@ def resend_invitation(user: User, *, by: User) -> str:
     return token
 
 
-def cancel_invitation(user: User, *, by: User) -> None:
-    """The invited account is deactivated (its receivers run) and its link stops working."""
+def check_invitation_cancellable(user: User, *, by: User) -> None:
+    """Raise the refusal ``cancel_invitation`` would, before the user is asked to confirm."""
     _check_may_follow_invitation(by, user)
     if user.activated_at is not None:
         raise AuthError(
@@ -284,6 +284,11 @@ def cancel_invitation(user: User, *, by: User) -> None:
         )
     if not user.is_active:
         raise AuthError("Cette invitation est déjà annulée.")
+
+
+def cancel_invitation(user: User, *, by: User) -> None:
+    """The invited account is deactivated (its receivers run) and its link stops working."""
+    check_invitation_cancellable(user, by=by)
     forget_password_link(user)
     deactivate_user(user)
 

@@ -32,6 +32,7 @@ from app.auth.services import (
     authenticate,
     cancel_invitation,
     change_password,
+    check_invitation_cancellable,
     deactivate_user,
     end_all_sessions,
     invite_user,
@@ -45,6 +46,7 @@ from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers.readers import ImportFileError, spreadsheet_rows
 from app.extensions import client_address, db, limiter
+from app.formatting import of
 from app.notifications.services import absolute_url, email_row, queue_emails
 from app.pagination import paginate
 from app.referential.models import Basin, Operator
@@ -286,7 +288,7 @@ def admin_user_deactivate(user_id: int):
         return redirect(url_for("auth.admin_users"))
     if not confirmed():
         return ask_confirmation(
-            title=f"Désactiver le compte de {user.full_name}",
+            title=f"Désactiver le compte {of(user.full_name)}",
             consequences=(
                 f"{user.full_name} ne pourra plus se connecter et ses sessions seront fermées ; les entreprises"
                 " dont cette personne est l'interlocuteur privilégié retourneront dans la file d'affectation."
@@ -295,7 +297,7 @@ def admin_user_deactivate(user_id: int):
             cancel_url=url_for("auth.admin_users"),
         )
     deactivate_user(user)
-    flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.", "success")
+    flash(f"Le compte {of(user.full_name)} est désactivé ; ses sessions sont fermées.", "success")
     return redirect(url_for("auth.admin_users"))
 
 
@@ -339,8 +341,22 @@ def admin_user_resend_invitation(user_id: int):
 def admin_user_cancel_invitation(user_id: int):
     user = _invitation_of(user_id)
     with refusal_shown() as outcome:
+        check_invitation_cancellable(user, by=current_user._get_current_object())
+    if outcome.refused:
+        return _invitation_refused(outcome)
+    if not confirmed():
+        return ask_confirmation(
+            title=f"Annuler l'invitation {of(user.full_name)}",
+            consequences=(
+                f"Le lien reçu par {user.full_name} ({user.email}) ne servira plus et son compte sera désactivé ;"
+                " il faudra l'inviter de nouveau pour lui ouvrir l'accès."
+            ),
+            action_label="Annuler l'invitation",
+            cancel_url=safe_next_url(request.form.get("next"), url_for("auth.pending_invitations")),
+        )
+    with refusal_shown() as outcome:
         cancel_invitation(user, by=current_user._get_current_object())
     if outcome.refused:
         return _invitation_refused(outcome)
-    flash(f"Invitation de {user.full_name} annulée : son lien ne sert plus et le compte est désactivé.", "success")
+    flash(f"Invitation {of(user.full_name)} annulée : son lien ne sert plus et le compte est désactivé.", "success")
     return _after_invitation_followed()

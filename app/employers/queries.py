@@ -231,7 +231,9 @@ def _matching_employers(user: User, filters: EmployerFilters, today: date, condi
 def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
     """The employers matching the filters, sorted; ``typo_tolerant`` swaps exact words for near ones."""
     condition = _typo_condition(filters.text) if typo_tolerant else _text_condition(filters.text)
-    query = _matching_employers(user, filters, today, condition).options(joinedload(Employer.basin))
+    query = _matching_employers(user, filters, today, condition).options(
+        joinedload(Employer.basin), selectinload(Employer.naf)
+    )
     if typo_tolerant:
         distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
         return query.order_by(distance, Employer.id)

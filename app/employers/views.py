@@ -58,6 +58,7 @@ from app.employers.services import (
 )
 from app.employers.tags import add_tag_to_employers, remove_tag_from_employers
 from app.extensions import db
+from app.formatting import of, plural
 from app.main.pages import render_employer_page
 from app.pagination import paginate
 from app.privacy.erasure import erase_contact
@@ -162,9 +163,9 @@ def bulk_tag():
     if outcome.refused:
         return _index_page(form, filters, bulk_form, 409)
     if action.startswith("ajouter"):
-        flash(f"Étiquette « {tag.label} » posée sur {count} entreprise(s) de plus.", "success")
+        flash(f"Étiquette « {tag.label} » posée sur {plural(count, 'entreprise', 'entreprises')} de plus.", "success")
     else:
-        flash(f"Étiquette « {tag.label} » retirée de {count} entreprise(s).", "success")
+        flash(f"Étiquette « {tag.label} » retirée de {plural(count, 'entreprise', 'entreprises')}.", "success")
     return redirect(url_for("employers.index", **request.args.to_dict(flat=False)))
 
 
@@ -332,7 +333,7 @@ def contact_opposition(siret: str, contact_id: int):
     if opposed:
         flash(f"{contact.full_name} ne sera plus proposé(e) dans les relances ni les exports.", "success")
     else:
-        flash(f"L'opposition de {contact.full_name} a été levée.", "success")
+        flash(f"L'opposition {of(contact.full_name)} a été levée.", "success")
     return redirect(url_for("employers.detail", siret=employer.url_key) + "#interlocuteurs")
 
 

@@ -2,6 +2,7 @@
 participating employer, then the totals."""
 
 from app.events.models import Event
+from app.formatting import plural
 from app.timeutils import to_paris
 
 HEADER = [
@@ -44,7 +45,7 @@ def results_rows(event: Event) -> list[list]:
             day,
             "Total",
             "",
-            f"{event.candidates_attended} candidat(s) présent(s)",
+            plural(event.candidates_attended, "candidat présent", "candidats présents"),
             sum(p.positions_offered for p in event.participants),
             sum(p.interviews for p in event.participants),
             sum(p.hires for p in event.participants),

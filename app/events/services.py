@@ -13,6 +13,7 @@ from app.errors import DomainError
 from app.events.enums import EventKind, EventStatus
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.extensions import db
+from app.formatting import of, plural
 from app.needs.enums import TargetPublic
 from app.needs.models import RecruitmentNeed
 from app.needs.services import NeedError, record_hires
@@ -188,7 +189,7 @@ def add_participant(
         raise EventError(f"{employer.display_name} participe déjà à cet événement.")
     for need in needs:
         if need.employer_id != employer.id:
-            raise EventError(f"Le besoin « {need.title} » n'est pas un besoin de {employer.display_name}.")
+            raise EventError(f"Le besoin « {need.title} » n'est pas un besoin {of(employer.display_name)}.")
         if not need.status.is_open:
             raise EventError(f"Le besoin « {need.title} » est clôturé.")
     if positions_offered is None:
@@ -211,7 +212,7 @@ def update_participant(
     linked = {link.need_id: link for link in participant.needs}
     for need in needs:
         if need.employer_id != participant.employer_id:
-            raise EventError(f"Le besoin « {need.title} » n'est pas un besoin de {participant.employer.display_name}.")
+            raise EventError(f"Le besoin « {need.title} » n'est pas un besoin {of(participant.employer.display_name)}.")
         if need.id not in linked and not need.status.is_open:
             raise EventError(f"Le besoin « {need.title} » est clôturé.")
     kept_ids = {need.id for need in needs}
@@ -226,7 +227,8 @@ def update_participant(
         )
     if positions_offered < participant.hires:
         raise EventError(
-            f"{participant.hires} recrutement(s) sont déjà enregistrés : proposez au moins autant de postes."
+            f"{plural(participant.hires, 'recrutement est déjà enregistré', 'recrutements sont déjà enregistrés')} : "
+            "proposez au moins autant de postes."
         )
     participant.needs = [linked.get(need.id) or EventParticipantNeed(need=need) for need in needs]
     participant.positions_offered = positions_offered
@@ -299,7 +301,8 @@ def record_results(
             raise EventError(f"{name} : les entretiens et recrutements ne peuvent pas être négatifs.")
         if hires > participant.positions_offered:
             raise EventError(
-                f"{name} : {hires} recrutement(s) pour {participant.positions_offered} poste(s) proposé(s)."
+                f"{name} : {plural(hires, 'recrutement', 'recrutements')} pour "
+                f"{plural(participant.positions_offered, 'poste proposé', 'postes proposés')}."
             )
     hired_on = to_paris(event.starts_at).date()
     for participant_id, (interviews, hires) in results.items():

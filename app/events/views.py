@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from app.auth.queries import get_visible_basin, visible_basins
+from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers.queries import get_visible_employer
 from app.events import bp
@@ -34,6 +35,8 @@ from app.events.services import (
     update_event,
     update_participant,
 )
+from app.formatting import plural
+from app.forms import Refusal
 from app.hostile_input import bounded_date
 from app.needs.enums import TargetPublic
 from app.pagination import paginate
@@ -177,8 +180,10 @@ def edit(event_id: int):
     return render_template("events/form.html", form=form, event=event), status
 
 
-def _render_detail(event: Event, status: int = 200):
-    return render_template("events/detail.html", event=event, participant_form=ParticipantForm(), now=utcnow()), status
+def _render_detail(event: Event, status: int = 200, refused: Refusal | None = None):
+    return render_template(
+        "events/detail.html", event=event, participant_form=ParticipantForm(), now=utcnow(), refused=refused
+    ), status
 
 
 @bp.route("/evenements/<int:event_id>")
@@ -194,16 +199,18 @@ def add_employer(event_id: int):
     event = _event_or_404(event_id)
     form = ParticipantForm()
     if not form.validate_on_submit():
-        flash("Indiquez le SIRET de l'entreprise participante, ou la référence de sa fiche.", "error")
-        return _render_detail(event, 400)
+        return _render_detail(
+            event, 400, Refusal("Indiquez le SIRET de l'entreprise participante, ou la référence de sa fiche.")
+        )
     employer = get_visible_employer(current_user, form.employer.data)
     if employer is None:
-        flash(f"Aucune entreprise de vos bassins n'a le SIRET ou la référence « {form.employer.data} ».", "error")
-        return _render_detail(event, 400)
-    with refusal_shown() as outcome:
+        message = f"Aucune entreprise de vos bassins n'a le SIRET ou la référence « {form.employer.data} »."
+        return _render_detail(event, 400, Refusal(message))
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         participant = add_participant(event, employer, needs=[])
     if outcome.refused:
-        return _render_detail(event, 409)
+        return _render_detail(event, 409, refused)
     flash(f"{employer.display_name} participe. Indiquez les besoins qu'elle apporte.", "success")
     return redirect(url_for("events.participant", event_id=event.id, participant_id=participant.id))
 
@@ -223,7 +230,10 @@ def participant(event_id: int, participant_id: int):
     choosable = participant_need_choices(participant)
     form = ParticipantNeedsForm()
     form.need_ids.choices = [
-        (need.id, f"{need.title} — {need.positions - need.positions_filled} poste(s) ouvert(s) sur {need.positions}")
+        (
+            need.id,
+            f"{need.title} — {plural(need.positions - need.positions_filled, 'poste ouvert', 'postes ouverts')} sur {need.positions}",
+        )
         for need in choosable
     ]
     status = 200
@@ -250,10 +260,21 @@ def participant(event_id: int, participant_id: int):
 def remove_employer(event_id: int, participant_id: int):
     event = _event_or_404(event_id)
     participant = _participant_or_404(event, participant_id)
-    with refusal_shown() as outcome:
+    if not confirmed():
+        return ask_confirmation(
+            title=f"Retirer {participant.employer.display_name} de l'événement",
+            consequences=(
+                f"{participant.employer.display_name} ne participera plus à « {event.title} » ; "
+                "ses besoins apportés et ses résultats à l'événement seront effacés."
+            ),
+            action_label="Retirer de l'événement",
+            cancel_url=url_for("events.detail", event_id=event.id),
+        )
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         remove_participant(event, participant)
     if outcome.refused:
-        return _render_detail(event, 409)
+        return _render_detail(event, 409, refused)
     flash(f"{participant.employer.display_name} ne participe plus.", "success")
     return redirect(url_for("events.detail", event_id=event.id))
 

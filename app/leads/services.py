@@ -20,6 +20,7 @@ from app.employers.services import (
 )
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import of
 from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind, Urgency
 from app.leads.models import Lead, SpotterOrganisation
 from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_routed, lead_submitted
@@ -185,7 +186,7 @@ def submit_lead(spotter: User, data: LeadData) -> Lead:
     basin_id = basin.id
     if basin_id not in spotter.basin_ids:
         raise LeadError(
-            f"Cette entreprise relève du bassin de {basin.name}, hors de votre périmètre : "
+            f"Cette entreprise relève du bassin {of(basin.name)}, hors de votre périmètre : "
             "transmettez ce besoin au repéreur de ce bassin."
         )
     lead = _new_lead(

@@ -8,6 +8,8 @@ from app.auth.models import User
 from app.auth.queries import active_users, get_visible_basin, visible_basins
 from app.converters import database_int
 from app.extensions import limiter
+from app.formatting import plural
+from app.forms import Refusal
 from app.leads import bp
 from app.leads.enums import LeadStatus, RejectionReason, SpotterKind
 from app.leads.forms import (
@@ -102,7 +104,7 @@ def _lead_or_404(lead_id: int) -> Lead:
 def _triage_forms(lead: Lead, accept=None, reject=None, merge=None) -> dict:
     merge = merge or MergeLeadForm()
     merge.need_id.choices = [("", "— Choisir —")] + [
-        (need.id, f"{need.title} ({need.positions} poste(s), {need.status.label.lower()})")
+        (need.id, f"{need.title} ({plural(need.positions, 'poste', 'postes')}, {need.status.label.lower()})")
         for need in mergeable_needs(lead)
     ]
     return {
@@ -217,11 +219,11 @@ def _route_form() -> RouteLeadForm:
     return form
 
 
-def _render_outside_basins(status: int = 200):
+def _render_outside_basins(status: int = 200, refused: Refusal | None = None):
     page = paginate(outside_basin_leads(), request.args.get("page", type=database_int))
     suggestions = suggested_basins([lead.commune for lead in page.items if lead.commune is not None])
     return render_template(
-        "leads/outside_basins.html", page=page, route_form=_route_form(), suggestions=suggestions
+        "leads/outside_basins.html", page=page, route_form=_route_form(), suggestions=suggestions, refused=refused
     ), status
 
 
@@ -235,16 +237,15 @@ def route(lead_id: int):
     lead = get_outside_basin_lead(lead_id) or abort(404)
     form = _route_form()
     if not form.validate_on_submit():
-        flash("Choisissez le bassin vers lequel router ce besoin.", "error")
-        return _render_outside_basins(400)
+        return _render_outside_basins(400, Refusal("Choisissez le bassin vers lequel router ce besoin."))
+    refused = Refusal()
     try:
-        with refusal_shown() as outcome:
+        with refusal_shown(refused) as outcome:
             route_lead(lead, get_visible_basin(current_user, form.basin_id.data), routed_by=_user())
     except StaleDataError:
-        flash("Ce besoin vient d'être routé par quelqu'un d'autre.", "error")
-        return _render_outside_basins(409)
+        return _render_outside_basins(409, Refusal("Ce besoin vient d'être routé par quelqu'un d'autre."))
     if outcome.refused:
-        return _render_outside_basins(_status_for(outcome.error))
+        return _render_outside_basins(_status_for(outcome.error), refused)
     flash(f"Besoin routé vers le bassin {lead.basin.name} : il attend son tri dans les signalements.", "success")
     return redirect(url_for("leads.outside_basins"))
 
@@ -269,13 +270,14 @@ def _attach_form(spotters: list[User]) -> AttachSpotterForm:
     return form
 
 
-def _render_organisations(form=None, status: int = 200):
+def _render_organisations(form=None, status: int = 200, refused: Refusal | None = None):
     page = paginate(visible_organisations(current_user), request.args.get("page", type=database_int))
     return render_template(
         "leads/organisations.html",
         page=page,
         form=form or _organisation_form(),
         attach_form=_attach_form(_attachable_spotters()),
+        refused=refused,
     ), status
 
 
@@ -309,12 +311,12 @@ def organisation_attach(organisation_id: int):
     spotters = _attachable_spotters()
     form = _attach_form(spotters)
     if not form.validate_on_submit():
-        flash("Choisissez un repéreur.", "error")
-        return _render_organisations(status=400)
-    with refusal_shown() as outcome:
+        return _render_organisations(status=400, refused=Refusal("Choisissez un repéreur."))
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         attach_spotter(organisation, next((u for u in spotters if u.id == form.user_id.data), None))
     if outcome.refused:
-        return _render_organisations(status=400)
+        return _render_organisations(status=400, refused=refused)
     flash("Repéreur rattaché à l'organisation.", "success")
     return redirect(url_for("leads.organisations"))
 

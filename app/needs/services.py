@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import plural
 from app.needs.enums import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -118,7 +119,10 @@ def update_need(need: RecruitmentNeed, *, expected_version: int | None = None, *
     if positions < 1:
         raise NeedError("Le nombre de postes doit être d'au moins 1.")
     if positions < need.positions_filled:
-        raise NeedError(f"{need.positions_filled} poste(s) sont déjà pourvus : le besoin ne peut pas en compter moins.")
+        raise NeedError(
+            f"{plural(need.positions_filled, 'poste est déjà pourvu', 'postes sont déjà pourvus')} : "
+            "le besoin ne peut pas en compter moins."
+        )
     if "title" in fields:
         fields["title"] = fields["title"].strip()
         if not fields["title"]:
@@ -289,7 +293,8 @@ def record_hires(need: RecruitmentNeed, count: int, *, author: User | None, hire
     total = need.positions_filled + count
     if not 0 <= total <= need.positions:
         raise NeedError(
-            f"Le besoin « {need.title} » compte {need.positions} poste(s), dont {need.positions_filled} déjà pourvu(s)."
+            f"Le besoin « {need.title} » compte {plural(need.positions, 'poste', 'postes')}, "
+            f"dont {plural(need.positions_filled, 'déjà pourvu', 'déjà pourvus')}."
         )
     if total == need.positions:
         closed_on = max(need.identified_on, min(hired_on, today_paris()))

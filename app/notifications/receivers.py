@@ -19,7 +19,7 @@ from app.auth.enums import Role
 from app.auth.models import User
 from app.auth.queries import active_users
 from app.employers.models import Employer
-from app.formatting import of
+from app.formatting import of, plural
 from app.leads.models import Lead
 from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_routed, lead_submitted
 from app.needs.models import RecruitmentNeed
@@ -62,7 +62,9 @@ def tell_leads_of_released_portfolio(user: User, *, released_per_basin: dict[int
             notify(
                 lead,
                 "portfolio_released",
-                f"{count} entreprise(s) de {user.full_name} attendent un nouvel interlocuteur privilégié.",
+                f"{plural(count, 'entreprise', 'entreprises')} {of(user.full_name)} "
+                + ("attend" if count < 2 else "attendent")
+                + " un nouvel interlocuteur privilégié.",
                 link=app_path("assignments.queue"),
             )
 
@@ -139,7 +141,7 @@ def tell_of_accepted_lead(lead: Lead, *, need: RecruitmentNeed, **_) -> None:
         notify(
             contact.adviser,
             "lead_accepted",
-            f"Nouveau besoin signalé pour {employer.display_name} : {need.title} ({need.positions} poste(s)).",
+            f"Nouveau besoin signalé pour {employer.display_name} : {need.title} ({plural(need.positions, 'poste', 'postes')}).",
             link=_employer_link(employer),
             employer_id=employer.id,
         )

@@ -24,7 +24,7 @@ from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
 from app.extensions import db
-from app.formatting import number, percent, plural
+from app.formatting import month_year, number, percent, plural
 from app.needs.models import RecruitmentNeed
 from app.notifications.models import MonthlyReport
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
@@ -32,20 +32,6 @@ from app.plans.models import PlanEmployer, ProspectionPlan
 from app.timeutils import PARIS
 
 MONTHLY_REPORT_JOB = "monthly_report"
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def previous_month(today: date) -> date:
@@ -57,7 +43,7 @@ def next_month(month: date) -> date:
 
 
 def month_label(month: date) -> str:
-    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+    return month_year(month)
 
 
 def month_figures(basin_ids: list[int], month: date) -> dict:

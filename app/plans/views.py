@@ -7,6 +7,8 @@ from app.auth.queries import active_users, get_visible_basin, visible_basins
 from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers.queries import get_visible_employer
+from app.formatting import plural
+from app.forms import Refusal
 from app.pagination import paginate
 from app.plans import bp
 from app.plans.enums import PlanIndicator, SegmentKind
@@ -201,7 +203,7 @@ def drill(plan_id: int, indicator: str):
     return render_template("plans/drill.html", plan=plan, indicator=indicator, operator=operator, page=page)
 
 
-def _render_targets(plan: ProspectionPlan, status: int = 200):
+def _render_targets(plan: ProspectionPlan, status: int = 200, refused: Refusal | None = None):
     adviser_filter = request.args.get("conseiller", "")
     excluded = request.args.get("retirees") == "1"
     query = target_list(
@@ -225,6 +227,7 @@ def _render_targets(plan: ProspectionPlan, status: int = 200):
         add_form=AddEmployerForm(),
         share_form=ShareOutForm(),
         assign_form=assign_form,
+        refused=refused,
     ), status
 
 
@@ -238,16 +241,15 @@ def build(plan_id: int):
     plan = _plan_or_404(plan_id)
     result = build_target_list(plan)
     flash(
-        f"Liste cible calculée : {result.added} entreprise(s) ajoutée(s), {result.kept} conservée(s), "
-        f"{result.removed} retirée(s).",
+        f"Liste cible calculée : {plural(result.added, 'entreprise ajoutée', 'entreprises ajoutées')}, "
+        f"{plural(result.kept, 'conservée', 'conservées')}, {plural(result.removed, 'retirée', 'retirées')}.",
         "success",
     )
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
 
 def _refused(plan: ProspectionPlan, message: str, status: int = 409):
-    flash(message, "error")
-    return _render_targets(plan, status)
+    return _render_targets(plan, status, Refusal(message))
 
 
 @bp.route("/plans/<int:plan_id>/cibles/ajouter", methods=["POST"])
@@ -261,10 +263,11 @@ def add_target_employer(plan_id: int):
         return _refused(
             plan, f"Aucune entreprise de vos bassins n'a le SIRET ou la référence « {form.employer.data} ».", 400
         )
-    with refusal_shown() as outcome:
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         add_employer(plan, employer)
     if outcome.refused:
-        return _render_targets(plan, 409)
+        return _render_targets(plan, 409, refused)
     flash(f"{employer.display_name} ajoutée à la liste cible.", "success")
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
@@ -287,10 +290,11 @@ def remove_target_employer(plan_id: int, entry_id: int):
             action_label="Retirer de la liste cible",
             cancel_url=url_for("plans.targets", plan_id=plan.id),
         )
-    with refusal_shown() as outcome:
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         remove_employer(entry)
     if outcome.refused:
-        return _render_targets(plan, 409)
+        return _render_targets(plan, 409, refused)
     flash(f"{entry.employer.display_name} retirée de la liste cible.", "success")
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
@@ -305,10 +309,11 @@ def assign(plan_id: int, entry_id: int):
     if not form.validate_on_submit():
         return _refused(plan, "Choisissez un conseiller du bassin.", 400)
     adviser = next((a for a in advisers if a.id == form.adviser_id.data), None)
-    with refusal_shown() as outcome:
+    refused = Refusal()
+    with refusal_shown(refused) as outcome:
         assign_entry(plan, entry, adviser)
     if outcome.refused:
-        return _render_targets(plan, 409)
+        return _render_targets(plan, 409, refused)
     flash(f"{entry.employer.display_name} : attribuée à {adviser.full_name if adviser else 'personne'}.", "success")
     return redirect(url_for("plans.targets", plan_id=plan.id))
 
@@ -323,7 +328,7 @@ def share(plan_id: int):
         count = share_out(plan, rebalance=form.rebalance.data)
     if outcome.refused:
         return _render_detail(plan, status=409)
-    flash(f"{count} entreprise(s) réparties entre les conseillers.", "success")
+    flash(f"{plural(count, 'entreprise répartie', 'entreprises réparties')} entre les conseillers.", "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
 

@@ -284,7 +284,7 @@ def remove_commune(basin: Basin, insee_code: str) -> Commune:
     employers = employers_by_commune([commune.insee_code]).get(commune.insee_code, 0)
     if employers:
         raise BasinError(
-            f"La commune {commune.name} compte {employers} entreprise(s) : rattachez-la à un autre bassin "
+            f"La commune {commune.name} compte {plural(employers, 'entreprise', 'entreprises')} : rattachez-la à un autre bassin "
             "(ajout depuis ce bassin-là, en cochant « Déplacer aussi les communes d'un autre bassin ») "
             "plutôt que de la retirer."
         )
@@ -449,7 +449,7 @@ def import_zones(rows: Iterable[tuple[int, list[str]]]) -> ImportReport:
         shown = errors[:MAX_REPORTED_LINES]
         more = f" (et {len(errors) - len(shown)} autres)" if len(errors) > len(shown) else ""
         raise BasinError(
-            f"Rien n'a été importé : {len(errors)} ligne(s) refusée(s){more}. Corrigez le fichier : "
+            f"Rien n'a été importé : {plural(len(errors), 'ligne refusée', 'lignes refusées')}{more}. Corrigez le fichier : "
             + " ; ".join(shown)
             + "."
         )

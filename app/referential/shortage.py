@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import plural
 from app.referential.models import Basin, RomeCode, ShortageJob
 
 SOURCE_MAX_LENGTH = 200
@@ -135,7 +136,7 @@ def read_shortage_lines(rows: Iterable[tuple[int, list[str]]]) -> list[ImportedL
         shown = errors[:MAX_REPORTED_LINES]
         more = f" (et {len(errors) - len(shown)} autres)" if len(errors) > len(shown) else ""
         raise ShortageListError(
-            f"Rien n'a été importé : {len(errors)} ligne(s) refusée(s){more}. Corrigez le fichier : "
+            f"Rien n'a été importé : {plural(len(errors), 'ligne refusée', 'lignes refusées')}{more}. Corrigez le fichier : "
             + " ; ".join(shown)
             + "."
         )

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.auth.queries import get_visible_basin
 from app.converters import database_int
 from app.employers.readers import spreadsheet_rows
+from app.formatting import plural
 from app.forms import FrenchForm
 from app.pagination import paginate
 from app.referential import bp
@@ -137,8 +138,8 @@ def shortage_import(basin_id: int):
                 replace=form.replace.data,
             )
         if not outcome.refused:
-            removed = f", {report.removed} retiré(s)" if report.removed else ""
-            flash(f"Liste importée : {report.imported} métier(s) en tension{removed}.", "success")
+            removed = f", {plural(report.removed, 'retiré', 'retirés')}" if report.removed else ""
+            flash(f"Liste importée : {plural(report.imported, 'métier', 'métiers')} en tension{removed}.", "success")
             return redirect(url_for("referential.shortage_jobs", basin_id=basin.id))
     return _page(basin, import_form=form, status=400)
 

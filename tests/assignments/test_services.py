@@ -197,7 +197,10 @@ def test_deactivating_a_user_sends_their_employers_back_to_the_queue():
     assert assignment.ended_at is not None and "désactivé" in assignment.end_reason
     ids = [employer.id for employer, _ in db.session.execute(queue_query(lead_member.user, today_paris()))]
     assert assignment.employer_id in ids
-    assert any("attendent un nouvel interlocuteur" in m for m in notifications_of(lead_member.user))
+    assert any(
+        m.startswith("1 entreprise ") and "attend un nouvel interlocuteur" in m
+        for m in notifications_of(lead_member.user)
+    )
 
 
 def test_handover_approved_to_a_new_adviser_keeps_the_full_history():

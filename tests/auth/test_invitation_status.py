@@ -26,6 +26,9 @@ def _resend(user):
     return f"/administration/utilisateurs/{user.id}/invitation/renvoyer"
 
 
+CONFIRMED = {"confirmation": "1"}
+
+
 def _cancel(user):
     return f"/administration/utilisateurs/{user.id}/invitation/annuler"
 
@@ -201,7 +204,7 @@ def test_an_activated_account_gets_no_new_invitation(client, login, post):
 def test_a_cancelled_invitation_is_not_resent(client, login, post):
     login(UserFactory(admin=True))
     user = _invited()
-    assert post(_cancel(user)).status_code == 302
+    assert post(_cancel(user), CONFIRMED).status_code == 302
     before, outbox = _state(user), _outbox_count()
     response = post(_resend(user))
     assert response.status_code == 409
@@ -222,7 +225,7 @@ def test_a_cancelled_invitation_deactivates_the_account_and_its_link(client, log
         deactivated.append(sender.id)  # the request's own copy of the user
 
     with user_deactivated.connected_to(receiver):
-        response = post(_cancel(user), {"next": PENDING})
+        response = post(_cancel(user), {"next": PENDING, **CONFIRMED})
     assert response.status_code == 302 and response.headers["Location"].endswith(PENDING)
     assert deactivated == [user.id]
     db.session.expire_all()
@@ -260,7 +263,7 @@ def test_a_lead_follows_the_invitations_of_their_basins_advisers(client, login, 
     assert mine.full_name in _text(client.get(PENDING))
     assert post(_resend(mine)).status_code == 302
     assert len(_links(mine)) == 1
-    assert post(_cancel(mine)).status_code == 302
+    assert post(_cancel(mine), CONFIRMED).status_code == 302
     db.session.expire_all()
     assert not mine.is_active
 
@@ -316,7 +319,7 @@ def test_resending_and_cancelling_are_in_the_audit_trail(client, login, post, tr
     assert post(_resend(user)).status_code == 302
     travel(paris(2026, 12, 3, 11, 0))
     login(admin)
-    assert post(_cancel(user)).status_code == 302
+    assert post(_cancel(user), CONFIRMED).status_code == 302
 
     events = db.session.scalars(
         sa.select(AuditEvent)

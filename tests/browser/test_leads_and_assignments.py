@@ -42,7 +42,7 @@ def test_from_a_spotters_lead_to_the_privileged_contact(browser_page, browser_lo
     assert "besoin de recrutement ouvert" in row.inner_text().lower()
     assert row.locator("select").input_value() == str(adviser.id)
     row.locator("button:has-text('Affecter')").click()
-    assert "1 entreprise(s) affectée(s)" in page.inner_text("main")
+    assert "1 entreprise affectée ;" in page.inner_text("main")
 
     page.goto(f"/entreprises/{employer.siret}")
     history = page.inner_text("[data-testid=privileged-contact-history]")

@@ -11,7 +11,10 @@ from app.timeutils import today_paris
 from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
+    EventFactory,
     FollowUpFactory,
+    LeadFactory,
+    ProspectionPlanFactory,
     RecruitmentNeedFactory,
     TaskForceMemberFactory,
     UserFactory,
@@ -112,3 +115,35 @@ def test_a_lead_assigns_from_the_queue_on_a_phone(phone, browser_login, screensh
     phone.wait_for_load_state()
     assert phone.locator("text=est affectée").is_visible()
     assert phone.locator("[data-testid=privileged-contact-history]", has_text=member.user.full_name).is_visible()
+
+
+def test_the_other_wide_lists_read_as_cards_on_a_phone(phone, browser_login):
+    """Needs, plans, events, leads and users: each row a card, nothing wider than the phone."""
+    long_name = "Établissement d'hébergement pour personnes âgées dépendantes Les Tilleuls"
+    employer = EmployerFactory(name=long_name)
+    RecruitmentNeedFactory(employer=employer, title="Agent de service hospitalier de nuit en remplacement")
+    ProspectionPlanFactory(title="Plan de prospection des établissements médico-sociaux du littoral")
+    EventFactory(title="Job dating des métiers du grand âge et de l'aide à domicile", place="Salle polyvalente")
+    LeadFactory(employer_name=long_name, job_title="Aide-soignant diplômé d'État")
+    UserFactory(full_name="Marie-Charlotte Dupont-Lefebvre", email="marie-charlotte.dupont-lefebvre@exemple.fr")
+    admin = UserFactory(admin=True)
+    db.session.flush()
+    browser_login(phone, admin)
+    for path in ("/besoins/liste", "/plans", "/evenements", "/signalements", "/administration/utilisateurs"):
+        phone.goto(path)
+        assert phone.locator("table.table-cards tbody tr").count() >= 1, path
+        assert_no_sideways_scroll(phone)
+
+
+def test_the_needs_board_stacks_its_stages_on_a_phone(phone, browser_login):
+    """Each stage under the previous one, all within the screen: not a strip to scroll sideways."""
+    adviser = UserFactory()
+    RecruitmentNeedFactory(employer=EmployerFactory(), title="Cuisinier de collectivité")
+    db.session.flush()
+    browser_login(phone, adviser)
+    phone.goto("/besoins")
+    columns = phone.locator(".need-board__column")
+    assert columns.count() >= 2
+    for index in range(columns.count()):
+        assert_on_screen(columns.nth(index))
+    assert_no_sideways_scroll(phone)

@@ -45,7 +45,7 @@ def test_a_lead_builds_a_plan_shares_it_out_and_follows_it(browser_page, browser
     assert restaurant.name in table and "Cabinet comptable" not in table
     assert "Besoin ouvert sur un métier en tension (G1602 ; BMO 2026" in table
     page.get_by_role("button", name="Répartir les entreprises non attribuées").click()
-    assert "1 entreprise(s) réparties" in page.inner_text("main")
+    assert "1 entreprise répartie entre" in page.inner_text("main")
     page.goto(plan_url)
     assert f"{adviser.full_name} : 1 entreprise" in page.inner_text("main")
     assert "0 / 30" in page.inner_text("[data-testid=progress]")
@@ -73,7 +73,7 @@ def test_a_lead_organises_a_job_dating_and_records_its_results(browser_page, bro
     page.fill("input[name^=interviews_]", "5")
     page.fill("input[name^=hires_]", "4")
     page.get_by_role("button", name="Enregistrer les résultats").click()
-    assert "4 recrutement(s) pour 3 poste(s)" in page.inner_text("main")
+    assert "4 recrutements pour 3 postes proposés" in page.inner_text("main")
     assert page.input_value("input[name^=hires_]") == "4"
     page.fill("input[name^=hires_]", "2")
     page.get_by_role("button", name="Enregistrer les résultats").click()

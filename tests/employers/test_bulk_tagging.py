@@ -58,7 +58,7 @@ def test_ticked_rows_are_tagged_and_the_action_is_audited(client, login, post, t
     }
     assert event.actor_id is not None
     page = client.get("/entreprises?q=bulk").get_data(as_text=True)
-    assert "Étiquette « En développement » posée sur 2 entreprise(s) de plus." in page
+    assert "Étiquette « En développement » posée sur 2 entreprises de plus." in page
 
 
 def test_all_results_of_the_search_are_tagged_but_never_another_basins(client, login, post, two_basins):

@@ -155,7 +155,7 @@ def test_an_employer_is_named_by_siret_or_by_the_reference_shown_on_its_page(cli
     for typed in (newcomer.url_key.upper(), f"http://localhost/entreprises/{newcomer.url_key}", spaced):
         response = post(f"/evenements/{event.id}/participants", {"employer": typed})
         assert response.status_code == 302, typed
-        post(f"/evenements/{event.id}/participants/{_participant_id(response)}/retirer")
+        post(f"/evenements/{event.id}/participants/{_participant_id(response)}/retirer", {"confirmation": "1"})
     response = post(f"/evenements/{event.id}/participants", {"employer": "n999999999"})
     assert response.status_code == 400
     assert "Aucune entreprise de vos bassins" in response.get_data(as_text=True)

@@ -104,7 +104,7 @@ def test_an_employer_of_another_basin_or_a_foreign_need_is_refused(held_job_dati
     event, _, cook, _ = held_job_dating
     with pytest.raises(EventError, match="n'est pas sur le bassin"):
         add_participant(event, EmployerFactory(basin=BasinFactory()), needs=[])
-    with pytest.raises(EventError, match="n'est pas un besoin de"):
+    with pytest.raises(EventError, match="n'est pas un besoin d"):
         add_participant(event, EmployerFactory(), needs=[cook])
 
 
@@ -141,7 +141,7 @@ def test_a_correction_cannot_reopen_a_need_the_event_filled(held_job_dating):
 
 def test_results_larger_than_positions_are_refused_and_change_nothing(held_job_dating):
     event, participant, cook, waiter = held_job_dating
-    with pytest.raises(EventError, match="6 recrutement\\(s\\) pour 5 poste\\(s\\)"):
+    with pytest.raises(EventError, match="6 recrutements pour 5 postes proposés"):
         record_results(event, candidates_attended=35, results={participant.id: (6, 6)}, author=None)
     assert (participant.hires, cook.positions_filled, waiter.positions_filled, event.status) == (
         0,

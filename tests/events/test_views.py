@@ -88,7 +88,7 @@ def test_results_update_needs_and_feed_the_plan(client, login, post, travel):
         {"candidates_attended": "20", f"interviews_{participant.id}": "4", f"hires_{participant.id}": "3"},
     )
     assert too_many.status_code == 400
-    assert "3 recrutement(s) pour 2 poste(s) proposé(s)" in too_many.get_data(as_text=True)
+    assert "3 recrutements pour 2 postes proposés" in too_many.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Event, event.id).status is EventStatus.PLANNED
 

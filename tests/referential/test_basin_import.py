@@ -86,7 +86,7 @@ def test_a_file_with_bad_lines_changes_nothing_and_names_each_line(post, login):
     response = _upload(post, content)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Rien n&#39;a été importé : 3 ligne(s) refusée(s)" in page
+    assert "Rien n&#39;a été importé : 3 lignes refusées" in page
     assert "ligne 3 : commune inconnue (« 99999 »)" in page
     assert "ligne 4 : zone vide pour la commune 90001" in page
     assert "ligne 6 : la commune 90010 figure déjà ligne 2 avec la zone 2703" in page

@@ -112,7 +112,7 @@ def test_an_import_with_bad_lines_imports_nothing_and_names_each_line(client, lo
     response = _import(post, basin, content)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Rien n&#39;a été importé : 4 ligne(s) refusée(s)" in page
+    assert "Rien n&#39;a été importé : 4 lignes refusées" in page
     assert "ligne 3 : Code ROME inconnu : « X9999 »" in page
     assert "ligne 4 : la part de recrutements difficiles doit être comprise entre 0 et 100" in page
     assert "ligne 5 : part de recrutements difficiles illisible (« abc »)" in page
