@@ -77,6 +77,7 @@ def _pages(world) -> list[str]:
         f"/entreprises/{key}/interlocuteurs/{world['contact'].id}/effacer",
         f"/entreprises/{key}/besoins/nouveau",
         f"/entreprises/{employer.id}/passation",
+        f"/affectations/entreprises/{world['newcomer'].id}",
         f"/besoins/{world['need'].id}",
         f"/besoins/{world['need'].id}/modifier",
         f"/plans/{plan.id}/cibles",
