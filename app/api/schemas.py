@@ -69,6 +69,8 @@ class BasinSchema(StrictSchema):
 
 
 class EmployerSchema(StrictSchema):
+    # What the URLs take: the SIRET, or "n<id>" for an employer entered without one.
+    reference = fields.String(attribute="url_key", dump_only=True)
     siret = fields.String(allow_none=True)
     siren = fields.String(allow_none=True)
     name = fields.String()

@@ -88,3 +88,12 @@ def test_the_privileged_contact(client, token_for):
     assert body["has_privileged_contact"] is True
     assert body["adviser_name"] == assignment.adviser.full_name
     assert body["operator"] == assignment.operator.name
+
+
+def test_an_employer_without_siret_is_read_by_its_reference(client, token_for, basin):
+    employer = EmployerFactory(basin=basin, siret=None, name="Chez Lulu")
+    headers = token_for(api_credentials(ApiScope.READ, basins=[basin]))
+    listed = client.get("/api/v1/employers?q=chez lulu", headers=headers).get_json()["items"]
+    assert [(item["reference"], item["siret"]) for item in listed] == [(f"n{employer.id}", None)]
+    for url in (f"/api/v1/employers/n{employer.id}", f"/api/v1/employers/n{employer.id}/privileged-contact"):
+        assert client.get(url, headers=headers).status_code == 200, url

@@ -142,7 +142,12 @@ def test_every_action_on_an_employer_without_siret_succeeds(app, client, post, w
     # The walk covered every route that names an employer in its URL.
     covered = {app.url_map.bind("").match(url, method="POST")[0] for url, _ in actions}
     covered |= {app.url_map.bind("").match(url.split("?")[0])[0] for url in _pages(world)}
-    naming_an_employer = {rule.endpoint for rule in app.url_map.iter_rules() if rule.arguments & EMPLOYER_URL_ARGUMENTS}
+    # The API's routes are walked with a token in tests/api (an employer without SIRET by its reference).
+    naming_an_employer = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.arguments & EMPLOYER_URL_ARGUMENTS and not rule.endpoint.startswith("api.")
+    }
     assert naming_an_employer <= covered
 
 
