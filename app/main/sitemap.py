@@ -117,6 +117,8 @@ NOT_PAGES = {
     "dashboard.drilldown": "opened from a dashboard figure",
     "employers.export": "a file download",
     "leads.public_thanks": "shown after the public form",
+    "api.openapi": "the API's description (JSON)",
+    "api.employers": "the API, for a client's token",
 }
 
 

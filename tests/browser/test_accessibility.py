@@ -15,6 +15,7 @@ import pytest
 from app.auth.access import is_allowed, is_public
 from app.auth.enums import Role
 from tests.access_samples import SAMPLES
+from tests.browser.conftest import _request_lock
 from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
@@ -110,10 +111,11 @@ def test_no_page_has_an_accessibility_violation(app, chromium, live_server, brow
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
+        # The samples are written on the connection the server thread uses: not while it serves a request.
+        with _request_lock, app.test_request_context():
+            urls = _urls(app, role, world)
         if role is not None:
             browser_login(page, world["users"][role])
-        with app.test_request_context():
-            urls = _urls(app, role, world)
         problems, visited = [], 0
         for url in urls:
             head = context.request.get(url, max_redirects=0)
