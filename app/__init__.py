@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import views as notifications_views
     from app.plans import views as plans_views
     from app.referential import views as referential_views
+    from app.search import views as search_views
 
     for views in (
         main_views,
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         referential_views,
         events_views,
         monitoring_views,
+        search_views,
     ):
         app.register_blueprint(views.bp)
 

@@ -91,3 +91,33 @@ def byte_order(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     if is_postgresql():
         return expression.self_group().collate("C")
     return expression
+
+
+# Accented letters and their plain forms, for PostgreSQL's translate() (one character each).
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
+
+
+def folded(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """A text lower-cased and without accents, to compare with app.text.normalize_for_search's words.
+
+    SQLite calls normalize_for_search itself (registered by app.extensions.configure_sqlite)."""
+    if is_postgresql():
+        return sa.func.translate(sa.func.lower(expression), _ACCENTED, _PLAIN)
+    return sa.func.search_fold(expression)
+
+
+def near_words(words: list[str], expression: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """Every word a typo away at most from a word of the text: pg_trgm's ``<%`` on PostgreSQL,
+    RapidFuzz on SQLite (app.text.near_words). Unindexed: for the small tables, or few rows."""
+    if is_postgresql():
+        return sa.and_(*[sa.literal(word).op("<%")(folded(expression)) for word in words])
+    return sa.func.search_near(" ".join(words), expression) == 1
+
+
+def tolerate_typos(word_similarity: float) -> None:
+    """PostgreSQL: how close a word must be for ``<%`` (pg_trgm's word similarity), for this transaction."""
+    if is_postgresql():
+        db.session.execute(
+            sa.select(sa.func.set_config("pg_trgm.word_similarity_threshold", str(word_similarity), True))
+        )

@@ -26,6 +26,7 @@ from app.employers.import_runs import (
 )
 from app.employers.queries import (
     EmployerFilters,
+    count_matching_employers,
     described_filters,
     get_employer_contact,
     get_tag,
@@ -63,8 +64,9 @@ from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
 from app.referential.enums import HeadcountBand
+from app.search.services import record_employer_opened
 from app.spreadsheets import spreadsheet_response
-from app.timeutils import today_paris
+from app.timeutils import today_paris, utcnow
 from app.transactions import refusal_shown
 
 
@@ -115,12 +117,15 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
         ), 400
     page_number = request.args.get("page", type=database_int)
     page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
+    page.count = count_matching_employers(current_user, filters, today_paris())
     identifier = parse_identifier(filters.text)
     near_matches = False
     # A SIRET or SIREN names one establishment or company: names "close" to its digits mean
     # nothing, and ordering the whole register by that distance took seconds.
     if not page.items and filters.text and not identifier and supports_typo_tolerance():
-        page = paginate(search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number)
+        page = paginate(
+            search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number, counted=True
+        )
         near_matches = bool(page.items)
     unknown_identifier = identifier if not page.items and page.number == 1 and only_text_searched(filters) else None
     facts = row_facts([employer.id for employer in page.items])
@@ -232,6 +237,7 @@ def _visible_or_404(siret: str):
 @bp.route("/entreprises/<siret>")
 def detail(siret: str):
     employer = _visible_or_404(siret)
+    record_employer_opened(current_user, employer, utcnow())
     interaction_form = InteractionForm(formdata=None)
     interaction_form.prepare(employer, today_paris())
     return render_employer_page(employer, interaction_form)
