@@ -39,6 +39,14 @@ def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def page_count(page: "Page", query: sa.Select) -> ResultCount:
+    """How many rows ``query`` holds, ``page`` being its page: a first page without a next one
+    holds them all, and counting them again would be one query for nothing."""
+    if page.number == 1 and not page.has_next:
+        return ResultCount(len(page.items))
+    return bounded_count(query)
+
+
 def bounded_count(query: sa.Select, limit: int = COUNT_LIMIT) -> ResultCount:
     """The rows of ``query``, counted by one query that reads ``limit + 1`` of them at most."""
     rows = (
@@ -78,5 +86,7 @@ def paginate(
     limited = query.limit(per_page + 1).offset((number - 1) * per_page)
     result = db.session.scalars(limited) if scalars else db.session.execute(limited)
     rows = list(result.unique() if scalars else result)
-    count = bounded_count(query) if counted else None
-    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page, count=count)
+    page = Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+    if counted:
+        page.count = page_count(page, query)
+    return page

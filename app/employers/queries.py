@@ -16,7 +16,7 @@ from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.pagination import MAX_PAGE, Page, ResultCount, bounded_count
+from app.pagination import MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
 from app.text import normalize_for_search
@@ -257,9 +257,9 @@ def matching_employer_ids(user: User, filters: EmployerFilters, today: date) -> 
     )
 
 
-def count_matching_employers(user: User, filters: EmployerFilters, today: date) -> ResultCount:
-    """How many employers the search lists, up to 1,000: counted on their ids, unsorted and unloaded."""
-    return bounded_count(sa.select(matching_employer_ids(user, filters, today).c.id))
+def matching_employers_query(user: User, filters: EmployerFilters, today: date) -> sa.Select:
+    """The ids ``search_employers`` lists, unsorted and unloaded: what their count reads."""
+    return sa.select(matching_employer_ids(user, filters, today).c.id)
 
 
 def visible_employer_ids(user: User, employer_ids: list[int]) -> sa.Subquery:

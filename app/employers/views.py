@@ -26,12 +26,12 @@ from app.employers.import_runs import (
 )
 from app.employers.queries import (
     EmployerFilters,
-    count_matching_employers,
     described_filters,
     get_employer_contact,
     get_tag,
     get_visible_employer,
     matching_employer_ids,
+    matching_employers_query,
     only_text_searched,
     parse_identifier,
     row_facts,
@@ -59,7 +59,7 @@ from app.employers.services import (
 from app.employers.tags import add_tag_to_employers, remove_tag_from_employers
 from app.extensions import db
 from app.main.pages import render_employer_page
-from app.pagination import paginate
+from app.pagination import page_count, paginate
 from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
@@ -117,7 +117,7 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
         ), 400
     page_number = request.args.get("page", type=database_int)
     page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
-    page.count = count_matching_employers(current_user, filters, today_paris())
+    page.count = page_count(page, matching_employers_query(current_user, filters, today_paris()))
     identifier = parse_identifier(filters.text)
     near_matches = False
     # A SIRET or SIREN names one establishment or company: names "close" to its digits mean

@@ -87,7 +87,9 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
                 break
             group.items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
             if group.items:
-                group.count = bounded_count(query)
+                # Fewer than a group's size: they are all there, no count to run.
+                full = len(group.items) == GROUP_SIZE
+                group.count = bounded_count(query) if full else ResultCount(len(group.items))
                 group.near = typo
                 break
         groups.append(group)
