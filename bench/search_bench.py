@@ -58,7 +58,7 @@ def add_contacts(app, employers: int, seed: int) -> None:
 def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
     names = [row[0] for row in connection.execute(sa.text("SELECT name FROM employers ORDER BY random() LIMIT 30"))]
     sirets = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers ORDER BY random() LIMIT 30"))]
-    communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM basin_communes"))]
+    communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM communes WHERE basin_id IS NOT NULL"))]
     plan = []
     for index in range(30):
         surname = rng.choice(SURNAMES).lower()

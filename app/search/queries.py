@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth.access import is_allowed
 from app.auth.models import User
-from app.dialects import folded, has_trigram_search, near_words, tolerate_typos
+from app.dialects import contains_word, has_trigram_search, may_be_near, near_words, tolerate_typos
 from app.employers.models import Employer, EmployerContact
 from app.employers.queries import (
     TYPO_SIMILARITY,
@@ -46,6 +46,8 @@ GROUP_SIZE = 8
 MIN_PHONE_DIGITS = 4
 # Words close to a typed one taken from the employers' word list (SQLite).
 NEAR_TERMS = 5
+# SQLite: rows of the smaller tables read for a typo (see _near).
+NEAR_CANDIDATES = 2_000
 
 
 @dataclass
@@ -99,7 +101,21 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
 def _each_word(words: list[str], *columns) -> sa.ColumnElement[bool]:
     """Every word inside one of the columns, accents and case aside."""
     # normalize_for_search leaves only [a-z0-9]: no LIKE wildcard can come from the user.
-    return sa.and_(*[sa.or_(*[folded(column).like(f"%{word}%") for column in columns]) for word in words])
+    return sa.and_(*[sa.or_(*[contains_word(column, word) for column in columns]) for word in words])
+
+
+def _near(query: sa.Select, key, words: list[str], text: sa.ColumnElement[str]) -> sa.Select:
+    """The rows of ``query`` whose text holds every word, a typo allowed in each.
+
+    Unindexed: on SQLite RapidFuzz reads, per row, what pg_trgm does in C, so it reads only the
+    first ``NEAR_CANDIDATES`` rows that may match (``may_be_near``): a miss is possible in a huge
+    basin, never a wrong match."""
+    candidates = may_be_near(words, text)
+    if candidates is not None:
+        query = query.where(
+            key.in_(query.with_only_columns(key).where(candidates).order_by(None).limit(NEAR_CANDIDATES))
+        )
+    return query.where(near_words(words, text))
 
 
 def _joined(*columns) -> sa.ColumnElement[str]:
@@ -167,11 +183,13 @@ def _next_prefix(word: str) -> str:
 
 def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select | None:
     """Contact persons of the employers the user may see; never one opposed to contact, nor anonymised."""
+    # "+ 0": the visible employers as a list to look the matching contacts up in, not as the
+    # rows to start from (SQLite would probe the contacts of every visible employer).
+    in_scope = (EmployerContact.employer_id + 0).in_(visible_employers(user).with_only_columns(Employer.id))
     query = (
         sa.select(EmployerContact)
         .join(EmployerContact.employer)
         .where(
-            EmployerContact.employer_id.in_(visible_employers(user).with_only_columns(Employer.id)),
             EmployerContact.is_opposed_to_contact.is_(False),
             EmployerContact.anonymised_at.is_(None),
         )
@@ -185,11 +203,12 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
         phone_digits = EmployerContact.phone
         for separator in (" ", ".", "-"):
             phone_digits = sa.func.replace(phone_digits, separator, "")
-        return query.where(phone_digits.like(f"%{digits}%"))
+        return query.where(phone_digits.like(f"%{digits}%"), in_scope)
     names = (EmployerContact.first_name, EmployerContact.last_name, EmployerContact.email)
+    # The scope after the text: SQLite checks the conditions in this order, the cheap LIKE first.
     if typo:
-        return query.where(near_words(words, _joined(*names)))
-    return query.where(_each_word(words, *names))
+        return _near(query, EmployerContact.id, words, _joined(*names)).where(in_scope)
+    return query.where(_each_word(words, *names), in_scope)
 
 
 def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
@@ -200,21 +219,21 @@ def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
         .order_by(RecruitmentNeed.id.desc())
     )
     if typo:
-        return query.where(near_words(words, _joined(RecruitmentNeed.title, JobTitle.label)))
+        return _near(query, RecruitmentNeed.id, words, _joined(RecruitmentNeed.title, JobTitle.label))
     return query.where(_each_word(words, RecruitmentNeed.title, JobTitle.label))
 
 
 def _events(user: User, words: list[str], typo: bool) -> sa.Select:
     query = visible_events(user).order_by(Event.starts_at.desc(), Event.id.desc())
     if typo:
-        return query.where(near_words(words, Event.title))
+        return _near(query, Event.id, words, Event.title)
     return query.where(_each_word(words, Event.title))
 
 
 def _leads(user: User, words: list[str], typo: bool) -> sa.Select:
     query = visible_leads(user).order_by(Lead.created_at.desc(), Lead.id.desc())
     if typo:
-        return query.where(near_words(words, _joined(Lead.employer_name, Lead.job_title)))
+        return _near(query, Lead.id, words, _joined(Lead.employer_name, Lead.job_title))
     return query.where(_each_word(words, Lead.employer_name, Lead.job_title))
 
 
