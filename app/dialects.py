@@ -103,7 +103,10 @@ def folded(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
 
     SQLite calls normalize_for_search itself (registered by app.extensions.configure_sqlite)."""
     if is_postgresql():
-        return sa.func.translate(sa.func.lower(expression), _ACCENTED, _PLAIN)
+        # Constants written in the SQL, not parameters: an index on this expression then matches it.
+        return sa.func.translate(
+            sa.func.lower(expression), sa.literal_column(f"'{_ACCENTED}'"), sa.literal_column(f"'{_PLAIN}'")
+        )
     return sa.func.search_fold(expression)
 
 
