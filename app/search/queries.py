@@ -76,25 +76,24 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
         ("events.detail", "events", "Événements", lambda typo: _events(user, words, typo)),
         ("leads.detail", "leads", "Signalements", lambda typo: _leads(user, words, typo)),
     ]
-    groups = []
-    for endpoint, kind, heading, query_of in searches:
-        if not is_allowed(endpoint, user.role):
-            continue
-        group = Group(kind, heading)
-        for typo in (False, True):
-            if typo:
-                tolerate_typos(TYPO_SIMILARITY)
+    allowed = [search for search in searches if is_allowed(search[0], user.role)]
+    groups = [Group(kind, heading) for _, kind, heading, _ in allowed]
+    # A typo is in the query, not in one kind of record: the near pass runs only when no group
+    # found the words as typed (a common word found among employers is not a typo among people).
+    for typo in (False, True):
+        if typo:
+            tolerate_typos(TYPO_SIMILARITY)
+        for group, (_, _, _, query_of) in zip(groups, allowed, strict=True):
             query = query_of(typo)
             if query is None:
-                break
+                continue
             group.items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
-            if group.items:
-                # Fewer than a group's size: they are all there, no count to run.
-                full = len(group.items) == GROUP_SIZE
-                group.count = bounded_count(query) if full else ResultCount(len(group.items))
-                group.near = typo
-                break
-        groups.append(group)
+            # Fewer than a group's size: they are all there, no count to run.
+            full = len(group.items) == GROUP_SIZE
+            group.count = bounded_count(query) if full else ResultCount(len(group.items))
+            group.near = typo
+        if any(group.items for group in groups):
+            break
     return groups
 
 

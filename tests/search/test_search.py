@@ -188,3 +188,12 @@ def test_hostile_queries_answer_in_french_without_error(client, login, hostile):
 
 def test_anonymous_visitors_are_sent_to_login(client):
     assert client.get("/recherche?q=guegan").status_code in (302, 401)
+
+
+def test_words_found_as_typed_are_not_searched_with_a_typo_elsewhere():
+    EmployerFactory(name="Boulangerie Lemoine")
+    EmployerContactFactory(first_name="Paul", last_name="Boulanger")
+    found = _found(UserFactory(), "boulangerie")
+    assert found == {"employers": ["Boulangerie Lemoine"]}
+    # Nothing as typed anywhere: then near words are looked for in every group.
+    assert _found(UserFactory(), "boulangere")["contacts"] == ["Paul Boulanger"]
