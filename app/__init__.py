@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import views as notifications_views
     from app.plans import views as plans_views
     from app.referential import views as referential_views
+    from app.search import views as search_views
 
     for views in (
         main_views,
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         events_views,
         monitoring_views,
         api_views,
+        search_views,
     ):
         app.register_blueprint(views.bp)
     # The API authenticates each request by its bearer token, never by the session's cookie.

@@ -91,3 +91,69 @@ def byte_order(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     if is_postgresql():
         return expression.self_group().collate("C")
     return expression
+
+
+# Accented letters and their plain forms, for PostgreSQL's translate() (one character each).
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
+
+
+def folded(expression: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """A text lower-cased and without accents, to compare with app.text.normalize_for_search's words.
+
+    SQLite calls normalize_for_search itself (registered by app.extensions.configure_sqlite)."""
+    if is_postgresql():
+        # Constants written in the SQL, not parameters: an index on this expression then matches it.
+        return sa.func.translate(
+            sa.func.lower(expression), sa.literal_column(f"'{_ACCENTED}'"), sa.literal_column(f"'{_PLAIN}'")
+        )
+    return sa.func.search_fold(expression)
+
+
+# The letters a French accent may hide ("é" for "e"): in a SQLite LIKE pattern they become "_".
+_MAYBE_ACCENTED = str.maketrans(dict.fromkeys("aeiouc", "_"))
+
+
+def _accent_blind(word: str) -> str:
+    return f"%{word.translate(_MAYBE_ACCENTED)}%"
+
+
+def contains_word(expression: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool]:
+    """The text holds ``word`` (a word of app.text.normalize_for_search), accents and case aside.
+
+    SQLite first runs its own LIKE (case-blind in ASCII) with the accentable letters left open,
+    so that normalize_for_search, a Python call per row, runs on the few rows it lets through."""
+    if is_postgresql():
+        return folded(expression).like(f"%{word}%")
+    return sa.and_(expression.like(_accent_blind(word)), sa.func.search_fold(expression).like(f"%{word}%"))
+
+
+def may_be_near(words: list[str], expression: sa.ColumnElement[str]) -> sa.ColumnElement[bool] | None:
+    """SQLite: rows that may hold every word with a typo, for ``near_words`` to check (None on PostgreSQL).
+
+    A word with one typo keeps one of its halves intact: the rows holding neither half cannot match."""
+    if is_postgresql():
+        return None
+    halves = []
+    for word in words:
+        middle = len(word) // 2
+        halves.append(
+            sa.or_(expression.like(_accent_blind(word[:middle])), expression.like(_accent_blind(word[middle:])))
+        )
+    return sa.and_(*halves)
+
+
+def near_words(words: list[str], expression: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """Every word a typo away at most from a word of the text: pg_trgm's ``<%`` on PostgreSQL,
+    RapidFuzz on SQLite (app.text.near_words). Unindexed: for the small tables, or few rows."""
+    if is_postgresql():
+        return sa.and_(*[sa.literal(word).op("<%")(folded(expression)) for word in words])
+    return sa.func.search_near(" ".join(words), expression) == 1
+
+
+def tolerate_typos(word_similarity: float) -> None:
+    """PostgreSQL: how close a word must be for ``<%`` (pg_trgm's word similarity), for this transaction."""
+    if is_postgresql():
+        db.session.execute(
+            sa.select(sa.func.set_config("pg_trgm.word_similarity_threshold", str(word_similarity), True))
+        )

@@ -64,6 +64,7 @@ def configure_sqlite(engine) -> None:
     """
     from sqlalchemy import event
 
+    from app.text import near_words, normalize_for_search
     from app.write_intent import writes_expected
 
     @event.listens_for(engine, "connect")
@@ -76,6 +77,9 @@ def configure_sqlite(engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # The search's folding and typo tolerance, which SQLite lacks (app.dialects.folded, near_words).
+        dbapi_connection.create_function("search_fold", 1, normalize_for_search, deterministic=True)
+        dbapi_connection.create_function("search_near", 2, near_words, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

@@ -16,6 +16,7 @@ from app.notifications.models import MonthlyReport, Notification, OutboxEmail, S
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
 from app.scheduler.models import JobRun, SchedulerLock
+from app.search.models import RecentEmployer
 
 __all__ = [
     "ApiClient",
@@ -49,6 +50,7 @@ __all__ = [
     "PlanSegment",
     "PlanTarget",
     "ProspectionPlan",
+    "RecentEmployer",
     "RecruitmentNeed",
     "RomeCode",
     "SchedulerLock",

@@ -1,7 +1,8 @@
-"""Keyset-free, count-free pagination: fetch one row more than a page to know if there is a next one.
+"""Keyset-free pagination: fetch one row more than a page to know if there is a next one.
 
 Exact ``COUNT(*)`` over large tables is what makes list pages slow; users need
-"next" and "previous", not the number of the last page.
+"next" and "previous", not the number of the last page. How many rows a list holds is counted
+up to ``COUNT_LIMIT`` only (``bounded_count``): "plus de 1 000" says enough beyond.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,50 @@ from flask import current_app
 from app.extensions import db
 
 MAX_PAGE = 10_000
+# Lists say how many rows they hold exactly up to this, "plus de 1 000" beyond.
+COUNT_LIMIT = 1_000
+
+
+@dataclass(frozen=True)
+class ResultCount:
+    """How many rows a list holds, counted no further than ``COUNT_LIMIT``."""
+
+    value: int  # exact when not ``exceeded``
+    exceeded: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.exceeded:
+            return f"plus de {_thousands(COUNT_LIMIT)} résultats"
+        if self.value == 0:
+            return "Aucun résultat"
+        return f"{_thousands(self.value)} résultat{'s' if self.value > 1 else ''}"
+
+
+def _thousands(value: int) -> str:
+    # French groups thousands with a space (app.formatting, a domain-free module, is not imported here).
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def page_count(page: "Page", query: sa.Select) -> ResultCount:
+    """How many rows ``query`` holds, ``page`` being its page: a first page without a next one
+    holds them all, and counting them again would be one query for nothing."""
+    if page.number == 1 and not page.has_next:
+        return ResultCount(len(page.items))
+    return bounded_count(query)
+
+
+def bounded_count(query: sa.Select, limit: int = COUNT_LIMIT) -> ResultCount:
+    """The rows of ``query``, counted by one query that reads ``limit + 1`` of them at most."""
+    rows = (
+        query.order_by(None)
+        .limit(limit + 1)
+        .offset(None)
+        .with_only_columns(sa.literal_column("1"), maintain_column_froms=True)
+        .subquery()
+    )
+    found = db.session.scalar(sa.select(sa.func.count()).select_from(rows))
+    return ResultCount(min(found, limit), exceeded=found > limit)
 
 
 @dataclass
@@ -21,6 +66,7 @@ class Page:
     number: int
     per_page: int
     has_next: bool
+    count: ResultCount | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -31,13 +77,19 @@ class Page:
         return (self.number - 1) * self.per_page + 1
 
 
-def paginate(query: sa.Select, page: int | None, per_page: int | None = None, scalars: bool = True) -> Page:
+def paginate(
+    query: sa.Select, page: int | None, per_page: int | None = None, scalars: bool = True, counted: bool = False
+) -> Page:
+    """One page of ``query``; ``counted`` adds how many rows it holds (``bounded_count``)."""
     per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
     number = min(max(page or 1, 1), MAX_PAGE)
     limited = query.limit(per_page + 1).offset((number - 1) * per_page)
     result = db.session.scalars(limited) if scalars else db.session.execute(limited)
     rows = list(result.unique() if scalars else result)
-    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+    page = Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+    if counted:
+        page.count = page_count(page, query)
+    return page
 
 
 @dataclass

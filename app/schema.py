@@ -13,6 +13,9 @@ DATABASE_SPECIFIC_INDEXES = {
     "ix_employers_other_words_trgm",
     # GIN trigram index on job titles, PostgreSQL only (migrations/versions/20261130_1500_rome_job_titles.py).
     "ix_job_titles_search_label_trgm",
+    # GIN trigram index on contact persons' folded names and e-mail, for the header's search,
+    # PostgreSQL only (migrations/versions/20261130_2500_global_search.py).
+    "ix_employer_contacts_search_trgm",
 }
 
 

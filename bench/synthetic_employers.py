@@ -110,7 +110,9 @@ def siret_of(index: int, nic: int = 1) -> str:
 
 def communes(connection) -> list[tuple[str, str, str, int]]:
     """(insee_code, name, postcode, basin_id) of every seeded commune."""
-    rows = connection.execute(sa.text("SELECT insee_code, name, postcodes, basin_id FROM basin_communes ORDER BY 1"))
+    rows = connection.execute(
+        sa.text("SELECT insee_code, name, postcodes, basin_id FROM communes WHERE basin_id IS NOT NULL ORDER BY 1")
+    )
     return [(code, name, (postcodes.split() or ["00000"])[0], basin_id) for code, name, postcodes, basin_id in rows]
 
 

@@ -43,6 +43,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "auth.forgot_password": PUBLIC,
     "auth.set_password": PUBLIC,
     "main.home": EVERYONE,
+    # The header's search: each group of results is shown to the roles that may open its records.
+    "search.results": EVERYONE,
     "employers.index": STAFF,
     "needs.board": STAFF,
     "needs.index": STAFF,

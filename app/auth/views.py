@@ -199,7 +199,7 @@ def admin_users():
     invitations = request.args.get("invitations")
     if invitations not in INVITATION_FILTERS:
         invitations = None
-    page = paginate(search_users(search, invitations), request.args.get("page", type=database_int))
+    page = paginate(search_users(search, invitations), request.args.get("page", type=database_int), counted=True)
     return render_template(
         "auth/admin_users.html", page=page, search=search, invitations=invitations, filters=INVITATION_FILTERS
     )

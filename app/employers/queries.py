@@ -259,6 +259,11 @@ def matching_employer_ids(user: User, filters: EmployerFilters, today: date) -> 
     )
 
 
+def matching_employers_query(user: User, filters: EmployerFilters, today: date) -> sa.Select:
+    """The ids ``search_employers`` lists, unsorted and unloaded: what their count reads."""
+    return sa.select(matching_employer_ids(user, filters, today).c.id)
+
+
 def visible_employer_ids(user: User, employer_ids: list[int]) -> sa.Subquery:
     """Those of ``employer_ids`` that the user may see, as a derived table (see ``matching_employer_ids``)."""
     return visible_employers(user).where(Employer.id.in_(employer_ids)).with_only_columns(Employer.id).subquery()

@@ -32,6 +32,7 @@ from app.employers.queries import (
     get_tag,
     get_visible_employer,
     matching_employer_ids,
+    matching_employers_query,
     only_text_searched,
     parse_identifier,
     row_facts,
@@ -60,13 +61,14 @@ from app.employers.tags import add_tag_to_employers, remove_tag_from_employers
 from app.extensions import db
 from app.formatting import of, plural
 from app.main.pages import render_employer_page
-from app.pagination import paginate
+from app.pagination import page_count, paginate
 from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
 from app.referential.enums import HeadcountBand
+from app.search.services import record_employer_opened
 from app.spreadsheets import spreadsheet_response
-from app.timeutils import today_paris
+from app.timeutils import today_paris, utcnow
 from app.transactions import refusal_shown
 
 
@@ -117,12 +119,15 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
         ), 400
     page_number = request.args.get("page", type=database_int)
     page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
+    page.count = page_count(page, matching_employers_query(current_user, filters, today_paris()))
     identifier = parse_identifier(filters.text)
     near_matches = False
     # A SIRET or SIREN names one establishment or company: names "close" to its digits mean
     # nothing, and ordering the whole register by that distance took seconds.
     if not page.items and filters.text and not identifier and supports_typo_tolerance():
-        page = paginate(search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number)
+        page = paginate(
+            search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number, counted=True
+        )
         near_matches = bool(page.items)
     unknown_identifier = identifier if not page.items and page.number == 1 and only_text_searched(filters) else None
     facts = row_facts([employer.id for employer in page.items])
@@ -234,6 +239,7 @@ def _visible_or_404(siret: str):
 @bp.route("/entreprises/<siret>")
 def detail(siret: str):
     employer = _visible_or_404(siret)
+    record_employer_opened(current_user, employer, utcnow())
     interaction_form = InteractionForm(formdata=None)
     interaction_form.prepare(employer, today_paris())
     return render_employer_page(employer, interaction_form)

@@ -77,7 +77,7 @@ def index():
         return render_template("leads/portal.html", page=page)
     status_value = request.args.get("statut", LeadStatus.NEW.value)
     status = LeadStatus(status_value) if status_value in LeadStatus._value2member_map_ else None
-    page = paginate(lead_list(current_user, status), request.args.get("page", type=database_int))
+    page = paginate(lead_list(current_user, status), request.args.get("page", type=database_int), counted=True)
     return render_template("leads/triage.html", page=page, status=status, statuses=list(LeadStatus))
 
 

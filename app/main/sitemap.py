@@ -15,7 +15,7 @@ from app.auth.enums import Role
 # Each page's label, by section, in the order of the main menu. A page that the menu also shows
 # keeps the menu's words.
 PAGES = [
-    ("Accueil", [("main.home", "Accueil")]),
+    ("Accueil", [("main.home", "Accueil"), ("search.results", "Recherche")]),
     (
         "Tableau de bord",
         [("dashboard.index", "Indicateurs"), ("notifications.monthly_reports", "Rapports mensuels")],

@@ -78,7 +78,9 @@ def board():
 @bp.route("/besoins/liste")
 def index():
     filters, basins = _filters()
-    page = paginate(filtered_needs(current_user, filters), request.args.get("page", type=database_int), scalars=False)
+    page = paginate(
+        filtered_needs(current_user, filters), request.args.get("page", type=database_int), scalars=False, counted=True
+    )
     return render_template("needs/index.html", page=page, **_filter_context(filters, basins))
 
 

@@ -1,0 +1,253 @@
+"""The header's search: employers, contact persons, needs, events and leads, each as its user may see them.
+
+Every group starts from its domain's ``visible_*`` query (basin scope, rule 5 for spotters) and
+is shown only to the roles that may open its records (app/auth/access.py). Words are matched as
+each list matches them (employers: their search indexes; the smaller tables: substrings of the
+folded text); a group that finds nothing is searched again with a typo allowed per word:
+pg_trgm on PostgreSQL, and on SQLite the employer names' word list (``employers_fts_vocab``)
+read for the words close to the typed ones, or RapidFuzz over the few rows of the other tables.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.auth.access import is_allowed
+from app.auth.models import User
+from app.dialects import contains_word, has_trigram_search, may_be_near, near_words, tolerate_typos
+from app.employers.models import Employer, EmployerContact
+from app.employers.queries import (
+    TYPO_SIMILARITY,
+    EmployerFilters,
+    parse_identifier,
+    search_employers,
+    visible_employers,
+)
+from app.events.models import Event
+from app.events.queries import visible_events
+from app.extensions import db
+from app.leads.models import Lead
+from app.leads.queries import visible_leads
+from app.needs.models import RecruitmentNeed
+from app.needs.queries import visible_needs
+from app.pagination import ResultCount, bounded_count
+from app.referential.models import JobTitle
+from app.search.models import RecentEmployer
+from app.search.services import RECENT_EMPLOYERS
+from app.text import closest_words, normalize_for_search
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+# Each group shows its first few; the employers' group links to the full list.
+GROUP_SIZE = 8
+# A phone number is searched by its digits once the query holds this many.
+MIN_PHONE_DIGITS = 4
+# Words close to a typed one taken from the employers' word list (SQLite).
+NEAR_TERMS = 5
+# SQLite: rows of the smaller tables read for a typo (see _near).
+NEAR_CANDIDATES = 2_000
+
+
+@dataclass
+class Group:
+    kind: str  # "employers", "contacts", "needs", "events", "leads"
+    heading: str
+    items: list = field(default_factory=list)
+    count: ResultCount = field(default_factory=lambda: ResultCount(0))
+    near: bool = False  # found with a typo allowed
+
+
+def search_words(text: str) -> list[str]:
+    return normalize_for_search(text[:MAX_QUERY_LENGTH]).split()[:MAX_WORDS]
+
+
+def search_everything(user: User, text: str, today: date) -> list[Group]:
+    """The groups this user may see, in a fixed order, each with what matches ``text``."""
+    text = text[:MAX_QUERY_LENGTH]
+    words = search_words(text)
+    if not words:
+        return []
+    searches = [
+        ("employers.detail", "employers", "Employeurs", lambda typo: _employers(user, text, words, today, typo)),
+        ("employers.detail", "contacts", "Personnes", lambda typo: _contacts(user, text, words, typo)),
+        ("needs.detail", "needs", "Besoins de recrutement", lambda typo: _needs(user, words, typo)),
+        ("events.detail", "events", "Événements", lambda typo: _events(user, words, typo)),
+        ("leads.detail", "leads", "Signalements", lambda typo: _leads(user, words, typo)),
+    ]
+    allowed = [search for search in searches if is_allowed(search[0], user.role)]
+    groups = [Group(kind, heading) for _, kind, heading, _ in allowed]
+    # A typo is in the query, not in one kind of record: the near pass runs only when no group
+    # found the words as typed (a common word found among employers is not a typo among people).
+    for typo in (False, True):
+        if typo:
+            tolerate_typos(TYPO_SIMILARITY)
+        for group, (_, _, _, query_of) in zip(groups, allowed, strict=True):
+            query = query_of(typo)
+            if query is None:
+                continue
+            group.items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
+            # Fewer than a group's size: they are all there, no count to run.
+            full = len(group.items) == GROUP_SIZE
+            group.count = bounded_count(query) if full else ResultCount(len(group.items))
+            group.near = typo
+        if any(group.items for group in groups):
+            break
+    return groups
+
+
+def _each_word(words: list[str], *columns) -> sa.ColumnElement[bool]:
+    """Every word inside one of the columns, accents and case aside."""
+    # normalize_for_search leaves only [a-z0-9]: no LIKE wildcard can come from the user.
+    return sa.and_(*[sa.or_(*[contains_word(column, word) for column in columns]) for word in words])
+
+
+def _near(query: sa.Select, key, words: list[str], text: sa.ColumnElement[str]) -> sa.Select:
+    """The rows of ``query`` whose text holds every word, a typo allowed in each.
+
+    Unindexed: on SQLite RapidFuzz reads, per row, what pg_trgm does in C, so it reads only the
+    first ``NEAR_CANDIDATES`` rows that may match (``may_be_near``): a miss is possible in a huge
+    basin, never a wrong match."""
+    candidates = may_be_near(words, text)
+    if candidates is not None:
+        query = query.where(
+            key.in_(query.with_only_columns(key).where(candidates).order_by(None).limit(NEAR_CANDIDATES))
+        )
+    return query.where(near_words(words, text))
+
+
+def _joined(*columns) -> sa.ColumnElement[str]:
+    """The columns as one text, an empty column left out (NULL would blank the whole text).
+
+    Constants written in the SQL: migration 2500 indexes the contacts' text by this expression."""
+    empty, space = sa.literal_column("''"), sa.literal_column("' '")
+    joined = sa.func.coalesce(columns[0], empty)
+    for column in columns[1:]:
+        joined = joined.op("||")(space).op("||")(sa.func.coalesce(column, empty))
+    return joined
+
+
+# Employers: their own search (app/employers/queries.py), and typos.
+
+
+def _employers(user: User, text: str, words: list[str], today: date, typo: bool) -> sa.Select | None:
+    filters = EmployerFilters(text=text)
+    if not typo:
+        return search_employers(user, filters, today)
+    if parse_identifier(text):
+        return None  # digits a typo away name another establishment, not a near one
+    if has_trigram_search():
+        return search_employers(user, filters, today, typo_tolerant=True)
+    condition = _near_names(words)
+    if condition is None:
+        return None
+    return (
+        visible_employers(user)
+        .where(condition)
+        .options(joinedload(Employer.basin))
+        .order_by(Employer.search_name, Employer.id)
+    )
+
+
+def _near_names(words: list[str]) -> sa.ColumnElement[bool] | None:
+    """SQLite: names holding, for each typed word, a word starting with it or a typo away from it.
+
+    The words close to a typed one are read from the FTS5 index's word list (migration 2500),
+    among those starting with the same letter: a typo is seldom the first letter, and reading
+    one letter's words costs a few milliseconds where every word would cost tens."""
+    vocabulary = sa.table("employers_fts_vocab", sa.column("term"))
+    phrases = []
+    for word in words:
+        starting = sa.and_(vocabulary.c.term >= word, vocabulary.c.term < _next_prefix(word))
+        if db.session.scalar(sa.select(vocabulary.c.term).where(starting).limit(1)) is not None:
+            phrases.append(f'"{word}"*')
+            continue
+        same_letter = sa.and_(vocabulary.c.term >= word[0], vocabulary.c.term < _next_prefix(word[0]))
+        near = closest_words(
+            word, list(db.session.scalars(sa.select(vocabulary.c.term).where(same_letter))), NEAR_TERMS
+        )
+        if not near:
+            return None
+        phrases.append("(" + " OR ".join(f'"{term}"' for term in near) + ")")
+    fts_rowids = sa.select(sa.column("rowid")).select_from(sa.table("employers_fts"))
+    match = sa.text("employers_fts MATCH :words").bindparams(words=" AND ".join(phrases))
+    return Employer.id.in_(fts_rowids.where(match))
+
+
+def _next_prefix(word: str) -> str:
+    """The first string after every string starting with ``word`` (whose characters are [a-z0-9])."""
+    return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+# The smaller tables: substrings of the folded text, or every word a typo away.
+
+
+def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select | None:
+    """Contact persons of the employers the user may see; never one opposed to contact, nor anonymised."""
+    # "+ 0": the visible employers as a list to look the matching contacts up in, not as the
+    # rows to start from (SQLite would probe the contacts of every visible employer).
+    in_scope = (EmployerContact.employer_id + 0).in_(visible_employers(user).with_only_columns(Employer.id))
+    query = (
+        sa.select(EmployerContact)
+        .join(EmployerContact.employer)
+        .where(
+            EmployerContact.is_opposed_to_contact.is_(False),
+            EmployerContact.anonymised_at.is_(None),
+        )
+        .options(contains_eager(EmployerContact.employer))
+        .order_by(EmployerContact.last_name, EmployerContact.first_name, EmployerContact.id)
+    )
+    digits = "".join(character for character in text if character.isascii() and character.isdigit())
+    if digits and len(digits) >= MIN_PHONE_DIGITS and not any(character.isalpha() for character in text):
+        if typo:
+            return None
+        phone_digits = EmployerContact.phone
+        for separator in (" ", ".", "-"):
+            phone_digits = sa.func.replace(phone_digits, separator, "")
+        return query.where(phone_digits.like(f"%{digits}%"), in_scope)
+    names = _joined(EmployerContact.first_name, EmployerContact.last_name, EmployerContact.email)
+    # The scope after the text: SQLite checks the conditions in this order, the cheap LIKE first.
+    if typo:
+        return _near(query, EmployerContact.id, words, names).where(in_scope)
+    return query.where(_each_word(words, names), in_scope)
+
+
+def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
+    query = (
+        visible_needs(user)
+        .outerjoin(RecruitmentNeed.job_title)
+        .options(contains_eager(RecruitmentNeed.employer), contains_eager(RecruitmentNeed.job_title))
+        .order_by(RecruitmentNeed.id.desc())
+    )
+    if typo:
+        return _near(query, RecruitmentNeed.id, words, _joined(RecruitmentNeed.title, JobTitle.label))
+    return query.where(_each_word(words, RecruitmentNeed.title, JobTitle.label))
+
+
+def _events(user: User, words: list[str], typo: bool) -> sa.Select:
+    query = visible_events(user).order_by(Event.starts_at.desc(), Event.id.desc())
+    if typo:
+        return _near(query, Event.id, words, Event.title)
+    return query.where(_each_word(words, Event.title))
+
+
+def _leads(user: User, words: list[str], typo: bool) -> sa.Select:
+    query = visible_leads(user).order_by(Lead.created_at.desc(), Lead.id.desc())
+    if typo:
+        return _near(query, Lead.id, words, _joined(Lead.employer_name, Lead.job_title))
+    return query.where(_each_word(words, Lead.employer_name, Lead.job_title))
+
+
+def recent_employers(user: User) -> list[Employer]:
+    """The employers the user opened last, most recent first, among those they may still see."""
+    return list(
+        db.session.scalars(
+            visible_employers(user)
+            .join(RecentEmployer, RecentEmployer.employer_id == Employer.id)
+            .where(RecentEmployer.user_id == user.id)
+            .options(joinedload(Employer.basin))
+            .order_by(RecentEmployer.opened_at.desc(), RecentEmployer.employer_id.desc())
+            .limit(RECENT_EMPLOYERS)
+        )
+    )

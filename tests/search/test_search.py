@@ -1,0 +1,199 @@
+"""The header's search box: what /recherche finds, for whom, and with a typo."""
+
+from datetime import date
+
+import pytest
+
+from app.search.queries import search_everything
+from app.search.services import RECENT_EMPLOYERS
+from tests.factories import (
+    BasinFactory,
+    EmployerContactFactory,
+    EmployerFactory,
+    EventFactory,
+    LeadFactory,
+    RecruitmentNeedFactory,
+    UserFactory,
+)
+
+TODAY = date(2026, 11, 30)
+
+
+def _found(user, text):
+    """{kind: [text of each item]} for the groups that found something."""
+    labels = {
+        "employers": lambda e: e.name,
+        "contacts": lambda c: c.full_name,
+        "needs": lambda n: n.title,
+        "events": lambda e: e.title,
+        "leads": lambda lead: lead.employer_name,
+    }
+    return {
+        group.kind: [labels[group.kind](item) for item in group.items]
+        for group in search_everything(user, text, TODAY)
+        if group.items
+    }
+
+
+@pytest.mark.parametrize("typed", ["cabinet medcal guegan", "guegn", "Cabinet Médical Guégan", "GUEGAN", "médical"])
+def test_a_typo_or_accents_still_find_the_employer(typed):
+    EmployerFactory(name="Cabinet médical Guégan", commune_name="Lannion")
+    EmployerFactory(name="Garage du Port", commune_name="Lannion")
+    assert _found(UserFactory(), typed)["employers"] == ["Cabinet médical Guégan"]
+
+
+def test_an_employer_is_found_by_enseigne_siret_siren_and_commune():
+    employer = EmployerFactory(name="SARL Dupont", enseigne="Le Fournil", commune_name="Pornichet")
+    EmployerFactory(name="Garage")
+    user = UserFactory()
+    for typed in ("fournil", employer.siret, employer.siret[:9], "pornichet"):
+        assert _found(user, typed)["employers"] == ["SARL Dupont"], typed
+
+
+def test_an_exact_match_is_not_drowned_by_near_ones():
+    EmployerFactory(name="Boulangerie Martin")
+    EmployerFactory(name="Boulangerie Martine")
+    # "martin" starts both names; no typo pass, both shown, "near" not said.
+    groups = {g.kind: g for g in search_everything(UserFactory(), "martin", TODAY)}
+    assert len(groups["employers"].items) == 2 and not groups["employers"].near
+
+
+def test_a_record_of_another_basin_never_appears():
+    other_basin = BasinFactory()
+    mine = EmployerFactory(name="Cabinet médical Guégan")
+    theirs = EmployerFactory(name="Cabinet médical Guéguen", basin=other_basin)
+    EmployerContactFactory(employer=theirs, first_name="Yann", last_name="Guégan")
+    RecruitmentNeedFactory(employer=theirs, title="Secrétaire médicale Guégan")
+    EventFactory(basin=other_basin, title="Job dating Guégan")
+    adviser = UserFactory()
+    for typed in ("guegan", "gueguen", "guegn", "yann"):
+        found = _found(adviser, typed)
+        assert all(name != theirs.name for name in found.get("employers", [])), typed
+        assert "contacts" not in found and "needs" not in found and "events" not in found, (typed, found)
+    assert _found(adviser, "guegan")["employers"] == [mine.name]
+    # An admin sees every basin.
+    admin_found = _found(UserFactory(admin=True), "guegan")
+    assert admin_found["contacts"] == ["Yann Guégan"]
+    assert admin_found["needs"] == ["Secrétaire médicale Guégan"]
+    assert admin_found["events"] == ["Job dating Guégan"]
+
+
+def test_contact_persons_by_name_email_and_phone_but_never_opposed_or_anonymised():
+    employer = EmployerFactory(name="Hôtel de la Plage")
+    EmployerContactFactory(
+        employer=employer, first_name="Gwenaëlle", last_name="Le Goff", email="glg@plage.fr", phone="02 96 12 34 56"
+    )
+    EmployerContactFactory(employer=employer, first_name="Gwenaëlle", last_name="Le Bras", is_opposed_to_contact=True)
+    anonymised = EmployerContactFactory(employer=employer, first_name="Gwenaëlle", last_name="Anonyme")
+    from app.timeutils import utcnow
+
+    anonymised.anonymised_at = utcnow()
+    user = UserFactory()
+    assert _found(user, "gwenaelle")["contacts"] == ["Gwenaëlle Le Goff"]
+    assert _found(user, "glg@plage")["contacts"] == ["Gwenaëlle Le Goff"]
+    assert _found(user, "0296123456")["contacts"] == ["Gwenaëlle Le Goff"]
+    assert _found(user, "34 56")["contacts"] == ["Gwenaëlle Le Goff"]
+    # Nor with a typo, the pass that reads more widely.
+    assert _found(user, "gwenaele le bras").get("contacts") is None
+
+
+def test_needs_by_title_and_events_by_title_with_a_typo():
+    RecruitmentNeedFactory(title="Aide-soignant de nuit")
+    EventFactory(title="Forum de l'emploi saisonnier")
+    user = UserFactory()
+    assert _found(user, "aide soignant")["needs"] == ["Aide-soignant de nuit"]
+    assert _found(user, "aide soignnat")["needs"] == ["Aide-soignant de nuit"]
+    assert _found(user, "saisonier")["events"] == ["Forum de l'emploi saisonnier"]
+
+
+def test_a_spotter_finds_only_their_own_leads():
+    spotter = UserFactory(spotter=True)
+    LeadFactory(spotter=spotter, employer_name="Crêperie Guégan")
+    LeadFactory(employer_name="Crêperie Guégan bis")  # another spotter's
+    EmployerFactory(name="Crêperie Guégan")
+    RecruitmentNeedFactory(title="Crêpier Guégan")
+    groups = search_everything(spotter, "guegan", TODAY)
+    assert [g.kind for g in groups] == ["leads"]
+    assert [lead.employer_name for lead in groups[0].items] == ["Crêperie Guégan"]
+
+
+def test_a_manager_sees_employers_needs_events_and_leads_of_their_basins():
+    EmployerFactory(name="Crêperie Guégan")
+    LeadFactory(employer_name="Crêperie Guégan")
+    groups = search_everything(UserFactory(manager=True), "guegan", TODAY)
+    assert [g.kind for g in groups] == ["employers", "contacts", "needs", "events", "leads"]
+    assert [len(g.items) for g in groups] == [1, 0, 0, 0, 1]
+
+
+def test_the_page_groups_results_under_headings_with_counts(client, login):
+    user = UserFactory()
+    for number in range(3):
+        EmployerFactory(name=f"Cabinet médical Guégan {number}")
+    login(user)
+    html = client.get("/recherche?q=guegan").get_data(as_text=True)
+    assert 'id="group-employers"' in html and "Employeurs" in html
+    assert "(3 résultats)" in html
+    assert "Cabinet médical Guégan 0" in html
+    near = client.get("/recherche?q=guegn").get_data(as_text=True)
+    assert "les plus proches" in near and "Cabinet médical Guégan 1" in near
+    assert "Aucun résultat pour « zzzzqqq »" in client.get("/recherche?q=zzzzqqq").get_data(as_text=True)
+
+
+def test_the_header_carries_the_search_box_on_every_page(client, login):
+    login(UserFactory())
+    for url in ("/", "/entreprises", "/besoins"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'action="/recherche"' in html and 'name="q"' in html and "fr-search-bar" in html, url
+
+
+def test_the_empty_box_shows_the_employers_opened_last(client, login):
+    user = UserFactory()
+    employers = [EmployerFactory(name=f"Ouvert {number}") for number in range(RECENT_EMPLOYERS + 2)]
+    other_basin_employer = EmployerFactory(name="Ailleurs", basin=BasinFactory())
+    login(user)
+    for employer in employers:
+        assert client.get(f"/entreprises/{employer.url_key}").status_code == 200
+    assert client.get(f"/entreprises/{employers[0].url_key}").status_code == 200  # reopened: first again
+    assert client.get(f"/entreprises/{other_basin_employer.url_key}").status_code == 404
+    html = client.get("/recherche").get_data(as_text=True)
+    assert 'data-testid="recent-employers"' in html
+    shown = [e.name for e in employers if f">{e.name}<" in html]
+    assert shown[0] == "Ouvert 0" and len(shown) == RECENT_EMPLOYERS
+    assert ">Ouvert 1<" not in html and ">Ouvert 2<" not in html  # the oldest ones dropped
+    assert html.index(">Ouvert 0<") < html.index(f">Ouvert {RECENT_EMPLOYERS + 1}<")
+    assert "Ailleurs" not in html
+
+
+def test_another_user_does_not_see_my_recent_employers(client, login):
+    employer = EmployerFactory(name="Mon employeur")
+    me, colleague = UserFactory(), UserFactory()
+    login(me)
+    client.get(f"/entreprises/{employer.url_key}")
+    from app.search.queries import recent_employers
+
+    assert [e.name for e in recent_employers(me)] == ["Mon employeur"]
+    assert recent_employers(colleague) == []
+
+
+@pytest.mark.parametrize("hostile", ["%", "_", "'", "\x00", "x" * 10_000, "😀", '"', "* OR 1", "a" * 300 + " guegan"])
+def test_hostile_queries_answer_in_french_without_error(client, login, hostile):
+    EmployerFactory(name="Cabinet médical Guégan")
+    login(UserFactory())
+    response = client.get("/recherche", query_string={"q": hostile})
+    # A NUL byte is refused by the application for every request (app/hostile_input.py).
+    assert response.status_code == (400 if hostile == "\x00" else 200)
+    if hostile in ("%", "_", "'"):
+        assert "Cabinet médical Guégan" not in response.get_data(as_text=True)
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    assert client.get("/recherche?q=guegan").status_code in (302, 401)
+
+
+def test_words_found_as_typed_are_not_searched_with_a_typo_elsewhere():
+    EmployerFactory(name="Boulangerie Lemoine")
+    EmployerContactFactory(first_name="Paul", last_name="Boulanger")
+    found = _found(UserFactory(), "boulangerie")
+    assert found == {"employers": ["Boulangerie Lemoine"]}
+    # Nothing as typed anywhere: then near words are looked for in every group.
+    assert _found(UserFactory(), "boulangere")["contacts"] == ["Paul Boulanger"]
