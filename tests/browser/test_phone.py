@@ -7,6 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.needs.enums import TargetPublic
+from app.plans.enums import PlanIndicator
+from app.plans.models import PlanTarget
 from app.timeutils import today_paris
 from tests.factories import (
     AssignmentFactory,
@@ -146,4 +148,22 @@ def test_the_needs_board_stacks_its_stages_on_a_phone(phone, browser_login):
     assert columns.count() >= 2
     for index in range(columns.count()):
         assert_on_screen(columns.nth(index))
+    assert_no_sideways_scroll(phone)
+
+
+def test_a_plans_progress_reads_as_cards_on_a_phone(phone, browser_login):
+    """Each target a card: its progress bar and percentage within the screen, not in a column cut off at the right."""
+    plan = ProspectionPlanFactory(title="Plan de prospection des établissements médico-sociaux du littoral")
+    plan.targets = [
+        PlanTarget(indicator=PlanIndicator.VISITS, target_value=45),
+        PlanTarget(indicator=PlanIndicator.EMPLOYERS_WITH_CONTACT, target_value=40),
+    ]
+    lead = UserFactory(lead=True)
+    db.session.flush()
+    browser_login(phone, lead)
+    phone.goto(f"/plans/{plan.id}")
+    progress = phone.locator("[data-testid=progress] tbody tr")
+    assert progress.count() == 2
+    for index in range(2):
+        assert_on_screen(progress.nth(index).locator("progress"))
     assert_no_sideways_scroll(phone)
