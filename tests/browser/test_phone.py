@@ -14,6 +14,7 @@ from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
     EventFactory,
+    EventParticipantFactory,
     FollowUpFactory,
     LeadFactory,
     ProspectionPlanFactory,
@@ -166,4 +167,22 @@ def test_a_plans_progress_reads_as_cards_on_a_phone(phone, browser_login):
     assert progress.count() == 2
     for index in range(2):
         assert_on_screen(progress.nth(index).locator("progress"))
+    assert_no_sideways_scroll(phone)
+
+
+def test_an_events_participants_read_as_cards_on_a_phone(phone, browser_login):
+    """Each participant a card: the hires, the last column, on screen."""
+    participant = EventParticipantFactory(
+        employer=EmployerFactory(name="Établissement d'hébergement pour personnes âgées dépendantes Les Tilleuls"),
+        positions_offered=4,
+        interviews=6,
+        hires=3,
+    )
+    db.session.flush()
+    browser_login(phone, UserFactory(lead=True))
+    phone.goto(f"/evenements/{participant.event_id}")
+    row = phone.locator("[data-testid=participants] tbody tr")
+    assert row.count() == 1
+    assert_on_screen(row.locator("td[data-label=Recrutements]"))
+    assert row.locator("td[data-label=Recrutements]").inner_text() == "3"
     assert_no_sideways_scroll(phone)
