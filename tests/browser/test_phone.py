@@ -17,10 +17,13 @@ from tests.factories import (
     EventParticipantFactory,
     FollowUpFactory,
     LeadFactory,
+    OperatorFactory,
     ProspectionPlanFactory,
     RecruitmentNeedFactory,
+    TagFactory,
     TaskForceMemberFactory,
     UserFactory,
+    seeded_basin,
 )
 
 pytestmark = pytest.mark.browser
@@ -185,4 +188,19 @@ def test_an_events_participants_read_as_cards_on_a_phone(phone, browser_login):
     assert row.count() == 1
     assert_on_screen(row.locator("td[data-label=Recrutements]"))
     assert row.locator("td[data-label=Recrutements]").inner_text() == "3"
+    assert_no_sideways_scroll(phone)
+
+
+@pytest.mark.parametrize(
+    "path", ["/administration/bassins", "/administration/operateurs", "/administration/etiquettes"]
+)
+def test_the_administrations_lists_read_as_cards_on_a_phone(phone, browser_login, path):
+    """Basins, operators, tags: every column of a row on screen, the last one (État) included."""
+    TagFactory()
+    OperatorFactory(basins=[seeded_basin()])
+    db.session.flush()
+    browser_login(phone, UserFactory(admin=True))
+    phone.goto(path)
+    row = phone.locator("table.table-cards tbody tr").first
+    assert_on_screen(row.locator("td[data-label='État']"))
     assert_no_sideways_scroll(phone)
