@@ -7,17 +7,23 @@ import pytest
 
 from app.extensions import db
 from app.needs.enums import TargetPublic
+from app.plans.enums import PlanIndicator
+from app.plans.models import PlanTarget
 from app.timeutils import today_paris
 from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
     EventFactory,
+    EventParticipantFactory,
     FollowUpFactory,
     LeadFactory,
+    OperatorFactory,
     ProspectionPlanFactory,
     RecruitmentNeedFactory,
+    TagFactory,
     TaskForceMemberFactory,
     UserFactory,
+    seeded_basin,
 )
 
 pytestmark = pytest.mark.browser
@@ -146,4 +152,55 @@ def test_the_needs_board_stacks_its_stages_on_a_phone(phone, browser_login):
     assert columns.count() >= 2
     for index in range(columns.count()):
         assert_on_screen(columns.nth(index))
+    assert_no_sideways_scroll(phone)
+
+
+def test_a_plans_progress_reads_as_cards_on_a_phone(phone, browser_login):
+    """Each target a card: its progress bar and percentage within the screen, not in a column cut off at the right."""
+    plan = ProspectionPlanFactory(title="Plan de prospection des établissements médico-sociaux du littoral")
+    plan.targets = [
+        PlanTarget(indicator=PlanIndicator.VISITS, target_value=45),
+        PlanTarget(indicator=PlanIndicator.EMPLOYERS_WITH_CONTACT, target_value=40),
+    ]
+    lead = UserFactory(lead=True)
+    db.session.flush()
+    browser_login(phone, lead)
+    phone.goto(f"/plans/{plan.id}")
+    progress = phone.locator("[data-testid=progress] tbody tr")
+    assert progress.count() == 2
+    for index in range(2):
+        assert_on_screen(progress.nth(index).locator("progress"))
+    assert_no_sideways_scroll(phone)
+
+
+def test_an_events_participants_read_as_cards_on_a_phone(phone, browser_login):
+    """Each participant a card: the hires, the last column, on screen."""
+    participant = EventParticipantFactory(
+        employer=EmployerFactory(name="Établissement d'hébergement pour personnes âgées dépendantes Les Tilleuls"),
+        positions_offered=4,
+        interviews=6,
+        hires=3,
+    )
+    db.session.flush()
+    browser_login(phone, UserFactory(lead=True))
+    phone.goto(f"/evenements/{participant.event_id}")
+    row = phone.locator("[data-testid=participants] tbody tr")
+    assert row.count() == 1
+    assert_on_screen(row.locator("td[data-label=Recrutements]"))
+    assert row.locator("td[data-label=Recrutements]").inner_text() == "3"
+    assert_no_sideways_scroll(phone)
+
+
+@pytest.mark.parametrize(
+    "path", ["/administration/bassins", "/administration/operateurs", "/administration/etiquettes"]
+)
+def test_the_administrations_lists_read_as_cards_on_a_phone(phone, browser_login, path):
+    """Basins, operators, tags: every column of a row on screen, the last one (État) included."""
+    TagFactory()
+    OperatorFactory(basins=[seeded_basin()])
+    db.session.flush()
+    browser_login(phone, UserFactory(admin=True))
+    phone.goto(path)
+    row = phone.locator("table.table-cards tbody tr").first
+    assert_on_screen(row.locator("td[data-label='État']"))
     assert_no_sideways_scroll(phone)

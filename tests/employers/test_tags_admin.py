@@ -55,7 +55,7 @@ def test_admin_lists_tags_with_their_employers_and_creates_one(client, login, po
     db.session.flush()
     login(UserFactory(admin=True))
     page = client.get("/administration/etiquettes").get_data(as_text=True)
-    assert "Liste de la Région" in page and "<td>2</td>" in page
+    assert "Liste de la Région" in page and 'data-label="Entreprises">2</td>' in page
     response = post("/administration/etiquettes", {"label": "Entreprises en développement"})
     assert response.status_code == 302
     created = _tag_by_label("Entreprises en développement")
@@ -76,7 +76,7 @@ def test_lead_counts_only_the_employers_of_their_basins(client, login):
     login(UserFactory(lead=True, basins=[seeded_basin("5219")]))
     page = client.get("/administration/etiquettes").get_data(as_text=True)
     row = page.split("Compté par bassin", 1)[1].split("</tr>", 1)[0]
-    assert "<td>1</td>" in row
+    assert 'data-label="Entreprises">1</td>' in row
     assert "Renommer" not in page  # renaming and archiving are the admins'
 
 

@@ -59,7 +59,7 @@ def test_the_list_counts_each_basins_communes_and_employers(client, admin):
     EmployerFactory.create_batch(2)
     page = client.get("/administration/bassins").get_data(as_text=True)
     row = page.split(f'href="/administration/bassins/{basin.id}"', 1)[1].split("</tr>", 1)[0]
-    assert f"<td>{len(_communes_of(basin))}</td>" in row and "<td>2</td>" in row
+    assert f'data-label="Communes">{len(_communes_of(basin))}</td>' in row and 'data-label="Entreprises">2</td>' in row
     assert "Loire-Atlantique" in row and "Pays de la Loire" in row
 
 
