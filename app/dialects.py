@@ -118,14 +118,22 @@ def _accent_blind(word: str) -> str:
     return f"%{word.translate(_MAYBE_ACCENTED)}%"
 
 
-def contains_word(expression: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool]:
-    """The text holds ``word`` (a word of app.text.normalize_for_search), accents and case aside.
+def contains_words(words: list[str], *expressions: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """Every word (of app.text.normalize_for_search) inside one of the expressions, accents and case aside.
 
     SQLite first runs its own LIKE (case-blind in ASCII) with the accentable letters left open,
-    so that normalize_for_search, a Python call per row, runs on the few rows it lets through."""
+    for every word, so that normalize_for_search, a Python call per row, runs only on the few
+    rows that pass them all (SQLite checks an AND's terms in their order)."""
+
+    def each_word(holds) -> sa.ColumnElement[bool]:
+        return sa.and_(*[sa.or_(*[holds(expression, word) for expression in expressions]) for word in words])
+
     if is_postgresql():
-        return folded(expression).like(f"%{word}%")
-    return sa.and_(expression.like(_accent_blind(word)), sa.func.search_fold(expression).like(f"%{word}%"))
+        return each_word(lambda expression, word: folded(expression).like(f"%{word}%"))
+    return sa.and_(
+        each_word(lambda expression, word: expression.like(_accent_blind(word))),
+        each_word(lambda expression, word: sa.func.search_fold(expression).like(f"%{word}%")),
+    )
 
 
 def may_be_near(words: list[str], expression: sa.ColumnElement[str]) -> sa.ColumnElement[bool] | None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.access import is_allowed
 from app.auth.models import User
-from app.dialects import contains_word, has_trigram_search, may_be_near, near_words, tolerate_typos
+from app.dialects import contains_words, has_trigram_search, may_be_near, near_words, tolerate_typos
 from app.employers.models import Employer, EmployerContact
 from app.employers.queries import (
     TYPO_SIMILARITY,
@@ -48,6 +48,9 @@ MIN_PHONE_DIGITS = 4
 NEAR_TERMS = 5
 # SQLite: rows of the smaller tables read for a typo (see _near).
 NEAR_CANDIDATES = 2_000
+# PostgreSQL: employers a typo away sorted by distance (see _nearest_employers); a few hundred
+# keep the planner on the primary key, where thousands made it read every employer.
+NEAR_EMPLOYERS = 300
 
 
 @dataclass
@@ -80,7 +83,10 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     groups = [Group(kind, heading) for _, kind, heading, _ in allowed]
     # A typo is in the query, not in one kind of record: the near pass runs only when no group
     # found the words as typed (a common word found among employers is not a typo among people).
-    for typo in (False, True):
+    # Digits alone (a phone number, a SIRET) have no typo to forgive: digits a typo away are
+    # another number, and the near pass would read every table for nothing.
+    passes = (False, True) if any(character.isalpha() for character in text) else (False,)
+    for typo in passes:
         if typo:
             tolerate_typos(TYPO_SIMILARITY)
         for group, (_, _, _, query_of) in zip(groups, allowed, strict=True):
@@ -100,7 +106,7 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
 def _each_word(words: list[str], *columns) -> sa.ColumnElement[bool]:
     """Every word inside one of the columns, accents and case aside."""
     # normalize_for_search leaves only [a-z0-9]: no LIKE wildcard can come from the user.
-    return sa.and_(*[sa.or_(*[contains_word(column, word) for column in columns]) for word in words])
+    return contains_words(words, *columns)
 
 
 def _near(query: sa.Select, key, words: list[str], text: sa.ColumnElement[str]) -> sa.Select:
@@ -115,6 +121,13 @@ def _near(query: sa.Select, key, words: list[str], text: sa.ColumnElement[str]) 
             key.in_(query.with_only_columns(key).where(candidates).order_by(None).limit(NEAR_CANDIDATES))
         )
     return query.where(near_words(words, text))
+
+
+def _all_rows_planned(query: sa.Select, name: str) -> sa.CTE:
+    """PostgreSQL: ``query`` as a MATERIALIZED CTE, planned to be read whole, so by its trigram
+    index; a LIMIT around it (a group's first rows, a bounded count) made the planner expect
+    to meet enough rows early in a scan of the whole table, each row a costly ``<%``."""
+    return query.cte(name).prefix_with("MATERIALIZED")
 
 
 def _joined(*columns) -> sa.ColumnElement[str]:
@@ -138,7 +151,7 @@ def _employers(user: User, text: str, words: list[str], today: date, typo: bool)
     if parse_identifier(text):
         return None  # digits a typo away name another establishment, not a near one
     if has_trigram_search():
-        return search_employers(user, filters, today, typo_tolerant=True)
+        return _nearest_employers(user, filters, today)
     condition = _near_names(words)
     if condition is None:
         return None
@@ -147,6 +160,23 @@ def _employers(user: User, text: str, words: list[str], today: date, typo: bool)
         .where(condition)
         .options(joinedload(Employer.basin))
         .order_by(Employer.search_name, Employer.id)
+    )
+
+
+def _nearest_employers(user: User, filters: EmployerFilters, today: date) -> sa.Select:
+    """PostgreSQL: the names a typo away, nearest first, among the first ``NEAR_EMPLOYERS`` the
+    trigram index finds: a common word ("boulangrie") is near thousands of names, and reading
+    them all to sort them by distance cost seconds. A nearer name beyond them may be missed (the
+    count says "300 or more"), never a name that is not near."""
+    near = search_employers(user, filters, today, typo_tolerant=True)
+    candidates = sa.select(_all_rows_planned(near.with_only_columns(Employer.id).order_by(None), "near_employers"))
+    candidates = candidates.limit(NEAR_EMPLOYERS)
+    distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
+    return (
+        visible_employers(user)
+        .where(Employer.id.in_(candidates))
+        .options(joinedload(Employer.basin), selectinload(Employer.naf))
+        .order_by(distance, Employer.id)
     )
 
 
@@ -208,6 +238,9 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
         return query.where(phone_digits.like(f"%{digits}%"), in_scope)
     names = _joined(EmployerContact.first_name, EmployerContact.last_name, EmployerContact.email)
     # The scope after the text: SQLite checks the conditions in this order, the cheap LIKE first.
+    if typo and has_trigram_search():
+        near = _all_rows_planned(sa.select(EmployerContact.id).where(near_words(words, names)), "near_contacts")
+        return query.where(EmployerContact.id.in_(sa.select(near)), in_scope)
     if typo:
         return _near(query, EmployerContact.id, words, names).where(in_scope)
     return query.where(_each_word(words, names), in_scope)

@@ -197,3 +197,12 @@ def test_words_found_as_typed_are_not_searched_with_a_typo_elsewhere():
     assert found == {"employers": ["Boulangerie Lemoine"]}
     # Nothing as typed anywhere: then near words are looked for in every group.
     assert _found(UserFactory(), "boulangere")["contacts"] == ["Paul Boulanger"]
+
+
+def test_digits_alone_are_never_searched_with_a_typo():
+    RecruitmentNeedFactory(title="Saisonniers 2024")
+    user = UserFactory()
+    assert _found(user, "2024")["needs"] == ["Saisonniers 2024"]
+    # A number a digit away is another number: no near pass for a query without letters.
+    assert _found(user, "2025") == {}
+    assert _found(user, "saisonier 2024")["needs"] == ["Saisonniers 2024"]
