@@ -12,18 +12,15 @@ times an already built one.
 """
 
 import argparse
-import io
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.employers_bench import PASSWORD, bench_app, build, bulk_insert  # noqa: E402
+from bench.employers_bench import PASSWORD, bench_app, build, bulk_insert, time_requests  # noqa: E402
 from bench.synthetic_employers import SURNAMES  # noqa: E402
 
 FIRST_NAMES = ["Anne", "Bruno", "Claire", "David", "Élodie", "Gwenaëlle", "Hervé", "Inès", "Loïc", "Maël", "Yann"]
@@ -92,31 +89,7 @@ def run(app, email: str, seed: int) -> None:
         recent = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers LIMIT 8"))]
     for siret in recent:  # the employers opened last, for the empty box
         client.get(f"/entreprises/{siret}")
-    for _, url in plan[:11]:  # warm the caches once
-        client.get(url)
-    timings: dict[str, list[float]] = {}
-    for label, url in plan:
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, (url, response.status_code)
-        timings.setdefault(label, []).append(elapsed)
-    everything = sorted(t for values in timings.values() for t in values)
-    out = io.StringIO()
-    out.write(f"{'requête':<40} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}\n")
-    for label, values in timings.items():
-        values.sort()
-        out.write(
-            f"{label:<40} {len(values):>3} {statistics.median(values):8.1f} {_p95(values):8.1f} {values[-1]:8.1f}\n"
-        )
-    out.write(
-        f"{'TOUT':<40} {len(everything):>3} {statistics.median(everything):8.1f} {_p95(everything):8.1f} {everything[-1]:8.1f}\n"
-    )
-    print(out.getvalue())
-
-
-def _p95(values: list[float]) -> float:
-    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    time_requests(client, plan, warm=11, label_width=40)
 
 
 def main() -> None:
