@@ -239,7 +239,7 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
 def requests_to_time(connection, rng: random.Random, typo: bool) -> list[tuple[str, str]]:
     sirets = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers ORDER BY random() LIMIT 60"))]
     names = [row[0] for row in connection.execute(sa.text("SELECT name FROM employers ORDER BY random() LIMIT 30"))]
-    communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM basin_communes"))]
+    communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM communes WHERE basin_id IS NOT NULL"))]
     tag_id = connection.execute(sa.text("SELECT min(id) FROM tags")).scalar()
     plan = []
     for index in range(30):
