@@ -176,14 +176,21 @@ def run_requested_jobs() -> int:
     return len(runs)
 
 
+def _newest_first():
+    """Each run's rank among its job's runs, the newest first."""
+    return (
+        sa.func.row_number()
+        .over(partition_by=JobRun.job_id, order_by=(JobRun.created_at.desc(), JobRun.id.desc()))
+        .label("rank")
+    )
+
+
 def recent_runs(job_ids: list[str], per_job: int = 5) -> dict[str, list]:
     """The last runs of each job, in one query."""
     ranked = (
         sa.select(
             JobRun.id,
-            sa.func.row_number()
-            .over(partition_by=JobRun.job_id, order_by=(JobRun.created_at.desc(), JobRun.id.desc()))
-            .label("rank"),
+            _newest_first(),
         )
         .where(JobRun.job_id.in_(job_ids))
         .subquery()
@@ -218,9 +225,7 @@ def job_health(jobs: list[PeriodicJob], since: datetime) -> list[JobHealth]:
     ranked = (
         sa.select(
             JobRun.id,
-            sa.func.row_number()
-            .over(partition_by=JobRun.job_id, order_by=(JobRun.created_at.desc(), JobRun.id.desc()))
-            .label("rank"),
+            _newest_first(),
             sa.func.sum(
                 sa.case((sa.and_(JobRun.status == JobRunStatus.FAILED, JobRun.created_at >= since), 1), else_=0)
             )
