@@ -31,11 +31,17 @@ def pytest_collection_modifyitems(config, items):
 # One request at a time: the requests share the test's single database connection, and
 # a test must not end (and roll back) while a request of its page is still running.
 _request_lock = threading.Lock()
+# Between two tests the connection is being rolled back and handed over: a request the
+# browser sent late (a favicon) is answered 503 instead of touching it.
+_serving = threading.Event()
 
 
 def _serialised(app):
     def application(environ, start_response):
         with _request_lock:
+            if not _serving.is_set():
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+                return [b""]
             body = app(environ, start_response)
             try:
                 return [b"".join(body)]
@@ -44,6 +50,16 @@ def _serialised(app):
                     body.close()  # static files: closed here, not by the garbage collector
 
     return application
+
+
+@pytest.fixture(autouse=True)
+def _serving_window(db_connection):
+    """The server answers while this test holds the connection, and no longer: torn down
+    before db_connection, after any request still in flight."""
+    _serving.set()
+    yield
+    with _request_lock:
+        _serving.clear()
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +98,6 @@ def browser_page(chromium, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-    with _request_lock:  # wait for a request still in flight
-        pass
 
 
 @pytest.fixture
