@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.leads import views as leads_views
     from app.main import views as main_views
     from app.monitoring import views as monitoring_views
+    from app.needs import catalogue_views, mobilisation_views  # noqa: F401  (the services catalogue, solutions)
     from app.needs import views as needs_views
     from app.notifications import inbox_views  # noqa: F401  (adds the inbox's routes to the blueprint)
     from app.notifications import views as notifications_views

@@ -11,7 +11,7 @@ from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
-from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
@@ -41,7 +41,6 @@ __all__ = [
     "LoginAttempt",
     "MonthlyReport",
     "NafCode",
-    "NeedService",
     "NeedStatusChange",
     "Notification",
     "Operator",
@@ -52,6 +51,8 @@ __all__ = [
     "ProspectionPlan",
     "RecentEmployer",
     "RecruitmentNeed",
+    "ServiceMobilisation",
+    "ServiceType",
     "RomeCode",
     "SchedulerLock",
     "SentItem",

@@ -63,11 +63,16 @@ def _sample_need(world):
     return RecruitmentNeedFactory(employer=world["employer"])
 
 
-def _sample_need_service(world):
-    from tests.factories import NeedServiceFactory
+def _sample_mobilisation(world):
+    from tests.factories import ServiceMobilisationFactory
 
-    service = NeedServiceFactory(need=_sample_need(world))
-    return {"need_id": service.need_id, "service_id": service.id}
+    return {"mobilisation_id": ServiceMobilisationFactory(employer=world["employer"]).id}
+
+
+def _sample_service_type(world):
+    from tests.factories import ServiceTypeFactory
+
+    return {"service_type_id": ServiceTypeFactory().id}
 
 
 SAMPLES.update(
@@ -78,7 +83,10 @@ SAMPLES.update(
         "needs.reopen": lambda world: {"need_id": _sample_need(world).id},
         "needs.satisfaction": lambda world: {"need_id": _sample_need(world).id},
         "needs.add_need_service": lambda world: {"need_id": _sample_need(world).id},
-        "needs.update_need_service": _sample_need_service,
+        "needs.mobilisation_new": lambda world: {"siret": world["employer"].siret},
+        "needs.mobilisation_edit": _sample_mobilisation,
+        "needs.service_type_edit": _sample_service_type,
+        "needs.service_type_status": _sample_service_type,
         "needs.edit": lambda world: {"need_id": _sample_need(world).id},
         "needs.new": lambda world: {"siret": world["employer"].siret},
         "needs.export": lambda world: {"fmt": "csv"},

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from app.auth.enums import Role
 from app.conflicts import CONCURRENT_CHANGE_RULES
 from app.extensions import db
+from app.needs import catalogue, catalogue_views
 from app.needs import services as need_services
 from app.needs import views as need_views
-from app.needs.enums import ServiceKind, ServiceStatus
-from app.needs.models import NeedService, RecruitmentNeed
+from app.needs.models import RecruitmentNeed, ServiceType
 from tests.factories import RecruitmentNeedFactory, UserFactory, seeded_basin
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -55,23 +56,24 @@ def test_a_stale_version_is_a_409(post, adviser, need, monkeypatch):
     assert "Modification simultanée" in response.get_data(as_text=True)
 
 
-def test_a_known_uniqueness_rule_hit_by_a_simultaneous_change_is_a_409(post, adviser, need, monkeypatch):
-    def added_meanwhile(need, kind, **kwargs):
-        service = need_services.add_service(need, kind, **kwargs)
-        # Another adviser mobilised the same service after our check and before our write.
+def test_a_known_uniqueness_rule_hit_by_a_simultaneous_change_is_a_409(post, login, travel, monkeypatch):
+    travel(NOW)
+    login(UserFactory(role=Role.ADMIN))
+
+    def added_meanwhile(label, family):
+        service_type = catalogue.create_service_type(label, family)
+        # Another admin added the same service after our check and before our write.
         with db.session.no_autoflush:
             db.session.execute(
-                sa.insert(NeedService).values(
-                    need_id=need.id, kind=kind, status=ServiceStatus.PROPOSED, note="", created_at=NOW, updated_at=NOW
-                )
+                sa.insert(ServiceType).values(code="x", label=label, family=family, is_active=True, created_at=NOW)
             )
-        return service
+        return service_type
 
-    monkeypatch.setattr(need_views, "add_service", added_meanwhile)
-    response = post(f"/besoins/{need.id}/services", {"kind": ServiceKind.IMMERSION.value, "status": "proposed"})
+    monkeypatch.setattr(catalogue_views, "create_service_type", added_meanwhile)
+    response = post("/administration/services", {"label": "Atelier CV", "family": "other"})
     assert response.status_code == 409
     assert "Modification simultanée" in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(NeedService)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).where(ServiceType.label == "Atelier CV")) == 0
 
 
 def test_any_other_refusal_of_the_database_is_a_logged_500(post, adviser, need, monkeypatch, caplog):

@@ -15,7 +15,7 @@ from app.assignments.enums import HandoverStatus
 from app.employers.models import Employer
 from app.extensions import db
 from app.leads.enums import LeadStatus
-from app.needs.enums import NeedStatus, ServiceKind, ServiceStatus
+from app.needs.enums import NeedStatus
 from app.plans.enums import PlanIndicator
 from app.plans.models import PlanTarget
 from tests.factories import (
@@ -23,12 +23,13 @@ from tests.factories import (
     EmployerFactory,
     HandoverRequestFactory,
     LeadFactory,
-    NeedServiceFactory,
     PlanEmployerFactory,
     ProspectionPlanFactory,
     RecruitmentNeedFactory,
+    ServiceMobilisationFactory,
     UserFactory,
     seeded_basin,
+    seeded_service_type,
 )
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -173,12 +174,14 @@ def test_closing_reopening_and_scoring_a_need_each_say_so(client, post, adviser)
 
 def test_adding_and_updating_a_service_say_so(client, post, adviser):
     need = RecruitmentNeedFactory(employer=EmployerFactory())
-    assert post(f"/besoins/{need.id}/services", {"kind": "mrs", "status": "proposed"}).status_code == 302
-    assert _flashes(client) == ["Le service est ajouté au besoin."]
-    service = NeedServiceFactory(need=need, kind=ServiceKind.AFPR, status=ServiceStatus.PROPOSED)
-    assert post(f"/besoins/{need.id}/services/{service.id}", {"status": "done"}).status_code == 302
+    mrs = seeded_service_type("mrs")
+    assert post(f"/besoins/{need.id}/services", {"service_type": mrs.id, "status": "proposed"}).status_code == 302
+    assert _flashes(client) == [f"Solution « {mrs.label} » enregistrée sur le besoin."]
+    mobilisation = ServiceMobilisationFactory(need=need, service_type=seeded_service_type("afpr"))
+    form = {"service_type": mobilisation.service_type_id, "status": "accepted", "version": mobilisation.version}
+    assert post(f"/solutions/{mobilisation.id}/modifier", form).status_code == 302
     (message,) = _flashes(client)
-    assert message.startswith(f"Service « {ServiceKind.AFPR.label} »")
+    assert message.startswith(f"Solution « {mobilisation.service_type.label} » modifiée")
 
 
 def test_moving_a_need_by_the_plain_form_says_so(client, post, adviser):

@@ -55,7 +55,6 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "needs.reopen": FIELD,
     "needs.satisfaction": FIELD,
     "needs.add_need_service": FIELD,
-    "needs.update_need_service": FIELD,
     "needs.new": FIELD,
     "needs.edit": FIELD,
     # The need form's job-title search.
@@ -89,6 +88,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "employers.tags": frozenset({LEAD, ADMIN}),
     "employers.tag_edit": frozenset({ADMIN}),
     "employers.tag_status": frozenset({ADMIN}),
+    # The services catalogue is shared by every basin: only admins keep it.
+    "needs.catalogue": frozenset({ADMIN}),
+    "needs.service_type_edit": frozenset({ADMIN}),
+    "needs.service_type_status": frozenset({ADMIN}),
+    # Solutions mobilised for an employer (on a need or not), within the user's basins.
+    "needs.mobilisation_new": FIELD,
+    "needs.mobilisation_edit": FIELD,
     "notifications.index": EVERYONE,
     "notifications.mark_read": EVERYONE,
     "notifications.mark_all_read": EVERYONE,

@@ -6,7 +6,7 @@ from app.activity.forms import InteractionForm
 from app.assignments.queries import contact_history, pending_handover_for
 from app.employers.models import Employer
 from app.employers.queries import active_assignment, open_follow_ups, timeline
-from app.needs.queries import employer_needs
+from app.needs.queries import employer_mobilisations, employer_needs
 
 
 def render_employer_page(employer: Employer, interaction_form: InteractionForm) -> str:
@@ -21,6 +21,7 @@ def render_employer_page(employer: Employer, interaction_form: InteractionForm) 
         follow_ups=open_follow_ups(employer),
         timeline=timeline(employer),
         employer_needs=employer_needs(employer),
+        employer_mobilisations=employer_mobilisations(employer),
         contact_history=contact_history(employer.id),
         pending_handover=pending_handover_for(employer.id),
         interaction_form=interaction_form,

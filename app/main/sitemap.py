@@ -78,6 +78,7 @@ PAGES = [
             ("referential.operators", "Opérateurs"),
             ("referential.operator_new", "Nouvel opérateur"),
             ("employers.tags", "Étiquettes"),
+            ("needs.catalogue", "Catalogue des services"),
             ("leads.outside_basins", "Besoins hors bassin"),
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),

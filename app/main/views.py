@@ -58,6 +58,11 @@ ADMINISTRATION_PAGES = [
         "Les signaux posés sur les entreprises (en développement, difficultés de recrutement…) : création, archivage.",
     ),
     (
+        "needs.catalogue",
+        "Catalogue des services",
+        "Les services mobilisés pour les entreprises (POE, MRS, PCRH…), par famille : ajout, renommage, désactivation.",
+    ),
+    (
         "leads.organisations",
         "Organisations de repéreurs",
         "Les partenaires qui signalent des besoins : nom, type, activation, repéreurs rattachés.",

@@ -56,23 +56,35 @@ class NeedOrigin(LabelledEnum):
     PLAN = ("plan", "Plan de prospection")
 
 
-class ServiceKind(LabelledEnum):
-    """What the network can mobilise for a need."""
+class ServiceFamily(LabelledEnum):
+    """The families of the services catalogue (``ServiceType``), kept by admins."""
 
-    IMMERSION = ("pmsmp", "Immersion (PMSMP)")
-    POE_INDIVIDUAL = ("poei", "POE individuelle (POEI)")
-    POE_COLLECTIVE = ("poec", "POE collective (POEC)")
-    AFPR = ("afpr", "AFPR")
-    MRS = ("mrs", "Méthode de recrutement par simulation (MRS)")
-    AFEST = ("afest", "AFEST")
-    PCRH = ("pcrh", "Prestation de conseil RH (PCRH)")
-    JOB_TRAINING_PATH = ("parcours_emploi_formation", "Parcours emploi formation")
-    TUTORING = ("emploi_tutorat", "Emploi tutorat")
-    JOB_DATING = ("job_dating", "Job dating")
+    TRAINING = ("training", "Formation")
+    RECRUITMENT = ("recruitment", "Recrutement")
+    HR_ADVICE = ("hr_advice", "Conseil RH")
+    OTHER = ("other", "Autre accompagnement")
 
 
-class ServiceStatus(LabelledEnum):
-    PROPOSED = ("proposed", "Proposé")
-    IN_PROGRESS = ("in_progress", "En cours")
-    DONE = ("done", "Réalisé")
-    DECLINED = ("declined", "Abandonné")
+class MobilisationStatus(LabelledEnum):
+    PROPOSED = ("proposed", "Proposée")
+    ACCEPTED = ("accepted", "Acceptée")
+    DELIVERED = ("delivered", "Réalisée")
+    REFUSED = ("refused", "Refusée")
+
+
+class Funder(LabelledEnum):
+    FRANCE_TRAVAIL = ("france_travail", "France Travail")
+    REGION = ("region", "Région")
+    OPCO = ("opco", "OPCO")
+    AGEFIPH = ("agefiph", "Agefiph")
+    STATE = ("etat", "État")
+    EMPLOYER = ("employer", "Employeur")
+    OTHER = ("other", "Autre")
+
+
+# The catalogue's codes of the préparations opérationnelles à l'emploi: the plan indicator
+# « POE présentées aux TPE » counts them (a code never changes: app/needs/catalogue.py).
+POE_CODES = ("poei", "poec")
+# A TPE (très petite entreprise) has fewer than 10 employees: INSEE headcount bands 00 to 03.
+# NN (not an employer) and an unknown band are left out.
+TPE_HEADCOUNT_BANDS = ("00", "01", "02", "03")

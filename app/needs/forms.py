@@ -3,17 +3,21 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.fields import DateField, IntegerField
 from app.forms import REQUIRED, FrenchForm
+from app.needs.catalogue import active_service_types
 from app.needs.enums import (
     OPEN_STATUSES,
     ContractType,
+    Funder,
+    MobilisationStatus,
     NeedOrigin,
     NeedStatus,
     QualificationLevel,
-    ServiceKind,
-    ServiceStatus,
+    ServiceFamily,
     TargetPublic,
     WorkingTime,
 )
+from app.needs.mobilisations import MobilisationData
+from app.needs.models import ServiceMobilisation, ServiceType
 from app.referential.job_titles import ResolvedJob, resolve_job
 
 OPEN_CHOICES = [(status.value, status.label) for status in NeedStatus if status in OPEN_STATUSES]
@@ -126,11 +130,66 @@ class SatisfactionForm(FrenchForm):
     comment = TextAreaField("Commentaire", validators=[Optional(), Length(max=1000)])
 
 
-class AddServiceForm(FrenchForm):
-    kind = SelectField("Service", choices=ServiceKind.choices(), coerce=_optional_enum(ServiceKind))
-    status = SelectField("Statut", choices=ServiceStatus.choices(), coerce=_optional_enum(ServiceStatus))
+class MobilisationForm(VersionedForm):
+    """A service mobilised for an employer (on a need or not): the need page, the employer's page, the edit page."""
+
+    service_type = SelectField("Service", coerce=lambda value: int(value) if str(value or "").isdigit() else None)
+    need = SelectField(
+        "Besoin concerné", coerce=lambda value: int(value) if str(value or "").isdigit() else None, choices=[]
+    )
+    status = SelectField("Statut", choices=MobilisationStatus.choices(), coerce=_optional_enum(MobilisationStatus))
+    proposed_on = DateField("Proposée le", validators=[Optional()], description="Aujourd'hui si vide.")
+    starts_on = DateField("Début", validators=[Optional()])
+    ends_on = DateField("Fin", validators=[Optional()])
+    delivered_on = DateField("Réalisée le", validators=[Optional()], description="Pour une solution réalisée.")
+    people = IntegerField(
+        "Personnes concernées (stagiaires…)",
+        validators=[Optional(), NumberRange(min=0, max=9999, message="Entre 0 et 9 999.")],
+    )
+    hires = IntegerField(
+        "Embauches obtenues", validators=[Optional(), NumberRange(min=0, max=9999, message="Entre 0 et 9 999.")]
+    )
+    funder = SelectField("Financeur", choices=[("", "Non précisé"), *Funder.choices()], coerce=_optional_enum(Funder))
     note = StringField("Précision", validators=[Optional(), Length(max=500)])
 
+    chosen_type: ServiceType | None = None
 
-class ServiceStatusForm(FrenchForm):
-    status = SelectField("Statut", choices=ServiceStatus.choices(), coerce=_optional_enum(ServiceStatus))
+    def set_choices(self, service_types, needs=None) -> None:
+        """The services offered (active ones, and the current one even if deactivated), and the employer's needs."""
+        self.service_type.choices = [("", "Choisir un service")] + [
+            (service_type.id, f"{service_type.label} ({service_type.family.label})") for service_type in service_types
+        ]
+        self.need.choices = [("", "Aucun (pour l'entreprise)")] + [(need.id, need.title) for need in needs or []]
+        self._offered = {service_type.id: service_type for service_type in service_types}
+
+    def mobilisation_data(self) -> MobilisationData:
+        self.chosen_type = self._offered.get(self.service_type.data)
+        return MobilisationData(
+            service_type=self.chosen_type,
+            **{name: self[name].data for name in MOBILISATION_FIELDS},
+            note=self.note.data or "",
+        )
+
+
+MOBILISATION_FIELDS = ("status", "proposed_on", "starts_on", "ends_on", "delivered_on", "people", "hires", "funder")
+
+
+def mobilisation_form(current: ServiceMobilisation | None = None, needs=None, **kwargs) -> "MobilisationForm":
+    """The form with its choices: the active services (and the mobilisation's own, even deactivated)."""
+    form = MobilisationForm(**kwargs)
+    service_types = active_service_types()
+    if current is not None and current.service_type not in service_types:
+        service_types.append(current.service_type)
+    form.set_choices(service_types, needs)
+    return form
+
+
+class ServiceTypeForm(FrenchForm):
+    label = StringField(
+        "Libellé", validators=[DataRequired(REQUIRED), Length(max=120, message="120 caractères au plus.")]
+    )
+    family = SelectField("Famille", choices=ServiceFamily.choices(), coerce=_optional_enum(ServiceFamily))
+
+
+class ServiceTypeStatusForm(FrenchForm):
+    active = SelectField("État", choices=[("0", "Désactiver"), ("1", "Réactiver")], validators=[DataRequired(REQUIRED)])

@@ -10,11 +10,12 @@ from app.extensions import db
 from app.mixins import TimestampMixin
 from app.needs.enums import (
     ContractType,
+    Funder,
+    MobilisationStatus,
     NeedOrigin,
     NeedStatus,
     QualificationLevel,
-    ServiceKind,
-    ServiceStatus,
+    ServiceFamily,
     TargetPublic,
     WorkingTime,
 )
@@ -38,6 +39,9 @@ class RecruitmentNeed(TimestampMixin, db.Model):
         sa.CheckConstraint(
             "(satisfaction_score IS NULL) = (satisfaction_recorded_at IS NULL)", name="satisfaction_recorded_at_matches"
         ),
+        # The target of service_mobilisations' (need_id, employer_id) foreign key: a mobilisation
+        # on a need is for that need's employer.
+        sa.Index("ix_recruitment_needs_id_employer_id", "id", "employer_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,8 +88,12 @@ class RecruitmentNeed(TimestampMixin, db.Model):
     job_title: Mapped[JobTitle | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     satisfaction_recorded_by: Mapped[User | None] = relationship(foreign_keys=[satisfaction_recorded_by_id])
-    services: Mapped[list["NeedService"]] = relationship(
-        back_populates="need", cascade="all, delete-orphan", order_by="NeedService.id"
+    services: Mapped[list["ServiceMobilisation"]] = relationship(
+        back_populates="need",
+        cascade="all, delete-orphan",
+        order_by="ServiceMobilisation.id",
+        primaryjoin="RecruitmentNeed.id == ServiceMobilisation.need_id",
+        foreign_keys="ServiceMobilisation.need_id",
     )
     status_changes: Mapped[list["NeedStatusChange"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedStatusChange.changed_at"
@@ -113,21 +121,79 @@ class NeedStatusChange(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class NeedService(TimestampMixin, db.Model):
-    """A service of the network mobilised on a need (immersion, POE, MRS…), with its status."""
+class ServiceType(TimestampMixin, db.Model):
+    """One service of the catalogue the network can mobilise (POEI, MRS, PCRH…), kept by admins.
 
-    __tablename__ = "need_services"
+    Its code never changes (seeds and figures name it); a used one is deactivated, never deleted.
+    """
+
+    __tablename__ = "service_types"
     __audited__ = True
-    __table_args__ = (sa.UniqueConstraint("need_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(sa.ForeignKey("recruitment_needs.id", ondelete="CASCADE"))
-    kind: Mapped[ServiceKind] = mapped_column(enum_column_type(ServiceKind, "kind"))
-    status: Mapped[ServiceStatus] = mapped_column(
-        enum_column_type(ServiceStatus, "status"), default=ServiceStatus.PROPOSED
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    family: Mapped[ServiceFamily] = mapped_column(enum_column_type(ServiceFamily, "family"))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@copies_employer_basin
+class ServiceMobilisation(TimestampMixin, db.Model):
+    """A service of the catalogue mobilised for an employer, on one of its needs or for the employer
+    alone (a PCRH has no need), followed from proposal to delivery and the hires it led to."""
+
+    __tablename__ = "service_mobilisations"
+    __audited__ = True
+    __table_args__ = (
+        # A mobilisation on a need is for that need's employer; a merge moving the need takes it along.
+        sa.ForeignKeyConstraint(
+            ["need_id", "employer_id"],
+            ["recruitment_needs.id", "recruitment_needs.employer_id"],
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+        ),
+        sa.CheckConstraint("people IS NULL OR people >= 0", name="people_not_negative"),
+        sa.CheckConstraint("hires IS NULL OR hires >= 0", name="hires_not_negative"),
+        sa.CheckConstraint("hires IS NULL OR people IS NULL OR hires <= people", name="hires_within_people"),
+        sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint("(status = 'delivered') = (delivered_on IS NOT NULL)", name="delivered_on_matches_status"),
+        sa.CheckConstraint("delivered_on IS NULL OR delivered_on >= proposed_on", name="delivered_after_proposed"),
+        # The dashboard reads a basin's mobilisations by date (app/dashboard/solutions.py).
+        sa.Index("ix_service_mobilisations_basin_id_proposed_on", "basin_id", "proposed_on"),
+        sa.Index("ix_service_mobilisations_basin_id_delivered_on", "basin_id", "delivered_on"),
     )
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(sa.ForeignKey("employers.id", ondelete="CASCADE"), index=True)
+    # The employer's basin, copied (see copies_employer_basin) for the dashboard.
+    basin_id: Mapped[int] = mapped_column(sa.ForeignKey("basins.id", ondelete="RESTRICT"))
+    need_id: Mapped[int | None] = mapped_column(index=True)
+    service_type_id: Mapped[int] = mapped_column(sa.ForeignKey("service_types.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[MobilisationStatus] = mapped_column(
+        enum_column_type(MobilisationStatus, "status"), default=MobilisationStatus.PROPOSED
+    )
+    proposed_on: Mapped[date]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    delivered_on: Mapped[date | None]
+    # How many people it served (trainees of a POE, candidates of an MRS…), and hired afterwards.
+    people: Mapped[int | None]
+    hires: Mapped[int | None]
+    funder: Mapped[Funder | None] = mapped_column(enum_column_type(Funder, "funder"))
+    note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    need: Mapped[RecruitmentNeed] = relationship(back_populates="services")
+    __mapper_args__ = {"version_id_col": version}
+
+    employer: Mapped[Employer] = relationship()
+    service_type: Mapped[ServiceType] = relationship()
+    need: Mapped[RecruitmentNeed | None] = relationship(
+        back_populates="services",
+        primaryjoin="RecruitmentNeed.id == ServiceMobilisation.need_id",
+        foreign_keys=[need_id],
+    )

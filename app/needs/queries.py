@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.assignments.models import Assignment
@@ -13,7 +13,7 @@ from app.converters import database_int
 from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
-from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation
 from app.referential.models import Basin
 from app.text import normalize_for_search
 from app.timeutils import today_paris
@@ -37,7 +37,7 @@ def get_visible_need(user: User, need_id: int) -> RecruitmentNeed | None:
         .options(
             contains_eager(RecruitmentNeed.employer),
             selectinload(RecruitmentNeed.status_changes).joinedload(NeedStatusChange.changed_by),
-            selectinload(RecruitmentNeed.services),
+            selectinload(RecruitmentNeed.services).joinedload(ServiceMobilisation.service_type),
         )
     )
 
@@ -176,9 +176,29 @@ def board_columns(user: User, filters: NeedFilters) -> list[BoardColumn]:
     return [BoardColumn(status, counts.get(status, 0), by_status[status]) for status in NeedStatus]
 
 
-def get_need_service(need: RecruitmentNeed, service_id: int) -> NeedService | None:
-    """One of the need's services."""
-    return db.session.scalar(sa.select(NeedService).where(NeedService.id == service_id, NeedService.need_id == need.id))
+def get_visible_mobilisation(user: User, mobilisation_id: int) -> ServiceMobilisation | None:
+    """A mobilisation of an employer of the user's basins (another basin's answers None: a 404)."""
+    query = (
+        sa.select(ServiceMobilisation)
+        .where(ServiceMobilisation.id == mobilisation_id)
+        .options(joinedload(ServiceMobilisation.employer), joinedload(ServiceMobilisation.service_type))
+    )
+    if not user.sees_all_basins:
+        query = query.where(ServiceMobilisation.basin_id.in_(user.basin_ids))
+    return db.session.scalar(query)
+
+
+def employer_mobilisations(employer: Employer) -> list[ServiceMobilisation]:
+    """The services mobilised for an employer (on its needs or not), the latest proposed first."""
+    return list(
+        db.session.scalars(
+            sa.select(ServiceMobilisation)
+            .where(ServiceMobilisation.employer_id == employer.id)
+            .options(joinedload(ServiceMobilisation.service_type), joinedload(ServiceMobilisation.need))
+            .order_by(ServiceMobilisation.proposed_on.desc(), ServiceMobilisation.id.desc())
+            .limit(50)
+        )
+    )
 
 
 def employer_needs(employer: Employer) -> list[RecruitmentNeed]:

@@ -17,11 +17,9 @@ from app.needs.enums import (
     ContractType,
     NeedOrigin,
     NeedStatus,
-    ServiceKind,
-    ServiceStatus,
     TargetPublic,
 )
-from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.timeutils import today_paris, utcnow
 
 # Fields a user may change on the edit form; the stage goes through move/close/reopen.
@@ -234,29 +232,6 @@ def record_satisfaction(need: RecruitmentNeed, *, author: User, score: int, comm
     need.satisfaction_recorded_at = utcnow()
     need.satisfaction_recorded_by_id = author.id
     return need
-
-
-def add_service(
-    need: RecruitmentNeed,
-    kind: ServiceKind,
-    *,
-    author: User | None,
-    status: ServiceStatus = ServiceStatus.PROPOSED,
-    note: str = "",
-) -> NeedService:
-    """Mobilise a service on a need; each kind at most once per need (held by a unique constraint)."""
-    if any(service.kind is kind for service in need.services):
-        raise NeedError(f"Le service « {kind.label} » est déjà mobilisé sur ce besoin : changez plutôt son statut.")
-    service = NeedService(kind=kind, status=status, note=note.strip(), created_by_id=author.id if author else None)
-    need.services.append(service)
-    return service
-
-
-def update_service(service: NeedService, *, status: ServiceStatus, note: str | None = None) -> NeedService:
-    service.status = status
-    if note is not None:
-        service.note = note.strip()
-    return service
 
 
 @dataclass(frozen=True)

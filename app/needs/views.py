@@ -9,25 +9,23 @@ from app.needs import bp
 from app.needs.enums import ContractType, NeedStatus, TargetPublic
 from app.needs.exports import export_rows
 from app.needs.forms import (
-    AddServiceForm,
     CloseForm,
     MoveForm,
     NeedForm,
     ReopenForm,
     SatisfactionForm,
-    ServiceStatusForm,
+    mobilisation_form,
 )
+from app.needs.mobilisations import create_mobilisation
 from app.needs.queries import (
     NeedFilters,
     board_columns,
     filtered_needs,
-    get_need_service,
     get_visible_need,
 )
 from app.needs.services import (
     NeedConflict,
     NeedError,
-    add_service,
     close_need,
     create_need,
     move_need,
@@ -36,7 +34,6 @@ from app.needs.services import (
     reopen_need,
     stage_spans,
     update_need,
-    update_service,
 )
 from app.pagination import paginate
 from app.spreadsheets import spreadsheet_response
@@ -107,8 +104,7 @@ def _render_detail(need, status: int = 200, **forms):
         "close_form": CloseForm(formdata=None, data={**version, "positions_filled": need.positions}),
         "reopen_form": ReopenForm(formdata=None, data=version),
         "satisfaction_form": SatisfactionForm(formdata=None),
-        "service_form": AddServiceForm(formdata=None),
-        "service_status_form": ServiceStatusForm(formdata=None),
+        "service_form": mobilisation_form(formdata=None),
         **forms,
     }
     return (
@@ -226,31 +222,13 @@ def satisfaction(need_id: int):
 @bp.route("/besoins/<int:need_id>/services", methods=["POST"])
 def add_need_service(need_id: int):
     need = _need_or_404(need_id)
-    form = AddServiceForm()
+    form = mobilisation_form()
     return _apply(
         need,
         "service_form",
         form,
-        lambda: add_service(
-            need, form.kind.data, author=current_user, status=form.status.data, note=form.note.data or ""
-        ),
-        lambda: "Le service est ajouté au besoin.",
-    )
-
-
-@bp.route("/besoins/<int:need_id>/services/<int:service_id>", methods=["POST"])
-def update_need_service(need_id: int, service_id: int):
-    need = _need_or_404(need_id)
-    service = get_need_service(need, service_id)
-    if service is None:
-        abort(404)
-    form = ServiceStatusForm()
-    return _apply(
-        need,
-        "service_status_form",
-        form,
-        lambda: update_service(service, status=form.status.data),
-        lambda: f"Service « {service.kind.label} » : {service.status.label.lower()}.",
+        lambda: create_mobilisation(need.employer, form.mobilisation_data(), need=need, author=current_user),
+        lambda: f"Solution « {form.chosen_type.label} » enregistrée sur le besoin.",
     )
 
 

@@ -7,16 +7,18 @@ from datetime import timedelta
 from app.auth.models import User
 from app.employers.models import Employer
 from app.extensions import db
+from app.needs.catalogue import active_service_types
 from app.needs.enums import (
     OPEN_STATUSES,
     ContractType,
+    Funder,
+    MobilisationStatus,
     NeedOrigin,
     NeedStatus,
-    ServiceKind,
-    ServiceStatus,
     TargetPublic,
 )
-from app.needs.services import add_service, close_need, create_need, move_need, record_satisfaction
+from app.needs.mobilisations import MobilisationData, create_mobilisation
+from app.needs.services import close_need, create_need, move_need, record_satisfaction
 from app.timeutils import today_paris
 from seeds.demo.clock import on_day
 
@@ -51,6 +53,7 @@ def build_demo_needs(
     if not employers or not advisers:
         return 0
     today = today_paris()
+    service_types = active_service_types()
     for _ in range(NEEDS_PER_BASIN):
         employer = rng.choice(employers)
         contact = privileged.get(employer.id)
@@ -89,7 +92,26 @@ def build_demo_needs(
                     record_satisfaction(need, author=contact, score=rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0])
                 db.session.flush()
         if need.status in OPEN_STATUSES or rng.random() < 0.5:
-            for kind in rng.sample(list(ServiceKind), rng.randint(0, 2)):
-                add_service(need, kind, author=author, status=rng.choice(list(ServiceStatus)))
+            for service_type in rng.sample(service_types, rng.randint(0, 2)):
+                _mobilise(rng, need, service_type, author, today)
     db.session.flush()
     return NEEDS_PER_BASIN
+
+
+def _mobilise(rng: random.Random, need, service_type, author: User, today) -> None:
+    """A service mobilised on the need some days after it was identified, and what came of it."""
+    proposed_on = min(need.identified_on + timedelta(days=rng.randint(0, 20)), today)
+    status = rng.choices(list(MobilisationStatus), [3, 2, 4, 1])[0]
+    people = rng.randint(1, 12)
+    delivered = status is MobilisationStatus.DELIVERED
+    data = MobilisationData(
+        service_type=service_type,
+        status=status,
+        proposed_on=proposed_on,
+        delivered_on=min(proposed_on + timedelta(days=rng.randint(5, 60)), today) if delivered else None,
+        people=people,
+        hires=rng.randint(0, people) if delivered else None,
+        funder=rng.choice(list(Funder)),
+    )
+    # Not on the proposal's day: the delivery, after it, would be in that day's future.
+    create_mobilisation(need.employer, data, need=need, author=author)

@@ -13,7 +13,12 @@ from tests.factories.auth import UserFactory, known_password_hash
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
-from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
+from tests.factories.needs import (
+    RecruitmentNeedFactory,
+    ServiceMobilisationFactory,
+    ServiceTypeFactory,
+    seeded_service_type,
+)
 from tests.factories.notifications import MonthlyReportFactory, NotificationFactory, OutboxEmailFactory
 from tests.factories.plans import PlanEmployerFactory, ProspectionPlanFactory
 from tests.factories.referential import (
@@ -39,7 +44,6 @@ __all__ = [
     "LeadFactory",
     "MonthlyReportFactory",
     "NotificationFactory",
-    "NeedServiceFactory",
     "OperatorFactory",
     "OutboxEmailFactory",
     "PlanEmployerFactory",
@@ -53,5 +57,8 @@ __all__ = [
     "make_siret",
     "seeded_basin",
     "seeded_operator",
+    "seeded_service_type",
+    "ServiceMobilisationFactory",
+    "ServiceTypeFactory",
     "task_force_for",
 ]

@@ -3,9 +3,11 @@
 from datetime import date, datetime, time
 
 import factory
+import sqlalchemy as sa
 
-from app.needs.enums import ContractType, NeedStatus, ServiceKind, ServiceStatus
-from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.extensions import db
+from app.needs.enums import ContractType, MobilisationStatus, NeedStatus, ServiceFamily
+from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
 from app.timeutils import PARIS, today_paris
 from tests.factories.base import BaseFactory
 from tests.factories.employers import EmployerFactory
@@ -49,10 +51,35 @@ class RecruitmentNeedFactory(BaseFactory):
         )
 
 
-class NeedServiceFactory(BaseFactory):
+class ServiceTypeFactory(BaseFactory):
     class Meta:
-        model = NeedService
+        model = ServiceType
 
-    need = factory.SubFactory(RecruitmentNeedFactory)
-    kind = ServiceKind.IMMERSION
-    status = ServiceStatus.PROPOSED
+    code = factory.Sequence(lambda n: f"service_{n}")
+    label = factory.Sequence(lambda n: f"Service n° {n}")
+    family = ServiceFamily.TRAINING
+    is_active = True
+
+
+def seeded_service_type(code: str) -> ServiceType:
+    """A service of the catalogue the migration wrote (pmsmp, poei, poec, afpr, mrs, afest, pcrh…)."""
+    return db.session.scalars(sa.select(ServiceType).where(ServiceType.code == code)).one()
+
+
+class ServiceMobilisationFactory(BaseFactory):
+    """For an employer alone by default; pass ``need=`` for one of its needs (its employer is taken)."""
+
+    class Meta:
+        model = ServiceMobilisation
+
+    need = None
+    employer = factory.LazyAttribute(lambda o: o.need.employer if o.need is not None else EmployerFactory())
+    service_type = factory.SubFactory(ServiceTypeFactory)
+    status = MobilisationStatus.PROPOSED
+    proposed_on = factory.LazyFunction(today_paris)
+
+    class Params:
+        # Delivered on the day it was proposed unless delivered_on says otherwise.
+        delivered = factory.Trait(
+            status=MobilisationStatus.DELIVERED, delivered_on=factory.SelfAttribute("proposed_on")
+        )

@@ -3,11 +3,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.extensions import db
-from app.needs.enums import ContractType, NeedStatus, ServiceKind, ServiceStatus
+from app.needs.enums import ContractType, NeedStatus
 from app.needs.services import (
     NeedConflict,
     NeedError,
-    add_service,
     close_need,
     create_need,
     move_need,
@@ -15,7 +14,6 @@ from app.needs.services import (
     reopen_need,
     stage_spans,
     update_need,
-    update_service,
 )
 from tests.factories import AssignmentFactory, EmployerFactory, UserFactory
 
@@ -143,17 +141,6 @@ def test_only_the_privileged_contact_records_satisfaction_once_closed(need, advi
         "Très réactifs",
         contact.id,
     )
-
-
-def test_services_are_mobilised_once_each_with_a_status(need, adviser):
-    service = add_service(need, ServiceKind.MRS, author=adviser, note="Session du 3 décembre")
-    with pytest.raises(NeedError, match="déjà mobilisé"):
-        add_service(need, ServiceKind.MRS, author=adviser)
-    update_service(service, status=ServiceStatus.DONE)
-    db.session.flush()
-    assert [(s.kind, s.status, s.note) for s in need.services] == [
-        (ServiceKind.MRS, ServiceStatus.DONE, "Session du 3 décembre")
-    ]
 
 
 def test_update_need_keeps_positions_above_those_filled(need, adviser):

@@ -8,15 +8,15 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.needs.enums import NeedStatus, ServiceKind, ServiceStatus
-from app.needs.models import NeedService, RecruitmentNeed
+from app.needs.enums import MobilisationStatus, NeedStatus
+from app.needs.models import RecruitmentNeed, ServiceMobilisation
 from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
-    NeedServiceFactory,
     RecruitmentNeedFactory,
     UserFactory,
     seeded_basin,
+    seeded_service_type,
 )
 
 
@@ -145,18 +145,15 @@ def test_satisfaction_by_someone_else_than_the_privileged_contact_is_refused(cli
 
 
 def test_services_on_a_need(client, post, adviser, need):
-    assert post(f"/besoins/{need.id}/services", {"kind": "mrs", "status": "proposed"}).status_code == 302
-    duplicate = post(f"/besoins/{need.id}/services", {"kind": "mrs", "status": "proposed"})
-    assert duplicate.status_code == 400 and "déjà mobilisé" in duplicate.get_data(as_text=True)
-    service = db.session.scalar(sa.select(NeedService).where(NeedService.need_id == need.id))
-    assert post(f"/besoins/{need.id}/services/{service.id}", {"status": "done"}).status_code == 302
-    db.session.expire_all()
-    assert (db.session.get(NeedService, service.id).kind, db.session.get(NeedService, service.id).status) == (
-        ServiceKind.MRS,
-        ServiceStatus.DONE,
+    mrs = seeded_service_type("mrs")
+    assert post(f"/besoins/{need.id}/services", {"service_type": mrs.id, "status": "proposed"}).status_code == 302
+    mobilisation = db.session.scalar(sa.select(ServiceMobilisation).where(ServiceMobilisation.need_id == need.id))
+    assert (mobilisation.service_type, mobilisation.employer_id, mobilisation.status) == (
+        mrs,
+        need.employer_id,
+        MobilisationStatus.PROPOSED,
     )
-    other = NeedServiceFactory()
-    assert post(f"/besoins/{need.id}/services/{other.id}", {"status": "done"}).status_code == 404
+    assert "Méthode de recrutement par simulation" in client.get(f"/besoins/{need.id}").get_data(as_text=True)
 
 
 def test_list_filters_and_exports_share_one_selection(client, adviser, need):
@@ -194,9 +191,9 @@ def test_spotter_sees_no_need(client, login, need):
 
 
 def test_invalid_service_status_is_a_400(client, post, adviser, need):
-    service = NeedServiceFactory(need=need)
-    response = post(f"/besoins/{need.id}/services/{service.id}", {"status": "lost"})
+    response = post(f"/besoins/{need.id}/services", {"service_type": seeded_service_type("mrs").id, "status": "lost"})
     assert response.status_code == 400 and "Choix non valide" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceMobilisation)) == 0
 
 
 def test_exports_neutralise_spreadsheet_formulas(client, adviser):
