@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from app.employers.models import Tag
 from app.extensions import db
+from app.needs.enums import ServiceFamily
+from app.needs.models import ServiceType
 from app.referential.enums import NafLevel, OperatorKind
 from app.referential.models import (
     Basin,
@@ -183,6 +185,22 @@ def load_tags() -> int:
     return len(missing)
 
 
+def load_service_types() -> int:
+    """The services of the catalogue that are missing (by code); admins rename and deactivate them from the browser."""
+    existing_codes = set(db.session.scalars(sa.select(ServiceType.code)))
+    existing_labels = set(db.session.scalars(sa.select(ServiceType.label)))
+    missing = [
+        row
+        for row in _read_csv("service_types.csv")
+        if row["code"] not in existing_codes and row["label"] not in existing_labels
+    ]
+    db.session.add_all(
+        ServiceType(code=row["code"], label=row["label"], family=ServiceFamily(row["family"])) for row in missing
+    )
+    db.session.flush()
+    return len(missing)
+
+
 def load_reference() -> dict[str, int]:
     """Load every reference table; returns what changed per table."""
     return {
@@ -193,4 +211,5 @@ def load_reference() -> dict[str, int]:
         "codes ROME": load_rome(),
         "appellations ROME": load_job_titles(),
         "étiquettes": load_tags(),
+        "catalogue des services": load_service_types(),
     }
