@@ -617,3 +617,7 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
         weeks=weeks,
         assignments=assignments_by_operator(employer_counts),
     )
+
+
+# The solutions delivered add their figures to FIGURES (app/dashboard/solutions.py).
+from app.dashboard import solutions  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """Read side of recruitment needs: the board, the list and its export, always scoped to the user's basins."""
 
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -12,8 +12,16 @@ from app.auth.models import User
 from app.converters import database_int
 from app.employers.models import Employer
 from app.extensions import db
-from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
-from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation
+from app.needs.enums import (
+    CLOSED_STATUSES,
+    POE_CODES,
+    TPE_HEADCOUNT_BANDS,
+    ContractType,
+    MobilisationStatus,
+    NeedStatus,
+    TargetPublic,
+)
+from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
 from app.referential.models import Basin
 from app.text import normalize_for_search
 from app.timeutils import today_paris
@@ -223,4 +231,34 @@ def my_open_needs(user: User) -> sa.Select:
         .where(RecruitmentNeed.status.not_in(CLOSED_STATUSES))
         .options(contains_eager(RecruitmentNeed.employer))
         .order_by(RecruitmentNeed.identified_on, RecruitmentNeed.id)
+    )
+
+
+# --- Solutions delivered: one definition for the dashboard (app/dashboard/solutions.py) and the plans ---
+
+
+def mobilised_between(start: date, end: date):
+    """A mobilisation proposed or delivered within the dates (each counted once)."""
+    return sa.or_(
+        ServiceMobilisation.proposed_on.between(start, end), ServiceMobilisation.delivered_on.between(start, end)
+    )
+
+
+def delivered_between(start: date, end: date):
+    """« Solutions apportées »: delivered within the dates."""
+    return sa.and_(
+        ServiceMobilisation.status == MobilisationStatus.DELIVERED,
+        ServiceMobilisation.delivered_on.between(start, end),
+    )
+
+
+def poe_to_small_employers_between(start: date, end: date):
+    """« POE présentées aux TPE »: a POE (POEI or POEC) proposed within the dates to an employer of fewer
+    than 10 employees (INSEE headcount bands 00 to 03; an unknown band is not counted)."""
+    return sa.and_(
+        ServiceMobilisation.proposed_on.between(start, end),
+        ServiceMobilisation.service_type_id.in_(sa.select(ServiceType.id).where(ServiceType.code.in_(POE_CODES))),
+        ServiceMobilisation.employer_id.in_(
+            sa.select(Employer.id).where(Employer.headcount_band.in_(TPE_HEADCOUNT_BANDS))
+        ),
     )

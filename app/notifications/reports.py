@@ -20,6 +20,7 @@ from app.auth.enums import Role
 from app.auth.models import User
 from app.dashboard.queries import CLOSED_STATUSES_ORDER, scope_figures
 from app.dashboard.scopes import Period
+from app.dashboard.solutions import solutions_for_report
 from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
@@ -145,6 +146,7 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         "events_held": events[0],
         "event_candidates": int(events[1]),
         "event_hires": int(event_hires),
+        "solutions": solutions_for_report(basin_ids, Period(month, end - timedelta(days=1))),
         "plans": [
             {
                 "title": plan.title,
@@ -206,6 +208,7 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
                 ("Recrutements lors d'événements", number(f["event_hires"])),
             ],
         ),
+        *_solutions_section(f),
         ReportSection(
             "Plans de prospection",
             [
@@ -215,6 +218,26 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
             header=("Plan", "Période", "Entreprises ciblées", "Dont contactées"),
             empty="Aucun plan de prospection en cours sur la période.",
         ),
+    ]
+
+
+def _solutions_section(f: dict) -> list[ReportSection]:
+    """Solutions delivered to employers (app/dashboard/solutions.py); absent from reports frozen before them."""
+    solutions = f.get("solutions")
+    if solutions is None:
+        return []
+    return [
+        ReportSection(
+            "Solutions apportées aux entreprises",
+            [
+                ("Solutions mobilisées (proposées ou réalisées)", number(solutions["mobilised"])),
+                *((f"— statut : {label.lower()}", number(count)) for label, count in solutions["by_status"].items()),
+                *((f"— famille : {label.lower()}", number(count)) for label, count in solutions["by_family"].items()),
+                ("Solutions apportées (réalisées)", number(solutions["delivered"])),
+                ("Embauches obtenues par ces solutions", number(solutions["hires"])),
+                ("POE présentées aux TPE", number(solutions["poe_small_employers"])),
+            ],
+        )
     ]
 
 

@@ -9,6 +9,9 @@ class PlanIndicator(LabelledEnum):
     EVENTS_HELD = ("events_held", "Événements organisés")
     EVENT_HIRES = ("event_hires", "Recrutements lors d'événements")
     EMPLOYERS_WITH_CONTACT = ("employers_with_contact", "Entreprises ciblées avec un interlocuteur privilégié")
+    # Solutions delivered (app/needs/queries.py defines them, like the dashboard's).
+    SOLUTIONS_DELIVERED = ("solutions_delivered", "Solutions apportées aux entreprises")
+    POE_SMALL_EMPLOYERS = ("poe_small_employers", "POE présentées aux TPE (moins de 10 salariés)")
 
 
 class SegmentKind(LabelledEnum):

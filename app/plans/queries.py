@@ -15,7 +15,8 @@ from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant, event_operators
 from app.extensions import db
 from app.needs.enums import NeedStatus
-from app.needs.models import RecruitmentNeed
+from app.needs.models import RecruitmentNeed, ServiceMobilisation
+from app.needs.queries import delivered_between, poe_to_small_employers_between
 from app.plans.enums import PlanIndicator, SegmentKind
 from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
 from app.referential.enums import HeadcountBand
@@ -178,7 +179,23 @@ def indicator_records(plan: ProspectionPlan, indicator: PlanIndicator, operator_
             PlanEmployer.plan_id == plan.id, PlanEmployer.is_excluded.is_(False)
         )
         return sa.select(Employer).where(Employer.id.in_(targeted), Employer.id.in_(assigned))
+    if indicator in SOLUTION_CONDITIONS:
+        return _mobilisations(plan, operator_id).where(SOLUTION_CONDITIONS[indicator](plan.starts_on, plan.ends_on))
     raise ValueError(indicator)
+
+
+# The solutions indicators: the plan's basin's mobilisations that the dashboard's definition counts.
+SOLUTION_CONDITIONS = {
+    PlanIndicator.SOLUTIONS_DELIVERED: delivered_between,
+    PlanIndicator.POE_SMALL_EMPLOYERS: poe_to_small_employers_between,
+}
+
+
+def _mobilisations(plan: ProspectionPlan, operator_id: int | None) -> sa.Select:
+    query = sa.select(ServiceMobilisation).where(ServiceMobilisation.basin_id == plan.basin_id)
+    if operator_id is not None:
+        query = query.where(ServiceMobilisation.created_by_id.in_(_users_of_operator(operator_id)))
+    return query
 
 
 def indicator_drill_down(plan: ProspectionPlan, indicator: PlanIndicator, operator_id: int | None = None) -> sa.Select:
@@ -189,6 +206,10 @@ def indicator_drill_down(plan: ProspectionPlan, indicator: PlanIndicator, operat
         PlanIndicator.POSITIONS_FILLED: (joinedload(RecruitmentNeed.employer),),
         PlanIndicator.EVENTS_HELD: (selectinload(Event.participants),),
         PlanIndicator.EVENT_HIRES: (joinedload(EventParticipant.employer), joinedload(EventParticipant.event)),
+        **dict.fromkeys(
+            SOLUTION_CONDITIONS,
+            (joinedload(ServiceMobilisation.employer), joinedload(ServiceMobilisation.service_type)),
+        ),
     }
     order = {
         PlanIndicator.VISITS: (Interaction.occurred_on.desc(), Interaction.id.desc()),
@@ -196,6 +217,7 @@ def indicator_drill_down(plan: ProspectionPlan, indicator: PlanIndicator, operat
         PlanIndicator.POSITIONS_FILLED: (RecruitmentNeed.closed_on.desc(), RecruitmentNeed.id.desc()),
         PlanIndicator.EVENTS_HELD: (Event.starts_at.desc(), Event.id.desc()),
         PlanIndicator.EVENT_HIRES: (EventParticipant.id.desc(),),
+        **dict.fromkeys(SOLUTION_CONDITIONS, (ServiceMobilisation.proposed_on.desc(), ServiceMobilisation.id.desc())),
     }.get(indicator, (Employer.name, Employer.id))
     return indicator_records(plan, indicator, operator_id).options(*loaders.get(indicator, ())).order_by(*order)
 

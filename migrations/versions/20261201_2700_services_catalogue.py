@@ -36,6 +36,26 @@ OLD_KINDS = (
 OLD_STATUSES = {"proposed": "proposed", "in_progress": "accepted", "done": "delivered", "declined": "refused"}
 
 
+PLAN_INDICATORS = (
+    "employers_contacted",
+    "visits",
+    "needs_identified",
+    "positions_filled",
+    "events_held",
+    "event_hires",
+    "employers_with_contact",
+)
+SOLUTION_INDICATORS = ("solutions_delivered", "poe_small_employers")
+
+
+def _set_plan_indicators(values) -> None:
+    """The CHECK of plan_targets.indicator (an enum column): SQLite's batch mode rebuilds the table."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    with op.batch_alter_table("plan_targets", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_plan_targets_indicator"), type_="check")
+        batch_op.create_check_constraint(batch_op.f("ck_plan_targets_indicator"), f"indicator IN ({listed})")
+
+
 def _enum(values, name):
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values)))
 
@@ -171,9 +191,17 @@ def upgrade() -> None:
         """  # noqa: S608
     )
     op.drop_table("need_services")
+    # The plans' indicators « solutions apportées » and « POE présentées aux TPE ».
+    _set_plan_indicators(PLAN_INDICATORS + SOLUTION_INDICATORS)
 
 
 def downgrade() -> None:
+    op.execute(
+        sa.text("DELETE FROM plan_targets WHERE indicator IN :indicators").bindparams(
+            sa.bindparam("indicators", list(SOLUTION_INDICATORS), expanding=True)
+        )
+    )
+    _set_plan_indicators(PLAN_INDICATORS)
     kinds = tuple(code for code, _, _ in OLD_KINDS)
     op.create_table(
         "need_services",
