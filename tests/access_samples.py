@@ -13,6 +13,8 @@ SAMPLES = {
     "api.employer": lambda world: {"siret": world["employer"].siret},
     "api.privileged_contact": lambda world: {"siret": world["employer"].siret},
     "api.log_contact": lambda world: {"siret": world["employer"].siret},
+    "api.employer_services": lambda world: {"siret": world["employer"].siret},
+    "api.mobilise_service": lambda world: {"siret": world["employer"].siret},
     "employers.import_run": lambda world: {"run_id": _import_run(world).id},
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},

@@ -150,4 +150,7 @@ def openapi_document() -> dict:
             "get": {"summary": "Ce document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}
         },
     )
+    from app.api.services_views import document_services  # imports the views, which import this module
+
+    document_services(spec, secured, SIRET, _problems)
     return spec.to_dict()

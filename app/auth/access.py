@@ -206,6 +206,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.employer": API_CLIENTS,
     "api.privileged_contact": API_CLIENTS,
     "api.log_contact": API_CLIENTS,
+    "api.employer_services": API_CLIENTS,
+    "api.mobilise_service": API_CLIENTS,
 }
 
 
