@@ -7,7 +7,7 @@ import pytest
 from app.activity.enums import Channel
 from app.events.enums import EventStatus
 from app.extensions import db
-from app.needs.enums import NeedStatus
+from app.needs.enums import MobilisationStatus, NeedStatus
 from app.plans.enums import PlanIndicator
 from app.plans.models import PlanTarget
 from app.plans.queries import indicator_records, indicator_value, plan_progress
@@ -22,7 +22,9 @@ from tests.factories import (
     PlanEmployerFactory,
     ProspectionPlanFactory,
     RecruitmentNeedFactory,
+    ServiceMobilisationFactory,
     UserFactory,
+    seeded_service_type,
 )
 
 
@@ -80,6 +82,26 @@ def dataset():
     PlanEmployerFactory(plan=plan, employer=third, is_excluded=True)
     AssignmentFactory(employer=first, adviser=adviser_a)
     AssignmentFactory(employer=third, adviser=adviser_b)
+
+    # Solutions (every employer here has 1 or 2 employees: a TPE).
+    poei, poec, pcrh = (seeded_service_type(code) for code in ("poei", "poec", "pcrh"))
+
+    def solution(employer, service_type, author, proposed_on, delivered_on=None):
+        ServiceMobilisationFactory(
+            employer=employer,
+            service_type=service_type,
+            created_by_id=author.id,
+            proposed_on=proposed_on,
+            delivered_on=delivered_on,
+            status=MobilisationStatus.DELIVERED if delivered_on else MobilisationStatus.PROPOSED,
+        )
+
+    solution(first, poec, adviser_a, date(2027, 1, 5), date(2027, 2, 10))  # delivered, POE to a TPE
+    solution(second, pcrh, adviser_b, date(2027, 3, 1), date(2027, 3, 31))  # delivered
+    solution(third, poei, adviser_b, date(2026, 12, 20), date(2027, 1, 15))  # delivered; POE proposed before
+    solution(second, poec, adviser_b, date(2027, 3, 1))  # POE to a TPE, not delivered
+    solution(first, pcrh, adviser_a, date(2027, 3, 20), date(2027, 4, 1))  # delivered after the plan
+    solution(elsewhere, poei, adviser_a, date(2027, 2, 1), date(2027, 2, 2))  # another basin
     db.session.flush()
     return plan, operator_a, operator_b
 
@@ -92,6 +114,8 @@ EXPECTED = {
     PlanIndicator.EVENTS_HELD: (1, 1, 0),
     PlanIndicator.EVENT_HIRES: (3, 3, 0),
     PlanIndicator.EMPLOYERS_WITH_CONTACT: (1, 1, 0),
+    PlanIndicator.SOLUTIONS_DELIVERED: (3, 1, 2),
+    PlanIndicator.POE_SMALL_EMPLOYERS: (2, 1, 1),
 }
 
 
