@@ -12,6 +12,7 @@ from app.events.models import CalendarFeed, Event, EventParticipant, EventPartic
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.needs.sourcing import NeedSourcing
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
@@ -42,6 +43,7 @@ __all__ = [
     "MonthlyReport",
     "NafCode",
     "NeedService",
+    "NeedSourcing",
     "NeedStatusChange",
     "Notification",
     "Operator",

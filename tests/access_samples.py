@@ -308,3 +308,6 @@ SAMPLES.update(
         "employers.tag_status": _sample_tag,
     }
 )
+
+
+SAMPLES.update({"needs.sourcing": lambda world: {"need_id": _sample_need(world).id}})

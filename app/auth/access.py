@@ -58,6 +58,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "needs.update_need_service": FIELD,
     "needs.new": FIELD,
     "needs.edit": FIELD,
+    # Each adviser their own operator's candidates; a lead or an admin any operator's (app/needs/sourcing.py).
+    "needs.sourcing": FIELD,
     # The need form's job-title search.
     "referential.job_titles": FIELD,
     "dashboard.index": STAFF,

@@ -134,3 +134,23 @@ class AddServiceForm(FrenchForm):
 
 class ServiceStatusForm(FrenchForm):
     status = SelectField("Statut", choices=ServiceStatus.choices(), coerce=_optional_enum(ServiceStatus))
+
+
+def _count_field(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        default=0,
+        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=9999, message="Entre 0 et 9 999.")],
+    )
+
+
+class SourcingForm(VersionedForm):
+    """One operator's candidates on a need (app/needs/sourcing.py); version 0 before the first entry."""
+
+    operator_id = IntegerField(
+        "Opérateur",
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=2**31 - 1, message="Opérateur inconnu.")],
+    )
+    proposed = _count_field("Candidats proposés")
+    interviewed = _count_field("Reçus en entretien")
+    hired = _count_field("Embauchés")

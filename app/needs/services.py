@@ -181,11 +181,19 @@ def close_need(
             positions_filled = 0
         if not 0 <= positions_filled < need.positions:
             raise NeedError("Un besoin non pourvu compte moins de postes pourvus que de postes ouverts.")
+    _check_sourced_hires_fit(need, positions_filled)
     need.positions_filled = positions_filled
     need.closed_on = closed_on
     need.closed_reason = reason or None
     _change_status(need, outcome, author)
     return need
+
+
+def _check_sourced_hires_fit(need: RecruitmentNeed, positions_filled: int) -> None:
+    # Rule 9, held by app/needs/sourcing.py (imported here, when a need closes: it imports this module).
+    from app.needs.sourcing import check_hires_fit
+
+    check_hires_fit(need, positions_filled)
 
 
 def reopen_need(

@@ -16,6 +16,7 @@ from app.needs.forms import (
     ReopenForm,
     SatisfactionForm,
     ServiceStatusForm,
+    SourcingForm,
 )
 from app.needs.queries import (
     NeedFilters,
@@ -38,6 +39,7 @@ from app.needs.services import (
     update_need,
     update_service,
 )
+from app.needs.sourcing import record_sourcing, sourcing_operators, sourcings_of
 from app.pagination import paginate
 from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris
@@ -118,6 +120,8 @@ def _render_detail(need, status: int = 200, **forms):
             spans=stage_spans(need),
             assignment=active_assignment(need.employer),
             is_privileged_contact=privileged_contact_id(need.employer_id) == current_user.id,
+            sourcings=sourcings_of(need),
+            sourcing_operators=sourcing_operators(need, current_user),
             **forms,
         ),
         status,
@@ -251,6 +255,32 @@ def update_need_service(need_id: int, service_id: int):
         form,
         lambda: update_service(service, status=form.status.data),
         lambda: f"Service « {service.kind.label} » : {service.status.label.lower()}.",
+    )
+
+
+@bp.route("/besoins/<int:need_id>/candidats", methods=["POST"])
+def sourcing(need_id: int):
+    """One operator's candidates proposed, interviewed and hired on the need (rule 9)."""
+    need = _need_or_404(need_id)
+    form = SourcingForm()
+    operators = {operator.id: operator for operator in sourcing_operators(need, current_user)}
+    if form.validate_on_submit() and form.operator_id.data not in operators:
+        form.form_errors.append("Vous ne pouvez saisir que les candidats de votre opérateur.")
+        return _render_detail(need, 403, sourcing_form=form)
+    return _apply(
+        need,
+        "sourcing_form",
+        form,
+        lambda: record_sourcing(
+            need,
+            operators[form.operator_id.data],
+            author=current_user,
+            proposed=form.proposed.data,
+            interviewed=form.interviewed.data,
+            hired=form.hired.data,
+            expected_version=form.expected_version(),
+        ),
+        lambda: f"Candidats de {operators[form.operator_id.data].name} enregistrés.",
     )
 
 

@@ -12,6 +12,7 @@ from tests.factories.assignments import (
 from tests.factories.auth import UserFactory, known_password_hash
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
+from tests.factories.inclusion import NeedSourcingFactory
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
 from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
 from tests.factories.notifications import MonthlyReportFactory, NotificationFactory, OutboxEmailFactory
@@ -40,6 +41,7 @@ __all__ = [
     "MonthlyReportFactory",
     "NotificationFactory",
     "NeedServiceFactory",
+    "NeedSourcingFactory",
     "OperatorFactory",
     "OutboxEmailFactory",
     "PlanEmployerFactory",
