@@ -617,3 +617,7 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
         weeks=weeks,
         assignments=assignments_by_operator(employer_counts),
     )
+
+
+# Figures kept in their own modules add themselves to FIGURES (they import this module's builders).
+from app.dashboard import sourcing as _sourcing  # noqa: E402, F401

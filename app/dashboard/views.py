@@ -6,6 +6,7 @@ from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
 from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
+from app.dashboard.sourcing import sourcing_by_operator
 from app.events.queries import event_totals_between_days
 from app.pagination import paginate
 from app.spreadsheets import spreadsheet_response
@@ -32,6 +33,7 @@ def index():
         period=period,
         query_args=query_args,
         event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
+        sourcing=sourcing_by_operator(scope.basin_ids, period),
     )
 
 

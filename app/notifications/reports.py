@@ -20,6 +20,7 @@ from app.auth.enums import Role
 from app.auth.models import User
 from app.dashboard.queries import CLOSED_STATUSES_ORDER, scope_figures
 from app.dashboard.scopes import Period
+from app.dashboard.sourcing import sourcing_by_operator
 from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
@@ -127,6 +128,7 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         )
     )
     median_days = shared.time_to_fill.get("median")
+    sourcing = sourcing_by_operator(basin_ids, Period(month, end - timedelta(days=1)))
     return {
         "employers_created": employers_created,
         "employers_contacted": shared.contacted,
@@ -145,6 +147,17 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         "events_held": events[0],
         "event_candidates": int(events[1]),
         "event_hires": int(event_hires),
+        # Who sourced the hires, as the dashboard counts them (app/dashboard/sourcing.py).
+        "sourcing": [
+            {
+                "operator": row.name,
+                "proposed": row.proposed,
+                "interviewed": row.interviewed,
+                "hired": row.hired,
+                "fill_rate": round(100 * row.fill_rate) if row.fill_rate is not None else None,
+            }
+            for row in sourcing
+        ],
         "plans": [
             {
                 "title": plan.title,
@@ -205,6 +218,21 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
                 ("Candidats présents", number(f["event_candidates"])),
                 ("Recrutements lors d'événements", number(f["event_hires"])),
             ],
+        ),
+        ReportSection(
+            "Qui a sourcé les embauches",
+            [
+                (
+                    row["operator"],
+                    number(row["proposed"]),
+                    number(row["interviewed"]),
+                    number(row["hired"]),
+                    percent(row["fill_rate"] / 100 if row["fill_rate"] is not None else None),
+                )
+                for row in f.get("sourcing", [])  # reports frozen before the figure have none
+            ],
+            header=("Opérateur", "Candidats proposés", "Reçus en entretien", "Embauches", "Taux de pourvoi"),
+            empty="Aucun candidat déclaré par un opérateur sur les besoins clôturés du mois.",
         ),
         ReportSection(
             "Plans de prospection",
