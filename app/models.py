@@ -11,7 +11,7 @@ from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
-from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.needs.models import NeedPublic, NeedService, NeedStatusChange, RecruitmentNeed
 from app.needs.sourcing import NeedSourcing
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
@@ -42,6 +42,7 @@ __all__ = [
     "LoginAttempt",
     "MonthlyReport",
     "NafCode",
+    "NeedPublic",
     "NeedService",
     "NeedSourcing",
     "NeedStatusChange",

@@ -1,4 +1,4 @@
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.fields import DateField, IntegerField
@@ -8,10 +8,10 @@ from app.needs.enums import (
     ContractType,
     NeedOrigin,
     NeedStatus,
+    Public,
     QualificationLevel,
     ServiceKind,
     ServiceStatus,
-    TargetPublic,
     WorkingTime,
 )
 from app.referential.job_titles import ResolvedJob, resolve_job
@@ -55,7 +55,12 @@ class NeedForm(VersionedForm):
     )
     start_on = DateField("Date de démarrage souhaitée", validators=[Optional()])
     place = StringField("Lieu de travail", validators=[Optional(), Length(max=200)])
-    target_public = SelectField("Public visé", choices=TargetPublic.choices(), coerce=_optional_enum(TargetPublic))
+    publics = SelectMultipleField(
+        "Publics visés",
+        choices=Public.choices(),
+        coerce=Public,
+        description="Aucun coché : tout public. Oriente la suggestion d'opérateur.",
+    )
     qualification_level = SelectField(
         "Niveau de qualification",
         choices=[("", "Non précisé"), *QualificationLevel.choices()],
@@ -93,7 +98,7 @@ class NeedForm(VersionedForm):
         "working_time",
         "start_on",
         "place",
-        "target_public",
+        "publics",
         "qualification_level",
         "origin",
     )

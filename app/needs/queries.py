@@ -12,8 +12,8 @@ from app.auth.models import User
 from app.converters import database_int
 from app.employers.models import Employer
 from app.extensions import db
-from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, TargetPublic
-from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
+from app.needs.enums import CLOSED_STATUSES, ContractType, NeedStatus, Public
+from app.needs.models import NeedPublic, NeedService, NeedStatusChange, RecruitmentNeed
 from app.referential.models import Basin
 from app.text import normalize_for_search
 from app.timeutils import today_paris
@@ -38,6 +38,7 @@ def get_visible_need(user: User, need_id: int) -> RecruitmentNeed | None:
             contains_eager(RecruitmentNeed.employer),
             selectinload(RecruitmentNeed.status_changes).joinedload(NeedStatusChange.changed_by),
             selectinload(RecruitmentNeed.services),
+            selectinload(RecruitmentNeed.public_rows),
         )
     )
 
@@ -64,6 +65,17 @@ def _trimmed(text: str, limit: int) -> str:
     return text.strip()[:limit].rstrip()
 
 
+# The needs list's "public" filter: one public, or the needs that target none ("all").
+ALL_PUBLICS = "all"
+TARGET_CHOICES = [*Public.choices(), (ALL_PUBLICS, "Tout public (aucun public particulier)")]
+
+
+def targets_public(public: Public | None) -> sa.ColumnElement[bool]:
+    """The need targets ``public``; None: it targets no public in particular (tout public)."""
+    rows = sa.exists().where(NeedPublic.need_id == RecruitmentNeed.id)
+    return rows.where(NeedPublic.public == public) if public is not None else ~rows
+
+
 # The URL's keys are French (users read them); the attributes keep the code's names.
 URL_KEYS = {"basin": "bassin", "status": "statut"}
 
@@ -88,7 +100,7 @@ class NeedFilters:
             basin=basin if basin in {b.id for b in basins} else None,
             status=status if _enum_arg(NeedStatus, status) else "",
             contract=args.get("contract", "") if _enum_arg(ContractType, args.get("contract")) else "",
-            target=args.get("target", "") if _enum_arg(TargetPublic, args.get("target")) else "",
+            target=args.get("target", "") if args.get("target") in dict(TARGET_CHOICES) else "",
             rome=_trimmed(args.get("rome", "").upper(), 5),
             q=_trimmed(args.get("q", ""), 200),
             mine="1" if args.get("mine") == "1" else "",
@@ -105,7 +117,7 @@ class NeedFilters:
         if self.contract:
             query = query.where(RecruitmentNeed.contract == ContractType(self.contract))
         if self.target:
-            query = query.where(RecruitmentNeed.target_public == TargetPublic(self.target))
+            query = query.where(targets_public(None if self.target == ALL_PUBLICS else Public(self.target)))
         if self.rome:
             query = query.where(RecruitmentNeed.rome_code.startswith(self.rome, autoescape=True))
         for word in normalize_for_search(self.q).split()[:8]:
@@ -133,7 +145,11 @@ def filtered_needs(user: User, filters: NeedFilters) -> sa.Select:
 
 def exported_needs(user: User, filters: NeedFilters) -> sa.Select:
     """The list's rows for an export, read a thousand at a time once executed."""
-    return filtered_needs(user, filters).execution_options(yield_per=1000)
+    return (
+        filtered_needs(user, filters)
+        .options(selectinload(RecruitmentNeed.public_rows))
+        .execution_options(yield_per=1000)
+    )
 
 
 @dataclass

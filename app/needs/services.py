@@ -1,5 +1,6 @@
 """Business rules of recruitment needs."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,9 +18,9 @@ from app.needs.enums import (
     ContractType,
     NeedOrigin,
     NeedStatus,
+    Public,
     ServiceKind,
     ServiceStatus,
-    TargetPublic,
 )
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
 from app.timeutils import today_paris, utcnow
@@ -35,7 +36,7 @@ EDITABLE_FIELDS = frozenset(
         "working_time",
         "start_on",
         "place",
-        "target_public",
+        "publics",
         "qualification_level",
         "origin",
     }
@@ -58,7 +59,7 @@ def create_need(
     author: User | None,
     positions: int = 1,
     rome_code: str | None = None,
-    target_public: TargetPublic = TargetPublic.ALL,
+    publics: Iterable[Public] = (),
     origin: NeedOrigin = NeedOrigin.CONTACT,
     identified_on: date | None = None,
     **details,
@@ -72,7 +73,7 @@ def create_need(
         contract=contract,
         positions=positions,
         rome_code=rome_code,
-        target_public=target_public,
+        publics=publics,
         origin=origin,
         identified_on=identified_on or today_paris(),
         status=NeedStatus.IDENTIFIED,

@@ -6,7 +6,7 @@ from app.converters import database_int
 from app.employers.queries import active_assignment, get_visible_employer
 from app.extensions import db
 from app.needs import bp
-from app.needs.enums import ContractType, NeedStatus, TargetPublic
+from app.needs.enums import ContractType, NeedStatus
 from app.needs.exports import export_rows
 from app.needs.forms import (
     AddServiceForm,
@@ -19,6 +19,7 @@ from app.needs.forms import (
     SourcingForm,
 )
 from app.needs.queries import (
+    TARGET_CHOICES,
     NeedFilters,
     board_columns,
     filtered_needs,
@@ -58,7 +59,7 @@ def _filter_context(filters: NeedFilters, basins: list) -> dict:
         "basins": basins,
         "statuses": list(NeedStatus),
         "contracts": list(ContractType),
-        "targets": list(TargetPublic),
+        "targets": TARGET_CHOICES,
     }
 
 

@@ -5,6 +5,9 @@ Revises: 2700_services_catalogue
 Create Date: 2026-12-01 00:00:00
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +17,61 @@ branch_labels = None
 depends_on = None
 
 
+PUBLICS = ("rsa", "disabled", "youth", "seniors", "qpv", "long_term_unemployed", "executives")
+# The single public of old: its values, "all" (no public in particular) among them.
+TARGET_PUBLICS = ("youth", "disabled", "rsa", "seniors", "executives", "all")
+
+
+def _public_enum(name: str, values: tuple[str, ...]) -> sa.Enum:
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values)))
+
+
+@contextmanager
+def _sqlite_foreign_keys_off() -> Iterator[None]:
+    """SQLite rebuilds a table to drop a column (batch mode: copy, DROP, rename). With foreign keys on,
+    as the app's connections have them, the DROP deletes every row first and cascades: each need's
+    stage history, services, publics… would go. SQLite's own procedure turns them off around the
+    rebuild; the pragma is ignored inside a transaction, so the migration commits before and after,
+    and checks that no reference is left dangling. PostgreSQL alters the table in place."""
+    if op.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    op.execute("COMMIT")
+    op.execute("PRAGMA foreign_keys=OFF")
+    op.execute("BEGIN")
+    yield
+    dangling = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        raise RuntimeError(f"foreign keys left dangling by the rebuild: {dangling[:5]}")
+    op.execute("COMMIT")
+    op.execute("PRAGMA foreign_keys=ON")
+    op.execute("BEGIN")
+
+
 def upgrade() -> None:
+    # A need targets several publics: one row per public; "all" becomes no row.
+    op.create_table(
+        "need_publics",
+        sa.Column("need_id", sa.Integer(), nullable=False),
+        sa.Column("public", _public_enum("public", PUBLICS), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["recruitment_needs.id"],
+            name=op.f("fk_need_publics_need_id_recruitment_needs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("need_id", "public", name=op.f("pk_need_publics")),
+    )
+    with op.batch_alter_table("need_publics", schema=None) as batch_op:
+        batch_op.create_index("ix_need_publics_public_need_id", ["public", "need_id"], unique=False)
+    op.execute(
+        "INSERT INTO need_publics (need_id, public) "
+        "SELECT id, target_public FROM recruitment_needs WHERE target_public <> 'all'"
+    )
+    with _sqlite_foreign_keys_off(), op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
+        batch_op.drop_constraint("target_public", type_="check")
+        batch_op.drop_column("target_public")
+
     op.create_table(
         "need_sourcings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -51,3 +108,21 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("need_sourcings")
+    with _sqlite_foreign_keys_off():
+        with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column(
+                    "target_public", _public_enum("target_public", TARGET_PUBLICS), server_default="all", nullable=False
+                )
+            )
+        # One public each again: the first of rule 3's order the need targets, else any, else "all".
+        op.execute(
+            "UPDATE recruitment_needs SET target_public = COALESCE(("
+            "SELECT public FROM need_publics WHERE need_publics.need_id = recruitment_needs.id "
+            "AND public IN ('executives', 'youth', 'disabled', 'rsa', 'seniors') "
+            "ORDER BY CASE public WHEN 'executives' THEN 1 WHEN 'youth' THEN 2 WHEN 'disabled' THEN 3 "
+            "WHEN 'rsa' THEN 4 ELSE 5 END LIMIT 1), 'all')"
+        )
+        with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
+            batch_op.alter_column("target_public", server_default=None)
+    op.drop_table("need_publics")

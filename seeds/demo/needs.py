@@ -12,9 +12,9 @@ from app.needs.enums import (
     ContractType,
     NeedOrigin,
     NeedStatus,
+    Public,
     ServiceKind,
     ServiceStatus,
-    TargetPublic,
 )
 from app.needs.services import add_service, close_need, create_need, move_need, record_satisfaction
 from app.timeutils import today_paris
@@ -66,7 +66,8 @@ def build_demo_needs(
                 author=author,
                 positions=positions,
                 rome_code=rome_code,
-                target_public=rng.choice(list(TargetPublic)),
+                # Most needs are for every public; some target one or two (rule 3 weighs them all).
+                publics=rng.sample(list(Public), rng.choice([0, 0, 0, 1, 1, 2])),
                 origin=rng.choice(list(NeedOrigin)),
                 identified_on=day,
             )

@@ -121,7 +121,7 @@ def test_every_action_on_an_employer_without_siret_succeeds(app, client, post, w
         (f"/entreprises/{key}/echanges", {"occurred_on": "2026-11-21", "channel": "phone", "subject": "Appel"}),
         (
             f"/entreprises/{key}/besoins/nouveau",
-            {"title": "Serveur", "positions": "1", "contract": "cdi", "target_public": "all", "origin": "contact"},
+            {"title": "Serveur", "positions": "1", "contract": "cdi", "origin": "contact"},
         ),
         (f"/entreprises/{employer.id}/passation", {"reason": "Changement de secteur"}),
         (f"/evenements/{event.id}/participants", {"employer": world["newcomer"].url_key}),
