@@ -11,6 +11,7 @@ from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
+from app.needs.inclusion import NeedPublicHire
 from app.needs.models import NeedPublic, NeedService, NeedStatusChange, RecruitmentNeed
 from app.needs.sourcing import NeedSourcing
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
@@ -43,6 +44,7 @@ __all__ = [
     "MonthlyReport",
     "NafCode",
     "NeedPublic",
+    "NeedPublicHire",
     "NeedService",
     "NeedSourcing",
     "NeedStatusChange",

@@ -310,4 +310,9 @@ SAMPLES.update(
 )
 
 
-SAMPLES.update({"needs.sourcing": lambda world: {"need_id": _sample_need(world).id}})
+SAMPLES.update(
+    {
+        "needs.sourcing": lambda world: {"need_id": _sample_need(world).id},
+        "needs.public_hires": lambda world: {"need_id": _sample_need(world).id},
+    }
+)

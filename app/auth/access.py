@@ -60,6 +60,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "needs.edit": FIELD,
     # Each adviser their own operator's candidates; a lead or an admin any operator's (app/needs/sourcing.py).
     "needs.sourcing": FIELD,
+    "needs.public_hires": FIELD,
     # The need form's job-title search.
     "referential.job_titles": FIELD,
     "dashboard.index": STAFF,

@@ -4,6 +4,7 @@ from flask_login import current_user
 from app.converters import database_int
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
+from app.dashboard.inclusion import hires_by_public
 from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
 from app.dashboard.sourcing import sourcing_by_operator
@@ -34,6 +35,7 @@ def index():
         query_args=query_args,
         event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
         sourcing=sourcing_by_operator(scope.basin_ids, period),
+        public_hires=hires_by_public(scope.basin_ids, period),
     )
 
 

@@ -159,3 +159,22 @@ class SourcingForm(VersionedForm):
     proposed = _count_field("Candidats proposés")
     interviewed = _count_field("Reçus en entretien")
     hired = _count_field("Embauchés")
+
+
+class PublicHiresForm(FrenchForm):
+    """Of a closed need's hires, how many per public (app/needs/inclusion.py): one field per public."""
+
+    def hires(self) -> dict[Public, int]:
+        return {public: self[public.value].data or 0 for public in Public}
+
+
+for _public in Public:
+    setattr(
+        PublicHiresForm,
+        _public.value,
+        IntegerField(
+            _public.label,
+            default=0,
+            validators=[Optional(), NumberRange(min=0, max=999, message="Entre 0 et 999.")],
+        ),
+    )

@@ -197,6 +197,13 @@ def _check_sourced_hires_fit(need: RecruitmentNeed, positions_filled: int) -> No
     check_hires_fit(need, positions_filled)
 
 
+def _forget_public_hires(need: RecruitmentNeed) -> None:
+    # Hires by public (app/needs/inclusion.py, which imports this module) fit the positions filled.
+    from app.needs.inclusion import forget_public_hires
+
+    forget_public_hires(need)
+
+
 def reopen_need(
     need: RecruitmentNeed,
     *,
@@ -216,6 +223,7 @@ def reopen_need(
     need.closed_on = None
     need.closed_reason = None
     need.positions_filled = 0
+    _forget_public_hires(need)
     need.satisfaction_score = None
     need.satisfaction_comment = None
     need.satisfaction_recorded_at = None

@@ -13,11 +13,13 @@ from app.needs.forms import (
     CloseForm,
     MoveForm,
     NeedForm,
+    PublicHiresForm,
     ReopenForm,
     SatisfactionForm,
     ServiceStatusForm,
     SourcingForm,
 )
+from app.needs.inclusion import public_hires_of, record_public_hires
 from app.needs.queries import (
     TARGET_CHOICES,
     NeedFilters,
@@ -112,6 +114,9 @@ def _render_detail(need, status: int = 200, **forms):
         "satisfaction_form": SatisfactionForm(formdata=None),
         "service_form": AddServiceForm(formdata=None),
         "service_status_form": ServiceStatusForm(formdata=None),
+        "public_hires_form": PublicHiresForm(
+            formdata=None, prefix="public-hires", data={p.value: n for p, n in public_hires_of(need).items()}
+        ),
         **forms,
     }
     return (
@@ -122,6 +127,7 @@ def _render_detail(need, status: int = 200, **forms):
             assignment=active_assignment(need.employer),
             is_privileged_contact=privileged_contact_id(need.employer_id) == current_user.id,
             sourcings=sourcings_of(need),
+            public_hires=public_hires_of(need),
             sourcing_operators=sourcing_operators(need, current_user),
             **forms,
         ),
@@ -282,6 +288,20 @@ def sourcing(need_id: int):
             expected_version=form.expected_version(),
         ),
         lambda: f"Candidats de {operators[form.operator_id.data].name} enregistrés.",
+    )
+
+
+@bp.route("/besoins/<int:need_id>/embauches-par-public", methods=["POST"])
+def public_hires(need_id: int):
+    """Of the closed need's hires, how many per public (app/needs/inclusion.py)."""
+    need = _need_or_404(need_id)
+    form = PublicHiresForm(prefix="public-hires")
+    return _apply(
+        need,
+        "public_hires_form",
+        form,
+        lambda: record_public_hires(need, form.hires()),
+        lambda: "Les embauches par public sont enregistrées.",
     )
 
 

@@ -18,6 +18,7 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.enums import Role
 from app.auth.models import User
+from app.dashboard.inclusion import hires_by_public
 from app.dashboard.queries import CLOSED_STATUSES_ORDER, scope_figures
 from app.dashboard.scopes import Period
 from app.dashboard.sourcing import sourcing_by_operator
@@ -147,6 +148,16 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         "events_held": events[0],
         "event_candidates": int(events[1]),
         "event_hires": int(event_hires),
+        # Hires by public, as the dashboard counts them (app/dashboard/inclusion.py).
+        "public_hires": [
+            {
+                "public": row.public.label,
+                "hires": row.hires,
+                "share": round(100 * row.share) if row.share is not None else None,
+            }
+            for row in hires_by_public(basin_ids, Period(month, end - timedelta(days=1)))
+            if row.hires
+        ],
         # Who sourced the hires, as the dashboard counts them (app/dashboard/sourcing.py).
         "sourcing": [
             {
@@ -233,6 +244,15 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
             ],
             header=("Opérateur", "Candidats proposés", "Reçus en entretien", "Embauches", "Taux de pourvoi"),
             empty="Aucun candidat déclaré par un opérateur sur les besoins clôturés du mois.",
+        ),
+        ReportSection(
+            "Embauches par public",
+            [
+                (row["public"], number(row["hires"]), percent(row["share"] / 100 if row["share"] is not None else None))
+                for row in f.get("public_hires", [])  # reports frozen before the figure have none
+            ],
+            header=("Public", "Embauches", "Part des embauches"),
+            empty="Aucune embauche par public saisie sur les besoins clôturés du mois.",
         ),
         ReportSection(
             "Plans de prospection",

@@ -64,6 +64,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("need_publics", schema=None) as batch_op:
         batch_op.create_index("ix_need_publics_public_need_id", ["public", "need_id"], unique=False)
+    op.create_table(
+        "need_public_hires",
+        sa.Column("need_id", sa.Integer(), nullable=False),
+        sa.Column("public", _public_enum("public", PUBLICS), nullable=False),
+        sa.Column("hires", sa.Integer(), nullable=False),
+        sa.CheckConstraint("hires >= 1", name=op.f("ck_need_public_hires_hires_positive")),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["recruitment_needs.id"],
+            name=op.f("fk_need_public_hires_need_id_recruitment_needs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("need_id", "public", name=op.f("pk_need_public_hires")),
+    )
     op.execute(
         "INSERT INTO need_publics (need_id, public) "
         "SELECT id, target_public FROM recruitment_needs WHERE target_public <> 'all'"
@@ -125,4 +139,5 @@ def downgrade() -> None:
         )
         with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
             batch_op.alter_column("target_public", server_default=None)
+    op.drop_table("need_public_hires")
     op.drop_table("need_publics")

@@ -1,0 +1,64 @@
+"""Hires by public: of the hires of the needs closed (filled or not filled) in the period, how many
+went to people of each public (app/needs/inclusion.py), and their share of those hires.
+
+A person may count in several publics, so the shares may add up to more than 100 %. Each figure
+is the set of needs with hires of that public (FIGURES, keyed by the public), whose hires it sums.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.dashboard.queries import FIGURES, Figure, _needs, closed_in
+from app.dashboard.scopes import Period
+from app.extensions import db
+from app.needs.enums import Public
+from app.needs.inclusion import NeedPublicHire
+from app.needs.models import RecruitmentNeed
+
+
+def _needs_with_public_hires(basin_ids: list[int], period: Period, public: str) -> sa.Select:
+    return _needs(basin_ids, closed_in(period)).join(
+        NeedPublicHire, sa.and_(NeedPublicHire.need_id == RecruitmentNeed.id, NeedPublicHire.public == Public(public))
+    )
+
+
+FIGURES["public_hires"] = Figure(
+    "needs",
+    "Besoins clôturés sur la période avec des embauches de ce public",
+    _needs_with_public_hires,
+    keyed=True,
+)
+
+
+@dataclass(frozen=True)
+class PublicHires:
+    public: Public
+    hires: int
+    needs: int  # the drill-down's rows
+    share: float | None  # of all the hires of the needs closed in the period
+
+
+def hires_by_public(basin_ids: list[int], period: Period) -> list[PublicHires]:
+    """Every public, in the enum's order (0 when none), from one grouped query and the period's hires."""
+    if not basin_ids:
+        return []
+    in_scope = (RecruitmentNeed.basin_id.in_(basin_ids), closed_in(period))
+    counted = {
+        public: (int(hires), needs)
+        for public, hires, needs in db.session.execute(
+            sa.select(NeedPublicHire.public, sa.func.sum(NeedPublicHire.hires), sa.func.count())
+            .join(RecruitmentNeed, RecruitmentNeed.id == NeedPublicHire.need_id)
+            .where(*in_scope)
+            .group_by(NeedPublicHire.public)
+        )
+    }
+    # The same hires as the dashboard's "postes pourvus" (needs_decided).
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions_filled), 0)).where(*in_scope)
+    )
+    return [
+        PublicHires(public, hires, needs, hires / total if total else None)
+        for public in Public
+        for hires, needs in [counted.get(public, (0, 0))]
+    ]
