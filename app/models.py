@@ -7,6 +7,7 @@ from app.audit import services as _audit_listeners  # noqa: F401  (registers the
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
+from app.employers.engagements import EmployerEngagement
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
@@ -29,6 +30,7 @@ __all__ = [
     "Commune",
     "CalendarFeed",
     "Employer",
+    "EmployerEngagement",
     "EmployerContact",
     "ErrorReport",
     "Event",

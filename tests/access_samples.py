@@ -316,3 +316,18 @@ SAMPLES.update(
         "needs.public_hires": lambda world: {"need_id": _sample_need(world).id},
     }
 )
+
+
+def _sample_engagement(world):
+    from tests.factories import EmployerEngagementFactory
+
+    engagement = EmployerEngagementFactory(employer=world["employer"])
+    return {"siret": world["employer"].siret, "engagement_id": engagement.id}
+
+
+SAMPLES.update(
+    {
+        "employers.engagement_add": lambda world: {"siret": world["employer"].siret},
+        "employers.engagement_end": _sample_engagement,
+    }
+)

@@ -87,6 +87,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "employers.import_run": frozenset({LEAD, ADMIN}),
     # Bulk tagging from the list, within the user's basins (the query scopes the employers).
     "employers.bulk_tag": FIELD,
+    # Engagements for inclusive hiring: the club, the charter (app/employers/engagements.py).
+    "employers.engagement_add": FIELD,
+    "employers.engagement_end": FIELD,
     # Tags are shared by every basin: a lead may create one (an import's list needs it on
     # Monday), only an admin renames or archives one, which changes it for everyone.
     "employers.tags": frozenset({LEAD, ADMIN}),

@@ -1,4 +1,4 @@
-"""Hires by public: of the hires of the needs closed (filled or not filled) in the period, how many
+"""Inclusion: employers engaged at the period's end (club, charter), and hires by public: of the hires of the needs closed (filled or not filled) in the period, how many
 went to people of each public (app/needs/inclusion.py), and their share of those hires.
 
 A person may count in several publics, so the shares may add up to more than 100 %. Each figure
@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.dashboard.queries import FIGURES, Figure, _needs, closed_in
+from app.dashboard.queries import FIGURES, Figure, _employers, _needs, closed_in
 from app.dashboard.scopes import Period
+from app.employers.engagements import EngagementKind, engaged_on
 from app.extensions import db
 from app.needs.enums import Public
 from app.needs.inclusion import NeedPublicHire
@@ -29,6 +30,28 @@ FIGURES["public_hires"] = Figure(
     _needs_with_public_hires,
     keyed=True,
 )
+
+
+def _engaged_employers(basin_ids: list[int], period: Period, kind: str) -> sa.Select:
+    """Employers of the scope engaged on the period's last day (club or charter; one of them if keyed)."""
+    return _employers(basin_ids).where(engaged_on(period.end, EngagementKind(kind) if kind else None))
+
+
+FIGURES["engaged"] = Figure(
+    "employers", "Entreprises engagées pour l'inclusion à la fin de la période", _engaged_employers, keyed=True
+)
+
+
+def engaged_counts(basin_ids: list[int], period: Period) -> dict[str, int]:
+    """The engaged employers at the period's end: in all ("") and per kind, each its figure's rows counted."""
+    if not basin_ids:
+        return {"": 0, **{kind.value: 0 for kind in EngagementKind}}
+    return {
+        key: db.session.scalar(
+            sa.select(sa.func.count()).select_from(_engaged_employers(basin_ids, period, key).subquery())
+        )
+        for key in ("", *(kind.value for kind in EngagementKind))
+    }
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ PUBLICS = ("rsa", "disabled", "youth", "seniors", "qpv", "long_term_unemployed",
 TARGET_PUBLICS = ("youth", "disabled", "rsa", "seniors", "executives", "all")
 
 
-def _public_enum(name: str, values: tuple[str, ...]) -> sa.Enum:
+def _check_enum(name: str, values: tuple[str, ...]) -> sa.Enum:
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values)))
 
 
@@ -53,7 +53,7 @@ def upgrade() -> None:
     op.create_table(
         "need_publics",
         sa.Column("need_id", sa.Integer(), nullable=False),
-        sa.Column("public", _public_enum("public", PUBLICS), nullable=False),
+        sa.Column("public", _check_enum("public", PUBLICS), nullable=False),
         sa.ForeignKeyConstraint(
             ["need_id"],
             ["recruitment_needs.id"],
@@ -67,7 +67,7 @@ def upgrade() -> None:
     op.create_table(
         "need_public_hires",
         sa.Column("need_id", sa.Integer(), nullable=False),
-        sa.Column("public", _public_enum("public", PUBLICS), nullable=False),
+        sa.Column("public", _check_enum("public", PUBLICS), nullable=False),
         sa.Column("hires", sa.Integer(), nullable=False),
         sa.CheckConstraint("hires >= 1", name=op.f("ck_need_public_hires_hires_positive")),
         sa.ForeignKeyConstraint(
@@ -119,14 +119,53 @@ def upgrade() -> None:
     with op.batch_alter_table("need_sourcings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_need_sourcings_operator_id"), ["operator_id"], unique=False)
 
+    op.create_table(
+        "employer_engagements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("kind", _check_enum("kind", ("club", "charter")), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "ends_on IS NULL OR ends_on >= starts_on", name=op.f("ck_employer_engagements_dates_in_order")
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"],
+            ["employers.id"],
+            name=op.f("fk_employer_engagements_employer_id_employers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_employer_engagements_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_employer_engagements")),
+    )
+    with op.batch_alter_table("employer_engagements", schema=None) as batch_op:
+        batch_op.create_index(
+            "uq_employer_engagements_open",
+            ["employer_id", "kind"],
+            unique=True,
+            postgresql_where=sa.text("ends_on IS NULL"),
+            sqlite_where=sa.text("ends_on IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_employer_engagements_employer_id_starts_on", ["employer_id", "starts_on"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("employer_engagements")
     op.drop_table("need_sourcings")
     with _sqlite_foreign_keys_off():
         with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
             batch_op.add_column(
                 sa.Column(
-                    "target_public", _public_enum("target_public", TARGET_PUBLICS), server_default="all", nullable=False
+                    "target_public", _check_enum("target_public", TARGET_PUBLICS), server_default="all", nullable=False
                 )
             )
         # One public each again: the first of rule 3's order the need targets, else any, else "all".

@@ -12,7 +12,7 @@ from tests.factories.assignments import (
 from tests.factories.auth import UserFactory, known_password_hash
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
-from tests.factories.inclusion import NeedSourcingFactory
+from tests.factories.inclusion import EmployerEngagementFactory, NeedSourcingFactory
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
 from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
 from tests.factories.notifications import MonthlyReportFactory, NotificationFactory, OutboxEmailFactory
@@ -31,6 +31,7 @@ __all__ = [
     "CommuneFactory",
     "BasinFactory",
     "EmployerContactFactory",
+    "EmployerEngagementFactory",
     "EmployerFactory",
     "EventFactory",
     "EventParticipantFactory",

@@ -1,9 +1,13 @@
 """Who sourced the hire (need_sourcings) and employers engaged for inclusive hiring."""
 
+from datetime import date
+
 import factory
 
+from app.employers.engagements import EmployerEngagement, EngagementKind
 from app.needs.sourcing import NeedSourcing
 from tests.factories.base import BaseFactory
+from tests.factories.employers import EmployerFactory
 from tests.factories.needs import RecruitmentNeedFactory
 from tests.factories.referential import OperatorFactory
 
@@ -17,3 +21,14 @@ class NeedSourcingFactory(BaseFactory):
     proposed = 3
     interviewed = 2
     hired = 1
+
+
+class EmployerEngagementFactory(BaseFactory):
+    """The inclusion charter, signed at the start of 2026 and still held."""
+
+    class Meta:
+        model = EmployerEngagement
+
+    employer = factory.SubFactory(EmployerFactory)
+    kind = EngagementKind.CHARTER
+    starts_on = date(2026, 1, 5)
