@@ -251,6 +251,7 @@ SAMPLES.update(
         "plans.drill": lambda world: {**_sample_plan(world), "indicator": "visits"},
         "plans.add_target": _sample_plan,
         "plans.delete_target": _sample_plan_target,
+        "plans.add_relative_target": _sample_plan,
         "plans.build": _sample_plan,
         "plans.add_target_employer": _sample_plan,
         "plans.remove_target_employer": _sample_plan_entry,

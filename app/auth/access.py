@@ -177,6 +177,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "plans.edit": frozenset({LEAD, ADMIN}),
     "plans.add_target": frozenset({LEAD, ADMIN}),
     "plans.delete_target": frozenset({LEAD, ADMIN}),
+    "plans.add_relative_target": frozenset({LEAD, ADMIN}),
     "plans.build": frozenset({LEAD, ADMIN}),
     "plans.add_target_employer": frozenset({LEAD, ADMIN}),
     "plans.remove_target_employer": frozenset({LEAD, ADMIN}),

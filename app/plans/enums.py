@@ -9,6 +9,12 @@ class PlanIndicator(LabelledEnum):
     EVENTS_HELD = ("events_held", "Événements organisés")
     EVENT_HIRES = ("event_hires", "Recrutements lors d'événements")
     EMPLOYERS_WITH_CONTACT = ("employers_with_contact", "Entreprises ciblées avec un interlocuteur privilégié")
+    EMPLOYERS_ENGAGED = ("employers_engaged", "Entreprises engagées pour l'inclusion")
+
+
+# Indicators that have a value at a date, hence a baseline (the value on the plan's first day) that a
+# relative target multiplies: "doubler en 3 ans".
+BASELINE_INDICATORS = (PlanIndicator.EMPLOYERS_ENGAGED,)
 
 
 class SegmentKind(LabelledEnum):

@@ -19,6 +19,15 @@ depends_on = None
 
 PUBLICS = ("rsa", "disabled", "youth", "seniors", "qpv", "long_term_unemployed", "executives")
 # The single public of old: its values, "all" (no public in particular) among them.
+PLAN_INDICATORS = (
+    "employers_contacted",
+    "visits",
+    "needs_identified",
+    "positions_filled",
+    "events_held",
+    "event_hires",
+    "employers_with_contact",
+)
 TARGET_PUBLICS = ("youth", "disabled", "rsa", "seniors", "executives", "all")
 
 
@@ -157,8 +166,47 @@ def upgrade() -> None:
             "ix_employer_engagements_employer_id_starts_on", ["employer_id", "starts_on"], unique=False
         )
 
+    # Plans: the engaged employers as an indicator, and targets relative to the value at the start.
+    with op.batch_alter_table("plan_targets", schema=None) as batch_op:
+        batch_op.drop_index("uq_plan_targets_plan_indicator_network")
+        batch_op.drop_constraint("indicator", type_="check")
+        batch_op.alter_column(
+            "indicator",
+            type_=_check_enum("indicator", (*PLAN_INDICATORS, "employers_engaged")),
+            existing_type=sa.String(length=22),
+            existing_nullable=False,
+        )
+        batch_op.add_column(sa.Column("factor", sa.Numeric(precision=4, scale=2), nullable=True))
+        batch_op.create_check_constraint("factor_positive", "factor IS NULL OR factor > 0")
+        batch_op.create_index(
+            "uq_plan_targets_plan_indicator_network",
+            ["plan_id", "indicator"],
+            unique=True,
+            sqlite_where=sa.text("operator_id IS NULL"),
+            postgresql_where=sa.text("operator_id IS NULL"),
+        )
+
 
 def downgrade() -> None:
+    op.execute("DELETE FROM plan_targets WHERE indicator = 'employers_engaged'")
+    with op.batch_alter_table("plan_targets", schema=None) as batch_op:
+        batch_op.drop_index("uq_plan_targets_plan_indicator_network")
+        batch_op.drop_constraint("factor_positive", type_="check")
+        batch_op.drop_column("factor")
+        batch_op.drop_constraint("indicator", type_="check")
+        batch_op.alter_column(
+            "indicator",
+            type_=_check_enum("indicator", PLAN_INDICATORS),
+            existing_type=sa.String(length=22),
+            existing_nullable=False,
+        )
+        batch_op.create_index(
+            "uq_plan_targets_plan_indicator_network",
+            ["plan_id", "indicator"],
+            unique=True,
+            sqlite_where=sa.text("operator_id IS NULL"),
+            postgresql_where=sa.text("operator_id IS NULL"),
+        )
     op.drop_table("employer_engagements")
     op.drop_table("need_sourcings")
     with _sqlite_foreign_keys_off():
