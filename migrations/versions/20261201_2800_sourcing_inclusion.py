@@ -57,6 +57,29 @@ def _sqlite_foreign_keys_off() -> Iterator[None]:
     op.execute("BEGIN")
 
 
+@contextmanager
+def _plan_targets_indicators(indicators: tuple[str, ...]) -> Iterator:
+    """Rebuild plan_targets with another list of indicators; its partial unique index is dropped and
+    made again explicitly, so that batch mode cannot lose its WHERE on SQLite."""
+    with op.batch_alter_table("plan_targets", schema=None) as batch_op:
+        batch_op.drop_index("uq_plan_targets_plan_indicator_network")
+        batch_op.drop_constraint("indicator", type_="check")
+        batch_op.alter_column(
+            "indicator",
+            type_=_check_enum("indicator", indicators),
+            existing_type=sa.String(length=22),
+            existing_nullable=False,
+        )
+        yield batch_op
+        batch_op.create_index(
+            "uq_plan_targets_plan_indicator_network",
+            ["plan_id", "indicator"],
+            unique=True,
+            sqlite_where=sa.text("operator_id IS NULL"),
+            postgresql_where=sa.text("operator_id IS NULL"),
+        )
+
+
 def upgrade() -> None:
     # A need targets several publics: one row per public; "all" becomes no row.
     op.create_table(
@@ -167,46 +190,16 @@ def upgrade() -> None:
         )
 
     # Plans: the engaged employers as an indicator, and targets relative to the value at the start.
-    with op.batch_alter_table("plan_targets", schema=None) as batch_op:
-        batch_op.drop_index("uq_plan_targets_plan_indicator_network")
-        batch_op.drop_constraint("indicator", type_="check")
-        batch_op.alter_column(
-            "indicator",
-            type_=_check_enum("indicator", (*PLAN_INDICATORS, "employers_engaged")),
-            existing_type=sa.String(length=22),
-            existing_nullable=False,
-        )
+    with _plan_targets_indicators((*PLAN_INDICATORS, "employers_engaged")) as batch_op:
         batch_op.add_column(sa.Column("factor", sa.Numeric(precision=4, scale=2), nullable=True))
         batch_op.create_check_constraint("factor_positive", "factor IS NULL OR factor > 0")
-        batch_op.create_index(
-            "uq_plan_targets_plan_indicator_network",
-            ["plan_id", "indicator"],
-            unique=True,
-            sqlite_where=sa.text("operator_id IS NULL"),
-            postgresql_where=sa.text("operator_id IS NULL"),
-        )
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM plan_targets WHERE indicator = 'employers_engaged'")
-    with op.batch_alter_table("plan_targets", schema=None) as batch_op:
-        batch_op.drop_index("uq_plan_targets_plan_indicator_network")
+    with _plan_targets_indicators(PLAN_INDICATORS) as batch_op:
         batch_op.drop_constraint("factor_positive", type_="check")
         batch_op.drop_column("factor")
-        batch_op.drop_constraint("indicator", type_="check")
-        batch_op.alter_column(
-            "indicator",
-            type_=_check_enum("indicator", PLAN_INDICATORS),
-            existing_type=sa.String(length=22),
-            existing_nullable=False,
-        )
-        batch_op.create_index(
-            "uq_plan_targets_plan_indicator_network",
-            ["plan_id", "indicator"],
-            unique=True,
-            sqlite_where=sa.text("operator_id IS NULL"),
-            postgresql_where=sa.text("operator_id IS NULL"),
-        )
     op.drop_table("employer_engagements")
     op.drop_table("need_sourcings")
     with _sqlite_foreign_keys_off():

@@ -11,7 +11,7 @@ from app.dashboard.scopes import Period
 from app.extensions import db
 from app.needs.enums import NeedStatus, Public
 from app.needs.inclusion import record_public_hires
-from tests.factories import EmployerFactory, RecruitmentNeedFactory, UserFactory, seeded_basin
+from tests.factories import UserFactory, closed_need, seeded_basin
 
 Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
 
@@ -28,16 +28,8 @@ def inclusive(travel):
     travel(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     nazaire, laval = seeded_basin("5219"), seeded_basin("5211")
 
-    def need(status, closed_on, positions, filled, basin=nazaire):
-        return RecruitmentNeedFactory(
-            filled=status is NeedStatus.FILLED,
-            employer=EmployerFactory(basin=basin),
-            identified_on=date(2026, 6, 1),
-            status=status,
-            closed_on=closed_on,
-            positions=positions,
-            positions_filled=filled,
-        )
+    def need(status, closed_on, positions=1, filled=0, basin=nazaire):
+        return closed_need(status, closed_on, positions, filled, basin)
 
     n1 = need(NeedStatus.FILLED, date(2026, 7, 10), 3, 3)
     n2 = need(NeedStatus.NOT_FILLED, date(2026, 9, 30), 2, 1)

@@ -13,11 +13,10 @@ from app.extensions import db
 from app.needs.enums import NeedStatus
 from app.referential.enums import OperatorKind
 from tests.factories import (
-    EmployerFactory,
     NeedSourcingFactory,
     OperatorFactory,
-    RecruitmentNeedFactory,
     UserFactory,
+    closed_need,
     seeded_basin,
 )
 
@@ -41,15 +40,7 @@ def sourced(travel):
     ml = OperatorFactory(name="Mission locale test", kind=OperatorKind.MISSION_LOCALE, basins=[nazaire])
 
     def need(status, closed_on, positions=1, filled=0, basin=nazaire):
-        return RecruitmentNeedFactory(
-            filled=status is NeedStatus.FILLED,
-            employer=EmployerFactory(basin=basin),
-            identified_on=date(2026, 6, 1),
-            status=status,
-            closed_on=closed_on,
-            positions=positions,
-            positions_filled=filled,
-        )
+        return closed_need(status, closed_on, positions, filled, basin)
 
     n1 = need(NeedStatus.FILLED, date(2026, 7, 1), 3, 3)
     n2 = need(NeedStatus.NOT_FILLED, date(2026, 9, 30), 2, 1)

@@ -12,7 +12,7 @@ from tests.factories.assignments import (
 from tests.factories.auth import UserFactory, known_password_hash
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
-from tests.factories.inclusion import EmployerEngagementFactory, NeedSourcingFactory
+from tests.factories.inclusion import EmployerEngagementFactory, NeedSourcingFactory, closed_need
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
 from tests.factories.needs import NeedServiceFactory, RecruitmentNeedFactory
 from tests.factories.notifications import MonthlyReportFactory, NotificationFactory, OutboxEmailFactory
@@ -27,6 +27,7 @@ from tests.factories.referential import (
 
 __all__ = [
     "api_credentials",
+    "closed_need",
     "AssignmentFactory",
     "CommuneFactory",
     "BasinFactory",

@@ -5,6 +5,7 @@ from datetime import date
 import factory
 
 from app.employers.engagements import EmployerEngagement, EngagementKind
+from app.needs.enums import NeedStatus
 from app.needs.sourcing import NeedSourcing
 from tests.factories.base import BaseFactory
 from tests.factories.employers import EmployerFactory
@@ -32,3 +33,16 @@ class EmployerEngagementFactory(BaseFactory):
     employer = factory.SubFactory(EmployerFactory)
     kind = EngagementKind.CHARTER
     starts_on = date(2026, 1, 5)
+
+
+def closed_need(status, closed_on, positions: int, filled: int, basin):
+    """A need of a new employer of ``basin``, identified on 1 June 2026 and closed as ``status``."""
+    return RecruitmentNeedFactory(
+        filled=status is NeedStatus.FILLED,
+        employer=EmployerFactory(basin=basin),
+        identified_on=date(2026, 6, 1),
+        status=status,
+        closed_on=closed_on,
+        positions=positions,
+        positions_filled=filled,
+    )
