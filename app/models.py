@@ -9,6 +9,7 @@ from app.auth.models import LoginAttempt, User
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
 from app.employers.engagements import EmployerEngagement
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
+from app.events.inclusion import EventPublicHire
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
@@ -34,6 +35,7 @@ __all__ = [
     "EmployerContact",
     "ErrorReport",
     "Event",
+    "EventPublicHire",
     "EventParticipant",
     "EventParticipantNeed",
     "FollowUp",

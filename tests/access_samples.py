@@ -265,6 +265,7 @@ SAMPLES.update(
         "events.event_ics": _sample_event,
         "events.add_employer": _sample_event,
         "events.record": _sample_event,
+        "events.public_hires": _sample_event,
         "events.participant": _sample_event_participant,
         "events.remove_employer": _sample_event_participant,
         "events.rotate": lambda world: {"basin_id": world["basin"].id},

@@ -197,6 +197,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "events.participant": FIELD,
     "events.remove_employer": FIELD,
     "events.record": FIELD,
+    "events.public_hires": FIELD,
     "events.rotate": frozenset({LEAD, ADMIN}),
     # Calendar clients cannot log in: the URL's token (an HMAC per basin) is the secret.
     "events.feed": PUBLIC,

@@ -36,29 +36,32 @@ def public_hires_of(need: RecruitmentNeed) -> dict[Public, int]:
     return dict(rows.tuples().all())
 
 
-def record_public_hires(need: RecruitmentNeed, hires: dict[Public, int]) -> None:
-    """Replace the need's hires by public; a public at 0 has no row."""
-    if need.is_open:
-        raise NeedError("Les embauches par public se saisissent une fois le besoin clôturé.")
-    for public, count in hires.items():
-        if not 0 <= count <= need.positions_filled:
-            raise NeedError(
-                f"{public.label} : entre 0 et {plural(need.positions_filled, 'embauche', 'embauches')} "
-                "(les postes pourvus du besoin)."
-            )
-    current = {
-        row.public: row
-        for row in db.session.scalars(sa.select(NeedPublicHire).where(NeedPublicHire.need_id == need.id))
-    }
-    for public, count in hires.items():
+def replace_public_counts(model, owner: dict, counts: dict[Public, int], ceiling: int, of_what: str) -> None:
+    """Rows of ``model`` (owner's key, public, hires): one per public counted, each at most
+    ``ceiling`` (the hires of the need or the event), none for a public at 0. Shared with events."""
+    for public, count in counts.items():
+        if not 0 <= count <= ceiling:
+            raise NeedError(f"{public.label} : entre 0 et {plural(ceiling, 'embauche', 'embauches')} ({of_what}).")
+    ((key, value),) = owner.items()
+    current = {row.public: row for row in db.session.scalars(sa.select(model).where(getattr(model, key) == value))}
+    for public, count in counts.items():
         row = current.get(public)
         if count == 0 and row is not None:
             db.session.delete(row)
         elif count and row is None:
-            db.session.add(NeedPublicHire(need_id=need.id, public=public, hires=count))
+            db.session.add(model(**owner, public=public, hires=count))
         elif count:
             row.hires = count
     db.session.flush()
+
+
+def record_public_hires(need: RecruitmentNeed, hires: dict[Public, int]) -> None:
+    """Replace the need's hires by public."""
+    if need.is_open:
+        raise NeedError("Les embauches par public se saisissent une fois le besoin clôturé.")
+    replace_public_counts(
+        NeedPublicHire, {"need_id": need.id}, hires, need.positions_filled, "les postes pourvus du besoin"
+    )
 
 
 def forget_public_hires(need: RecruitmentNeed) -> None:

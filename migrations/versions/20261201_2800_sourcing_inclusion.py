@@ -189,6 +189,18 @@ def upgrade() -> None:
             "ix_employer_engagements_employer_id_starts_on", ["employer_id", "starts_on"], unique=False
         )
 
+    op.create_table(
+        "event_public_hires",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("public", _check_enum("public", PUBLICS), nullable=False),
+        sa.Column("hires", sa.Integer(), nullable=False),
+        sa.CheckConstraint("hires >= 1", name=op.f("ck_event_public_hires_hires_positive")),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_event_public_hires_event_id_events"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("event_id", "public", name=op.f("pk_event_public_hires")),
+    )
+
     # Plans: the engaged employers as an indicator, and targets relative to the value at the start.
     with _plan_targets_indicators((*PLAN_INDICATORS, "employers_engaged")) as batch_op:
         batch_op.add_column(sa.Column("factor", sa.Numeric(precision=4, scale=2), nullable=True))
@@ -200,6 +212,7 @@ def downgrade() -> None:
     with _plan_targets_indicators(PLAN_INDICATORS) as batch_op:
         batch_op.drop_constraint("factor_positive", type_="check")
         batch_op.drop_column("factor")
+    op.drop_table("event_public_hires")
     op.drop_table("employer_engagements")
     op.drop_table("need_sourcings")
     with _sqlite_foreign_keys_off():
