@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.dashboard.queries import FIGURES, Figure, _employers, _needs, closed_in
 from app.dashboard.scopes import Period
 from app.employers.engagements import EngagementKind, engaged_on
+from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import Public
 from app.needs.inclusion import NeedPublicHire
@@ -43,15 +44,17 @@ FIGURES["engaged"] = Figure(
 
 
 def engaged_counts(basin_ids: list[int], period: Period) -> dict[str, int]:
-    """The engaged employers at the period's end: in all ("") and per kind, each its figure's rows counted."""
+    """The engaged employers at the period's end, in all ("") and per kind: each figure's condition,
+    counted over the scope's employers in one statement."""
+    keys = ("", *(kind.value for kind in EngagementKind))
     if not basin_ids:
-        return {"": 0, **{kind.value: 0 for kind in EngagementKind}}
-    return {
-        key: db.session.scalar(
-            sa.select(sa.func.count()).select_from(_engaged_employers(basin_ids, period, key).subquery())
-        )
-        for key in ("", *(kind.value for kind in EngagementKind))
-    }
+        return dict.fromkeys(keys, 0)
+    counts = db.session.execute(
+        sa.select(
+            *(sa.func.count(sa.case((engaged_on(period.end, EngagementKind(key) if key else None), 1))) for key in keys)
+        ).where(Employer.basin_id.in_(basin_ids))
+    ).one()
+    return dict(zip(keys, counts, strict=True))
 
 
 @dataclass(frozen=True)
@@ -63,25 +66,28 @@ class PublicHires:
 
 
 def hires_by_public(basin_ids: list[int], period: Period) -> list[PublicHires]:
-    """Every public, in the enum's order (0 when none), from one grouped query and the period's hires."""
+    """Every public, in the enum's order (0 when none), with its share of the period's hires, in one
+    grouped query. A period without any hire by public has no share to give."""
     if not basin_ids:
         return []
     in_scope = (RecruitmentNeed.basin_id.in_(basin_ids), closed_in(period))
-    counted = {
-        public: (int(hires), needs)
-        for public, hires, needs in db.session.execute(
-            sa.select(NeedPublicHire.public, sa.func.sum(NeedPublicHire.hires), sa.func.count())
-            .join(RecruitmentNeed, RecruitmentNeed.id == NeedPublicHire.need_id)
-            .where(*in_scope)
-            .group_by(NeedPublicHire.public)
-        )
-    }
-    # The same hires as the dashboard's "postes pourvus" (needs_decided).
-    total = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions_filled), 0)).where(*in_scope)
+    # The same hires as the dashboard's "postes pourvus" (needs_decided): its own read of the needs.
+    total = (
+        sa.select(sa.func.coalesce(sa.func.sum(RecruitmentNeed.positions_filled), 0))
+        .where(*in_scope)
+        .correlate(None)
+        .scalar_subquery()
     )
+    rows = db.session.execute(
+        sa.select(NeedPublicHire.public, sa.func.sum(NeedPublicHire.hires), sa.func.count(), total)
+        .join(RecruitmentNeed, RecruitmentNeed.id == NeedPublicHire.need_id)
+        .where(*in_scope)
+        .group_by(NeedPublicHire.public)
+    ).all()
+    counted = {public: (int(hires), needs) for public, hires, needs, _ in rows}
+    hires_total = rows[0][3] if rows else 0
     return [
-        PublicHires(public, hires, needs, hires / total if total else None)
+        PublicHires(public, hires, needs, hires / hires_total if hires_total else None)
         for public in Public
         for hires, needs in [counted.get(public, (0, 0))]
     ]
