@@ -7,11 +7,15 @@ from app.audit import services as _audit_listeners  # noqa: F401  (registers the
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
+from app.employers.engagements import EmployerEngagement
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
+from app.events.inclusion import EventPublicHire
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
-from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
+from app.needs.inclusion import NeedPublicHire
+from app.needs.models import NeedPublic, NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
+from app.needs.sourcing import NeedSourcing
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
@@ -27,9 +31,11 @@ __all__ = [
     "Commune",
     "CalendarFeed",
     "Employer",
+    "EmployerEngagement",
     "EmployerContact",
     "ErrorReport",
     "Event",
+    "EventPublicHire",
     "EventParticipant",
     "EventParticipantNeed",
     "FollowUp",
@@ -41,6 +47,9 @@ __all__ = [
     "LoginAttempt",
     "MonthlyReport",
     "NafCode",
+    "NeedPublic",
+    "NeedPublicHire",
+    "NeedSourcing",
     "NeedStatusChange",
     "Notification",
     "Operator",

@@ -143,11 +143,11 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                        'Échange', '', '', '{now}'
                 FROM {sql.series(interactions)} JOIN employers e ON e.id = 1 + {sql.rnd(1, employers)}""",  # noqa: S608  (generated numbers only)
             "recruitment_needs": f"""
-                INSERT INTO recruitment_needs (id, employer_id, basin_id, title, positions, positions_filled, contract, target_public,
+                INSERT INTO recruitment_needs (id, employer_id, basin_id, title, positions, positions_filled, contract,
                     origin, status, identified_on, closed_on, satisfaction_score, satisfaction_recorded_at,
                     created_at, updated_at, version)
                 SELECT s.n, 1 + {sql.rnd(4, employers)}, {first_basin} + {sql.rnd(4, employers)} % {basin_count}, 'Besoin ' || s.n, 1 + {sql.rnd(8, 3)},
-                       CASE WHEN {sql.rnd(6, 100)} BETWEEN 45 AND 79 THEN 1 ELSE 0 END, 'cdi', 'all', 'contact',
+                       CASE WHEN {sql.rnd(6, 100)} BETWEEN 45 AND 79 THEN 1 ELSE 0 END, 'cdi', 'contact',
                        CASE WHEN {sql.rnd(6, 100)} < 45 THEN
                             CASE {sql.rnd(9, 4)} {" ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(OPEN_STAGES))} END
                             WHEN {sql.rnd(6, 100)} < 80 THEN 'filled'

@@ -206,7 +206,6 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
                     "positions": 1,
                     "positions_filled": 0,
                     "contract": "cdi",
-                    "target_public": "all",
                     "origin": "contact",
                     "status": rng.choice(["identified", "sourcing", "filled"]),
                     "identified_on": today - timedelta(days=rng.randint(0, 300)),

@@ -261,6 +261,7 @@ SAMPLES.update(
         "plans.drill": lambda world: {**_sample_plan(world), "indicator": "visits"},
         "plans.add_target": _sample_plan,
         "plans.delete_target": _sample_plan_target,
+        "plans.add_relative_target": _sample_plan,
         "plans.build": _sample_plan,
         "plans.add_target_employer": _sample_plan,
         "plans.remove_target_employer": _sample_plan_entry,
@@ -274,6 +275,7 @@ SAMPLES.update(
         "events.event_ics": _sample_event,
         "events.add_employer": _sample_event,
         "events.record": _sample_event,
+        "events.public_hires": _sample_event,
         "events.participant": _sample_event_participant,
         "events.remove_employer": _sample_event_participant,
         "events.rotate": lambda world: {"basin_id": world["basin"].id},
@@ -316,5 +318,28 @@ SAMPLES.update(
         "leads.organisation_edit": lambda world: {"organisation_id": _organisation(world).id},
         "employers.tag_edit": _sample_tag,
         "employers.tag_status": _sample_tag,
+    }
+)
+
+
+SAMPLES.update(
+    {
+        "needs.sourcing": lambda world: {"need_id": _sample_need(world).id},
+        "needs.public_hires": lambda world: {"need_id": _sample_need(world).id},
+    }
+)
+
+
+def _sample_engagement(world):
+    from tests.factories import EmployerEngagementFactory
+
+    engagement = EmployerEngagementFactory(employer=world["employer"])
+    return {"siret": world["employer"].siret, "engagement_id": engagement.id}
+
+
+SAMPLES.update(
+    {
+        "employers.engagement_add": lambda world: {"siret": world["employer"].siret},
+        "employers.engagement_end": _sample_engagement,
     }
 )

@@ -16,7 +16,7 @@ from app.needs.models import RecruitmentNeed, ServiceType
 from tests.factories import RecruitmentNeedFactory, UserFactory, seeded_basin
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
-EDIT_FORM = {"title": "Soudeur TIG", "positions": "1", "contract": "cdi", "target_public": "all", "origin": "contact"}
+EDIT_FORM = {"title": "Soudeur TIG", "positions": "1", "contract": "cdi", "origin": "contact"}
 
 
 @pytest.fixture

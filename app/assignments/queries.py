@@ -27,7 +27,7 @@ from app.extensions import db
 from app.leads.enums import LeadStatus
 from app.leads.models import Lead
 from app.needs.enums import OPEN_STATUSES
-from app.needs.models import RecruitmentNeed
+from app.needs.models import NeedPublic, RecruitmentNeed
 from app.pagination import Page, paginate
 from app.plans.models import PlanEmployer, ProspectionPlan
 from app.referential.enums import OperatorKind
@@ -131,18 +131,24 @@ def _rule_points_at(kind: OperatorKind) -> sa.Exists:
         .correlate(Employer)
         .scalar_subquery()
     )
-    publics = [public for public, of_kind in OPERATOR_FOR_PUBLIC.items() if of_kind is kind]
+    # The first public of rule 3's order that the need targets decides (suggestions.deciding_public).
+    order = list(OPERATOR_FOR_PUBLIC)
     levels = [level for level, of_kind in OPERATOR_FOR_QUALIFICATION.items() if of_kind is kind]
+    decided_by_public = [
+        sa.and_(_targets_any([public]), ~_targets_any(order[:rank]))
+        for rank, public in enumerate(order)
+        if OPERATOR_FOR_PUBLIC[public] is kind
+    ]
     return sa.exists().where(
         RecruitmentNeed.id == latest_id,
-        sa.or_(
-            RecruitmentNeed.target_public.in_(publics),
-            sa.and_(
-                RecruitmentNeed.target_public.not_in(list(OPERATOR_FOR_PUBLIC)),
-                RecruitmentNeed.qualification_level.in_(levels),
-            ),
-        ),
+        sa.or_(*decided_by_public, sa.and_(~_targets_any(order), RecruitmentNeed.qualification_level.in_(levels))),
     )
+
+
+def _targets_any(publics: list) -> sa.ColumnElement[bool]:
+    if not publics:
+        return sa.false()
+    return sa.exists().where(NeedPublic.need_id == RecruitmentNeed.id, NeedPublic.public.in_(publics))
 
 
 def _basin_has_operator(kind: OperatorKind) -> sa.Exists:
@@ -238,6 +244,7 @@ def _queue_rows(items: list[tuple[Employer, datetime | None]], today: date) -> l
     for need in db.session.scalars(
         sa.select(RecruitmentNeed)
         .where(RecruitmentNeed.employer_id.in_(ids), RecruitmentNeed.status.in_(OPEN_STATUSES))
+        .options(selectinload(RecruitmentNeed.public_rows))
         .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
     ):
         latest_need.setdefault(need.employer_id, need)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.auth.models import User
-from app.needs.enums import QualificationLevel, TargetPublic
+from app.needs.enums import Public, QualificationLevel
 from app.needs.models import RecruitmentNeed
 from app.referential.enums import OperatorKind
 from app.referential.models import Operator
@@ -54,23 +54,27 @@ class MemberLoad:
         return self.load / self.capacity if self.capacity else float("inf")
 
 
-# Rule 3, as data: the public a need targets, then its qualification, point at a specialised operator;
-# every other need goes to France Travail. The queue's operator filter reads the same tables
+# Rule 3, as data: the publics a need targets, then its qualification, point at a specialised operator;
+# every other need goes to France Travail. A need may target several publics: the first of
+# OPERATOR_FOR_PUBLIC's order that it targets decides (cadres, then jeunes, then handicap), and the
+# reason names the others. The queue's operator filter reads the same tables
 # (queries.suggested_kind_is), so the filter and the suggestion shown agree.
 OPERATOR_FOR_PUBLIC = {
-    TargetPublic.EXECUTIVES: OperatorKind.APEC,
-    TargetPublic.YOUTH: OperatorKind.MISSION_LOCALE,
-    TargetPublic.DISABLED: OperatorKind.CAP_EMPLOI,
+    Public.EXECUTIVES: OperatorKind.APEC,
+    Public.YOUTH: OperatorKind.MISSION_LOCALE,
+    Public.DISABLED: OperatorKind.CAP_EMPLOI,
 }
 OPERATOR_FOR_QUALIFICATION = {QualificationLevel.BAC_3_PLUS: OperatorKind.APEC}
 
 # Whom each public is, in a sentence: "Le besoin « … » vise <these people>".
 PUBLIC_PHRASES = {
-    TargetPublic.EXECUTIVES: "des cadres",
-    TargetPublic.YOUTH: "des jeunes de moins de 26 ans",
-    TargetPublic.DISABLED: "des personnes en situation de handicap",
-    TargetPublic.RSA: "des allocataires du RSA",
-    TargetPublic.SENIORS: "des seniors",
+    Public.EXECUTIVES: "des cadres",
+    Public.YOUTH: "des jeunes de moins de 26 ans",
+    Public.DISABLED: "des personnes en situation de handicap",
+    Public.RSA: "des allocataires du RSA",
+    Public.SENIORS: "des seniors de 50 ans et plus",
+    Public.QPV: "des résidents des quartiers prioritaires",
+    Public.LONG_TERM_UNEMPLOYED: "des demandeurs d'emploi de longue durée",
 }
 OPERATOR_NAMES = {
     OperatorKind.APEC: "l'APEC",
@@ -80,24 +84,38 @@ OPERATOR_NAMES = {
 }
 
 
+def _listed(phrases: list[str]) -> str:
+    return phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} et {phrases[-1]}"
+
+
+def deciding_public(publics: list[Public]) -> Public | None:
+    """The public that decides the operator: the first of rule 3's order the need targets."""
+    return next((public for public in OPERATOR_FOR_PUBLIC if public in publics), None)
+
+
 def operator_kind_for(need: RecruitmentNeed | None) -> tuple[OperatorKind, str]:
-    """Rule 3: executives → APEC, under 26 → mission locale, disability → Cap emploi, else France Travail."""
+    """Rule 3: executives → APEC, under 26 → mission locale, disability → Cap emploi, else France Travail.
+
+    The reason says which public (or the qualification) decided, when the need targets several."""
     if need is None:
         return OperatorKind.FRANCE_TRAVAIL, "Pas de besoin précisé : France Travail, qui sert tous les publics."
-    public = need.target_public
-    aimed_at = PUBLIC_PHRASES.get(public)
+    publics = need.publics
+    aimed_at = _listed([PUBLIC_PHRASES[public] for public in publics]) if publics else None
     about = f"Le besoin « {need.title} »"
-    if public in OPERATOR_FOR_PUBLIC:
-        kind = OPERATOR_FOR_PUBLIC[public]
-        return kind, f"{about} vise {aimed_at} : {OPERATOR_NAMES[kind]}."
+    decisive = deciding_public(publics)
+    if decisive is not None:
+        kind = OPERATOR_FOR_PUBLIC[decisive]
+        which = f" (règle appliquée : {PUBLIC_PHRASES[decisive]})" if len(publics) > 1 else ""
+        return kind, f"{about} vise {aimed_at} : {OPERATOR_NAMES[kind]}{which}."
     if need.qualification_level in OPERATOR_FOR_QUALIFICATION:
         kind = OPERATOR_FOR_QUALIFICATION[need.qualification_level]
         level = need.qualification_level.label.lower()
         who = f"vise {aimed_at} et demande" if aimed_at else "demande"
         return kind, f"{about} {who} un niveau {level} (profil cadre) : {OPERATOR_NAMES[kind]}."
     if aimed_at:
-        # No specialised operator for this public (seniors, RSA): France Travail accompanies them.
-        return OperatorKind.FRANCE_TRAVAIL, f"{about} vise {aimed_at} : France Travail, qui accompagne ce public."
+        # No specialised operator for these publics (seniors, RSA…): France Travail accompanies them.
+        them = "ces publics" if len(publics) > 1 else "ce public"
+        return OperatorKind.FRANCE_TRAVAIL, f"{about} vise {aimed_at} : France Travail, qui accompagne {them}."
     return OperatorKind.FRANCE_TRAVAIL, f"{about} s'adresse à tout public : France Travail."
 
 

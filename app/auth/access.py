@@ -57,6 +57,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "needs.add_need_service": FIELD,
     "needs.new": FIELD,
     "needs.edit": FIELD,
+    # Each adviser their own operator's candidates; a lead or an admin any operator's (app/needs/sourcing.py).
+    "needs.sourcing": FIELD,
+    "needs.public_hires": FIELD,
     # The need form's job-title search.
     "referential.job_titles": FIELD,
     "dashboard.index": STAFF,
@@ -83,6 +86,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "employers.import_run": frozenset({LEAD, ADMIN}),
     # Bulk tagging from the list, within the user's basins (the query scopes the employers).
     "employers.bulk_tag": FIELD,
+    # Engagements for inclusive hiring: the club, the charter (app/employers/engagements.py).
+    "employers.engagement_add": FIELD,
+    "employers.engagement_end": FIELD,
     # Tags are shared by every basin: a lead may create one (an import's list needs it on
     # Monday), only an admin renames or archives one, which changes it for everyone.
     "employers.tags": frozenset({LEAD, ADMIN}),
@@ -177,6 +183,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "plans.edit": frozenset({LEAD, ADMIN}),
     "plans.add_target": frozenset({LEAD, ADMIN}),
     "plans.delete_target": frozenset({LEAD, ADMIN}),
+    "plans.add_relative_target": frozenset({LEAD, ADMIN}),
     "plans.build": frozenset({LEAD, ADMIN}),
     "plans.add_target_employer": frozenset({LEAD, ADMIN}),
     "plans.remove_target_employer": frozenset({LEAD, ADMIN}),
@@ -196,6 +203,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "events.participant": FIELD,
     "events.remove_employer": FIELD,
     "events.record": FIELD,
+    "events.public_hires": FIELD,
     "events.rotate": frozenset({LEAD, ADMIN}),
     # Calendar clients cannot log in: the URL's token (an HMAC per basin) is the secret.
     "events.feed": PUBLIC,

@@ -620,4 +620,7 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
 
 
 # The solutions delivered add their figures to FIGURES (app/dashboard/solutions.py).
+# Figures kept in their own modules add themselves to FIGURES (they import this module's builders).
+from app.dashboard import inclusion as _inclusion  # noqa: E402, F401
 from app.dashboard import solutions  # noqa: E402, F401
+from app.dashboard import sourcing as _sourcing  # noqa: E402, F401

@@ -4,9 +4,11 @@ from flask_login import current_user
 from app.converters import database_int
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
+from app.dashboard.inclusion import engaged_counts, hires_by_public
 from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
 from app.dashboard.solutions import solution_figures
+from app.dashboard.sourcing import sourcing_by_operator
 from app.events.queries import event_totals_between_days
 from app.pagination import paginate
 from app.spreadsheets import spreadsheet_response
@@ -34,6 +36,9 @@ def index():
         query_args=query_args,
         event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
         solutions=solution_figures(scope.basin_ids, period),
+        sourcing=sourcing_by_operator(scope.basin_ids, period),
+        public_hires=hires_by_public(scope.basin_ids, period),
+        engaged=engaged_counts(scope.basin_ids, period),
     )
 
 

@@ -49,6 +49,7 @@ class EmployerSearchForm(FrenchForm):
         validators=[Optional(), NumberRange(min=1, max=120, message="Entre 1 et 120 mois.")],
     )
     open_need = BooleanField("Avec un besoin ouvert")
+    engagee = BooleanField("Engagée pour l'inclusion (club ou charte, à ce jour)")
     tri = SelectField("Trier par", choices=EmployerSort.choices(), validators=[Optional()])
 
     def set_choices(self, user: User) -> None:

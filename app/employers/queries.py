@@ -11,6 +11,7 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.dialects import byte_order, has_trigram_search
+from app.employers.engagements import engaged_on
 from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
@@ -55,6 +56,8 @@ class EmployerFilters:
     idle_months: int | None = None
     has_open_need: bool = False
     sort: EmployerSort = EmployerSort.NAME
+    # Engaged for inclusive hiring today: the club or the charter (app/employers/engagements.py).
+    engaged: bool = False
 
 
 def described_filters(filters: EmployerFilters) -> dict:
@@ -196,6 +199,8 @@ def _apply_filters(query: sa.Select, user: User, filters: EmployerFilters, today
             .where(Interaction.employer_id == Employer.id, Interaction.occurred_on >= since)
             .exists()
         )
+    if filters.engaged:
+        query = query.where(engaged_on(today))
     if filters.has_open_need:
         query = query.where(
             sa.select(RecruitmentNeed.id)

@@ -7,6 +7,8 @@ from app.auth.access import is_allowed
 from app.confirmation import ask_confirmation, confirmed
 from app.converters import database_int
 from app.employers import bp
+from app.employers.engagement_forms import EndEngagementForm, EngagementForm
+from app.employers.engagements import EmployerEngagement, add_engagement, end_engagement
 from app.employers.enums import EmployerSort
 from app.employers.exports import EXPORT_LIMIT, export_rows
 from app.employers.forms import (
@@ -88,6 +90,7 @@ def _search_form() -> tuple[EmployerSearchForm, EmployerFilters | None]:
         idle_months=form.idle.data,
         has_open_need=form.open_need.data,
         sort=EmployerSort(form.tri.data) if form.tri.data else EmployerSort.NAME,
+        engaged=form.engagee.data,
     )
 
 
@@ -430,3 +433,45 @@ def import_run(run_id: int):
     if run is None:
         abort(404)
     return render_template("employers/import_run.html", run=run)
+
+
+# --- Engagements for inclusive hiring (app/employers/engagements.py) ----------------------------
+
+
+def _engagement_refused(employer, **forms):
+    interaction_form = InteractionForm(formdata=None)
+    interaction_form.prepare(employer, today_paris())
+    return render_employer_page(employer, interaction_form, **forms), 400
+
+
+@bp.route("/entreprises/<siret>/engagements", methods=["POST"])
+def engagement_add(siret: str):
+    employer = _visible_or_404(siret)
+    form = EngagementForm()
+    if not form.validate_on_submit():
+        return _engagement_refused(employer, engagement_form=form)
+    with refusal_shown(form) as outcome:
+        add_engagement(
+            employer, form.kind.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data, author=current_user
+        )
+    if outcome.refused:
+        return _engagement_refused(employer, engagement_form=form)
+    flash(f"Engagement enregistré : {form.kind.data.label}.", "success")
+    return redirect(url_for("employers.detail", siret=employer.url_key, _anchor="engagements"))
+
+
+@bp.route("/entreprises/<siret>/engagements/<int:engagement_id>/fin", methods=["POST"])
+def engagement_end(siret: str, engagement_id: int):
+    employer = _visible_or_404(siret)
+    engagement = db.session.get(EmployerEngagement, engagement_id)
+    if engagement is None or engagement.employer_id != employer.id:
+        abort(404)
+    form = EndEngagementForm()
+    if not form.validate_on_submit():
+        return _engagement_refused(employer, end_engagement_form=form)
+    with refusal_shown(form) as outcome:
+        end_engagement(engagement, ends_on=form.ends_on.data)
+    if outcome.refused:
+        return _engagement_refused(employer, end_engagement_form=form)
+    flash(f"Fin d'engagement enregistrée : {engagement.kind.label}.", "success")
+    return redirect(url_for("employers.detail", siret=employer.url_key, _anchor="engagements"))

@@ -12,6 +12,7 @@ from app.events.enums import EventKind, EventStatus
 from app.events.exports import results_rows
 from app.events.forms import EventForm, ParticipantForm, ParticipantNeedsForm, ResultsForm
 from app.events.ical import calendar_of
+from app.events.inclusion import event_hires, event_public_hires, record_event_public_hires
 from app.events.models import Event, EventParticipant
 from app.events.queries import (
     events_in_period,
@@ -39,6 +40,7 @@ from app.formatting import plural
 from app.forms import Refusal
 from app.hostile_input import bounded_date
 from app.needs.enums import TargetPublic
+from app.needs.forms import PublicHiresForm
 from app.pagination import paginate
 from app.referential.models import Operator
 from app.referential.queries import active_operators
@@ -282,9 +284,24 @@ def remove_employer(event_id: int, participant_id: int):
 # --- Results -------------------------------------------------------------------------
 
 
-def _render_results(event: Event, form: ResultsForm, entered: dict | None = None, status: int = 200):
+def _render_results(
+    event: Event,
+    form: ResultsForm,
+    entered: dict | None = None,
+    status: int = 200,
+    public_hires_form: PublicHiresForm | None = None,
+):
+    counted = event_public_hires(event)
     return render_template(
-        "events/results.html", event=event, form=form, entered=entered or {}, started=event.starts_at <= utcnow()
+        "events/results.html",
+        event=event,
+        form=form,
+        entered=entered or {},
+        started=event.starts_at <= utcnow(),
+        event_hires=event_hires(event),
+        public_hires=counted,
+        public_hires_form=public_hires_form
+        or PublicHiresForm(formdata=None, prefix="public-hires", data={p.value: n for p, n in counted.items()}),
     ), status
 
 
@@ -331,6 +348,25 @@ def record(event_id: int):
         return _render_results(event, form, entered, _status_for(outcome.error))
     flash("Résultats enregistrés ; les postes pourvus des besoins liés sont à jour.", "success")
     return redirect(url_for("events.results", event_id=event.id))
+
+
+@bp.route("/evenements/<int:event_id>/resultats/publics", methods=["POST"])
+def public_hires(event_id: int):
+    """Of the event's hires, how many per public (app/events/inclusion.py)."""
+    event = _event_or_404(event_id)
+    form = PublicHiresForm(prefix="public-hires")
+    if form.validate_on_submit():
+        with refusal_shown(form) as outcome:
+            record_event_public_hires(event, form.hires())
+        if not outcome.refused:
+            flash("Les recrutements par public sont enregistrés.", "success")
+            return redirect(url_for("events.results", event_id=event.id))
+    return _render_results(
+        event,
+        ResultsForm(formdata=None, candidates_attended=event.candidates_attended, version=str(event.version)),
+        status=400,
+        public_hires_form=form,
+    )
 
 
 @bp.route("/evenements/<int:event_id>/resultats.csv")

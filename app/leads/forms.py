@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.converters import database_int
@@ -7,7 +7,7 @@ from app.fields import DateField, IntegerField
 from app.forms import REQUIRED, FrenchForm
 from app.leads.enums import RejectionReason, SpotterKind, Urgency
 from app.leads.services import LeadData
-from app.needs.enums import ContractType, QualificationLevel, TargetPublic
+from app.needs.enums import ContractType, Public, QualificationLevel
 
 
 def _optional_int(value):
@@ -77,7 +77,7 @@ class PublicLeadForm(LeadForm):
 class AcceptLeadForm(FlaskForm):
     siret = StringField("SIRET (pour rattacher ou créer l'entreprise)", validators=[Optional(), Length(max=20)])
     rome_code = StringField("Code ROME (facultatif)", validators=[Optional(), Length(max=5)])
-    target_public = SelectField("Public visé", choices=TargetPublic.choices(), default=TargetPublic.ALL.value)
+    publics = SelectMultipleField("Publics visés", choices=Public.choices(), coerce=Public)
     qualification_level = SelectField(
         "Niveau de qualification", choices=[("", "Non précisé"), *QualificationLevel.choices()], validators=[Optional()]
     )

@@ -1,5 +1,6 @@
 """Business rules of leads: submission by spotters or employers, triage by the task force."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +25,7 @@ from app.formatting import of
 from app.leads.enums import LeadSource, LeadStatus, RejectionReason, SpotterKind, Urgency
 from app.leads.models import Lead, SpotterOrganisation
 from app.leads.signals import lead_accepted, lead_merged, lead_rejected, lead_routed, lead_submitted
-from app.needs.enums import OPEN_STATUSES, ContractType, NeedOrigin, QualificationLevel, TargetPublic
+from app.needs.enums import OPEN_STATUSES, ContractType, NeedOrigin, Public, QualificationLevel
 from app.needs.models import RecruitmentNeed
 from app.needs.services import create_need
 from app.referential.models import Basin, Commune
@@ -311,7 +312,7 @@ def accept_lead(
     *,
     decided_by: User,
     siret: str = "",
-    target_public: TargetPublic = TargetPublic.ALL,
+    publics: Iterable[Public] = (),
     qualification_level: QualificationLevel | None = None,
     rome_code: str | None = None,
     duplicates_confirmed: bool = False,
@@ -332,7 +333,7 @@ def accept_lead(
         author=decided_by,
         positions=lead.positions,
         rome_code=rome_code or None,
-        target_public=target_public,
+        publics=publics,
         origin=NeedOrigin.LEAD,
         start_on=lead.start_on,
         qualification_level=qualification_level,

@@ -51,7 +51,7 @@ from app.leads.services import (
     submit_public_lead,
     update_organisation,
 )
-from app.needs.enums import QualificationLevel, TargetPublic
+from app.needs.enums import QualificationLevel
 from app.needs.queries import get_visible_need
 from app.pagination import paginate
 from app.transactions import refusal_shown
@@ -157,7 +157,7 @@ def accept(lead_id: int):
             lead,
             decided_by=_user(),
             siret=form.siret.data or "",
-            target_public=TargetPublic(form.target_public.data),
+            publics=form.publics.data,
             qualification_level=QualificationLevel(form.qualification_level.data)
             if form.qualification_level.data
             else None,

@@ -4,12 +4,13 @@ from flask import render_template
 
 from app.activity.forms import InteractionForm
 from app.assignments.queries import contact_history, pending_handover_for
+from app.employers.engagement_forms import engagement_section
 from app.employers.models import Employer
 from app.employers.queries import active_assignment, open_follow_ups, timeline
 from app.needs.queries import employer_mobilisations, employer_needs
 
 
-def render_employer_page(employer: Employer, interaction_form: InteractionForm) -> str:
+def render_employer_page(employer: Employer, interaction_form: InteractionForm, **refused_forms) -> str:
     """The employer page: each section's data comes from its own domain's queries.
 
     Shown by employers.detail, and again by activity.log_contact with a refused contact form.
@@ -25,4 +26,5 @@ def render_employer_page(employer: Employer, interaction_form: InteractionForm) 
         contact_history=contact_history(employer.id),
         pending_handover=pending_handover_for(employer.id),
         interaction_form=interaction_form,
+        **engagement_section(employer, **refused_forms),
     )

@@ -41,6 +41,20 @@ class TargetPublic(LabelledEnum):
     ALL = ("all", "Tout public")
 
 
+class Public(LabelledEnum):
+    """A public a need targets; a need may target several, or none ("tout public").
+
+    The values of TargetPublic (an event's single public) for the publics both know."""
+
+    RSA = ("rsa", "Allocataires du RSA")
+    DISABLED = ("disabled", "Personnes en situation de handicap (RQTH)")
+    YOUTH = ("youth", "Jeunes de moins de 26 ans")
+    SENIORS = ("seniors", "Seniors de 50 ans et plus")
+    QPV = ("qpv", "Résidents des quartiers prioritaires (QPV)")
+    LONG_TERM_UNEMPLOYED = ("long_term_unemployed", "Demandeurs d'emploi de longue durée")
+    EXECUTIVES = ("executives", "Cadres")
+
+
 class QualificationLevel(LabelledEnum):
     NONE = ("none", "Sans qualification")
     CAP_BEP = ("cap_bep", "CAP, BEP")

@@ -1,4 +1,4 @@
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.fields import DateField, IntegerField
@@ -11,9 +11,9 @@ from app.needs.enums import (
     MobilisationStatus,
     NeedOrigin,
     NeedStatus,
+    Public,
     QualificationLevel,
     ServiceFamily,
-    TargetPublic,
     WorkingTime,
 )
 from app.needs.mobilisations import MobilisationData
@@ -59,7 +59,12 @@ class NeedForm(VersionedForm):
     )
     start_on = DateField("Date de démarrage souhaitée", validators=[Optional()])
     place = StringField("Lieu de travail", validators=[Optional(), Length(max=200)])
-    target_public = SelectField("Public visé", choices=TargetPublic.choices(), coerce=_optional_enum(TargetPublic))
+    publics = SelectMultipleField(
+        "Publics visés",
+        choices=Public.choices(),
+        coerce=Public,
+        description="Aucun coché : tout public. Oriente la suggestion d'opérateur.",
+    )
     qualification_level = SelectField(
         "Niveau de qualification",
         choices=[("", "Non précisé"), *QualificationLevel.choices()],
@@ -97,7 +102,7 @@ class NeedForm(VersionedForm):
         "working_time",
         "start_on",
         "place",
-        "target_public",
+        "publics",
         "qualification_level",
         "origin",
     )
@@ -193,3 +198,42 @@ class ServiceTypeForm(FrenchForm):
 
 class ServiceTypeStatusForm(FrenchForm):
     active = SelectField("État", choices=[("0", "Désactiver"), ("1", "Réactiver")], validators=[DataRequired(REQUIRED)])
+
+
+def _count_field(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        default=0,
+        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=9999, message="Entre 0 et 9 999.")],
+    )
+
+
+class SourcingForm(VersionedForm):
+    """One operator's candidates on a need (app/needs/sourcing.py); version 0 before the first entry."""
+
+    operator_id = IntegerField(
+        "Opérateur",
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=2**31 - 1, message="Opérateur inconnu.")],
+    )
+    proposed = _count_field("Candidats proposés")
+    interviewed = _count_field("Reçus en entretien")
+    hired = _count_field("Embauchés")
+
+
+class PublicHiresForm(FrenchForm):
+    """Of a closed need's hires, how many per public (app/needs/inclusion.py): one field per public."""
+
+    def hires(self) -> dict[Public, int]:
+        return {public: self[public.value].data or 0 for public in Public}
+
+
+for _public in Public:
+    setattr(
+        PublicHiresForm,
+        _public.value,
+        IntegerField(
+            _public.label,
+            default=0,
+            validators=[Optional(), NumberRange(min=0, max=999, message="Entre 0 et 999.")],
+        ),
+    )

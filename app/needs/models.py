@@ -14,9 +14,9 @@ from app.needs.enums import (
     MobilisationStatus,
     NeedOrigin,
     NeedStatus,
+    Public,
     QualificationLevel,
     ServiceFamily,
-    TargetPublic,
     WorkingTime,
 )
 from app.referential.models import JobTitle, RomeCode
@@ -61,9 +61,6 @@ class RecruitmentNeed(TimestampMixin, db.Model):
     working_time: Mapped[WorkingTime | None] = mapped_column(enum_column_type(WorkingTime, "working_time"))
     start_on: Mapped[date | None]
     place: Mapped[str | None] = mapped_column(sa.String(200))
-    target_public: Mapped[TargetPublic] = mapped_column(
-        enum_column_type(TargetPublic, "target_public"), default=TargetPublic.ALL
-    )
     qualification_level: Mapped[QualificationLevel | None] = mapped_column(
         enum_column_type(QualificationLevel, "qualification_level")
     )
@@ -98,10 +95,41 @@ class RecruitmentNeed(TimestampMixin, db.Model):
     status_changes: Mapped[list["NeedStatusChange"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedStatusChange.changed_at"
     )
+    public_rows: Mapped[list["NeedPublic"]] = relationship(back_populates="need", cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
         return self.status.is_open
+
+    @property
+    def publics(self) -> list[Public]:
+        """The publics the need targets, in the enum's order; none is "tout public"."""
+        chosen = {row.public for row in self.public_rows}
+        return [public for public in Public if public in chosen]
+
+    @publics.setter
+    def publics(self, publics) -> None:
+        wanted = set(publics)
+        kept = [row for row in self.public_rows if row.public in wanted]
+        have = {row.public for row in kept}
+        self.public_rows = kept + [NeedPublic(public=public) for public in Public if public in wanted - have]
+
+    @property
+    def publics_label(self) -> str:
+        return ", ".join(public.label for public in self.publics) or "Tout public"
+
+
+class NeedPublic(db.Model):
+    """One public a need targets (RSA, RQTH…): a need without any is open to every public."""
+
+    __tablename__ = "need_publics"
+    # The needs of one public (the needs list's filter); the primary key serves one need's publics.
+    __table_args__ = (sa.Index("ix_need_publics_public_need_id", "public", "need_id"),)
+
+    need_id: Mapped[int] = mapped_column(sa.ForeignKey("recruitment_needs.id", ondelete="CASCADE"), primary_key=True)
+    public: Mapped[Public] = mapped_column(enum_column_type(Public, "public"), primary_key=True)
+
+    need: Mapped[RecruitmentNeed] = relationship(back_populates="public_rows")
 
 
 class NeedStatusChange(db.Model):

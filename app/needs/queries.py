@@ -19,9 +19,9 @@ from app.needs.enums import (
     ContractType,
     MobilisationStatus,
     NeedStatus,
-    TargetPublic,
+    Public,
 )
-from app.needs.models import NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
+from app.needs.models import NeedPublic, NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
 from app.referential.models import Basin
 from app.text import normalize_for_search
 from app.timeutils import today_paris
@@ -46,6 +46,7 @@ def get_visible_need(user: User, need_id: int) -> RecruitmentNeed | None:
             contains_eager(RecruitmentNeed.employer),
             selectinload(RecruitmentNeed.status_changes).joinedload(NeedStatusChange.changed_by),
             selectinload(RecruitmentNeed.services).joinedload(ServiceMobilisation.service_type),
+            selectinload(RecruitmentNeed.public_rows),
         )
     )
 
@@ -72,6 +73,17 @@ def _trimmed(text: str, limit: int) -> str:
     return text.strip()[:limit].rstrip()
 
 
+# The needs list's "public" filter: one public, or the needs that target none ("all").
+ALL_PUBLICS = "all"
+TARGET_CHOICES = [*Public.choices(), (ALL_PUBLICS, "Tout public (aucun public particulier)")]
+
+
+def targets_public(public: Public | None) -> sa.ColumnElement[bool]:
+    """The need targets ``public``; None: it targets no public in particular (tout public)."""
+    rows = sa.exists().where(NeedPublic.need_id == RecruitmentNeed.id)
+    return rows.where(NeedPublic.public == public) if public is not None else ~rows
+
+
 # The URL's keys are French (users read them); the attributes keep the code's names.
 URL_KEYS = {"basin": "bassin", "status": "statut"}
 
@@ -96,7 +108,7 @@ class NeedFilters:
             basin=basin if basin in {b.id for b in basins} else None,
             status=status if _enum_arg(NeedStatus, status) else "",
             contract=args.get("contract", "") if _enum_arg(ContractType, args.get("contract")) else "",
-            target=args.get("target", "") if _enum_arg(TargetPublic, args.get("target")) else "",
+            target=args.get("target", "") if args.get("target") in dict(TARGET_CHOICES) else "",
             rome=_trimmed(args.get("rome", "").upper(), 5),
             q=_trimmed(args.get("q", ""), 200),
             mine="1" if args.get("mine") == "1" else "",
@@ -113,7 +125,7 @@ class NeedFilters:
         if self.contract:
             query = query.where(RecruitmentNeed.contract == ContractType(self.contract))
         if self.target:
-            query = query.where(RecruitmentNeed.target_public == TargetPublic(self.target))
+            query = query.where(targets_public(None if self.target == ALL_PUBLICS else Public(self.target)))
         if self.rome:
             query = query.where(RecruitmentNeed.rome_code.startswith(self.rome, autoescape=True))
         for word in normalize_for_search(self.q).split()[:8]:
@@ -141,7 +153,11 @@ def filtered_needs(user: User, filters: NeedFilters) -> sa.Select:
 
 def exported_needs(user: User, filters: NeedFilters) -> sa.Select:
     """The list's rows for an export, read a thousand at a time once executed."""
-    return filtered_needs(user, filters).execution_options(yield_per=1000)
+    return (
+        filtered_needs(user, filters)
+        .options(selectinload(RecruitmentNeed.public_rows))
+        .execution_options(yield_per=1000)
+    )
 
 
 @dataclass

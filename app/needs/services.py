@@ -1,5 +1,6 @@
 """Business rules of recruitment needs."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,7 +18,7 @@ from app.needs.enums import (
     ContractType,
     NeedOrigin,
     NeedStatus,
-    TargetPublic,
+    Public,
 )
 from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.timeutils import today_paris, utcnow
@@ -33,7 +34,7 @@ EDITABLE_FIELDS = frozenset(
         "working_time",
         "start_on",
         "place",
-        "target_public",
+        "publics",
         "qualification_level",
         "origin",
     }
@@ -56,7 +57,7 @@ def create_need(
     author: User | None,
     positions: int = 1,
     rome_code: str | None = None,
-    target_public: TargetPublic = TargetPublic.ALL,
+    publics: Iterable[Public] = (),
     origin: NeedOrigin = NeedOrigin.CONTACT,
     identified_on: date | None = None,
     **details,
@@ -70,7 +71,7 @@ def create_need(
         contract=contract,
         positions=positions,
         rome_code=rome_code,
-        target_public=target_public,
+        publics=publics,
         origin=origin,
         identified_on=identified_on or today_paris(),
         status=NeedStatus.IDENTIFIED,
@@ -179,11 +180,26 @@ def close_need(
             positions_filled = 0
         if not 0 <= positions_filled < need.positions:
             raise NeedError("Un besoin non pourvu compte moins de postes pourvus que de postes ouverts.")
+    _check_sourced_hires_fit(need, positions_filled)
     need.positions_filled = positions_filled
     need.closed_on = closed_on
     need.closed_reason = reason or None
     _change_status(need, outcome, author)
     return need
+
+
+def _check_sourced_hires_fit(need: RecruitmentNeed, positions_filled: int) -> None:
+    # Rule 9, held by app/needs/sourcing.py (imported here, when a need closes: it imports this module).
+    from app.needs.sourcing import check_hires_fit
+
+    check_hires_fit(need, positions_filled)
+
+
+def _forget_public_hires(need: RecruitmentNeed) -> None:
+    # Hires by public (app/needs/inclusion.py, which imports this module) fit the positions filled.
+    from app.needs.inclusion import forget_public_hires
+
+    forget_public_hires(need)
 
 
 def reopen_need(
@@ -205,6 +221,7 @@ def reopen_need(
     need.closed_on = None
     need.closed_reason = None
     need.positions_filled = 0
+    _forget_public_hires(need)
     need.satisfaction_score = None
     need.satisfaction_comment = None
     need.satisfaction_recorded_at = None

@@ -6,18 +6,22 @@ from app.converters import database_int
 from app.employers.queries import active_assignment, get_visible_employer
 from app.extensions import db
 from app.needs import bp
-from app.needs.enums import ContractType, NeedStatus, TargetPublic
+from app.needs.enums import ContractType, NeedStatus
 from app.needs.exports import export_rows
 from app.needs.forms import (
     CloseForm,
     MoveForm,
     NeedForm,
+    PublicHiresForm,
     ReopenForm,
     SatisfactionForm,
+    SourcingForm,
     mobilisation_form,
 )
+from app.needs.inclusion import public_hires_of, record_public_hires
 from app.needs.mobilisations import create_mobilisation
 from app.needs.queries import (
+    TARGET_CHOICES,
     NeedFilters,
     board_columns,
     filtered_needs,
@@ -35,6 +39,7 @@ from app.needs.services import (
     stage_spans,
     update_need,
 )
+from app.needs.sourcing import record_sourcing, sourcing_operators, sourcings_of
 from app.pagination import paginate
 from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris
@@ -53,7 +58,7 @@ def _filter_context(filters: NeedFilters, basins: list) -> dict:
         "basins": basins,
         "statuses": list(NeedStatus),
         "contracts": list(ContractType),
-        "targets": list(TargetPublic),
+        "targets": TARGET_CHOICES,
     }
 
 
@@ -105,6 +110,9 @@ def _render_detail(need, status: int = 200, **forms):
         "reopen_form": ReopenForm(formdata=None, data=version),
         "satisfaction_form": SatisfactionForm(formdata=None),
         "service_form": mobilisation_form(formdata=None),
+        "public_hires_form": PublicHiresForm(
+            formdata=None, prefix="public-hires", data={p.value: n for p, n in public_hires_of(need).items()}
+        ),
         **forms,
     }
     return (
@@ -114,6 +122,9 @@ def _render_detail(need, status: int = 200, **forms):
             spans=stage_spans(need),
             assignment=active_assignment(need.employer),
             is_privileged_contact=privileged_contact_id(need.employer_id) == current_user.id,
+            sourcings=sourcings_of(need),
+            public_hires=public_hires_of(need),
+            sourcing_operators=sourcing_operators(need, current_user),
             **forms,
         ),
         status,
@@ -229,6 +240,46 @@ def add_need_service(need_id: int):
         form,
         lambda: create_mobilisation(need.employer, form.mobilisation_data(), need=need, author=current_user),
         lambda: f"Solution « {form.chosen_type.label} » enregistrée sur le besoin.",
+    )
+
+
+@bp.route("/besoins/<int:need_id>/candidats", methods=["POST"])
+def sourcing(need_id: int):
+    """One operator's candidates proposed, interviewed and hired on the need (rule 9)."""
+    need = _need_or_404(need_id)
+    form = SourcingForm()
+    operators = {operator.id: operator for operator in sourcing_operators(need, current_user)}
+    if form.validate_on_submit() and form.operator_id.data not in operators:
+        form.form_errors.append("Vous ne pouvez saisir que les candidats de votre opérateur.")
+        return _render_detail(need, 403, sourcing_form=form)
+    return _apply(
+        need,
+        "sourcing_form",
+        form,
+        lambda: record_sourcing(
+            need,
+            operators[form.operator_id.data],
+            author=current_user,
+            proposed=form.proposed.data,
+            interviewed=form.interviewed.data,
+            hired=form.hired.data,
+            expected_version=form.expected_version(),
+        ),
+        lambda: f"Candidats de {operators[form.operator_id.data].name} enregistrés.",
+    )
+
+
+@bp.route("/besoins/<int:need_id>/embauches-par-public", methods=["POST"])
+def public_hires(need_id: int):
+    """Of the closed need's hires, how many per public (app/needs/inclusion.py)."""
+    need = _need_or_404(need_id)
+    form = PublicHiresForm(prefix="public-hires")
+    return _apply(
+        need,
+        "public_hires_form",
+        form,
+        lambda: record_public_hires(need, form.hires()),
+        lambda: "Les embauches par public sont enregistrées.",
     )
 
 

@@ -18,9 +18,11 @@ from app.activity.models import FollowUp, Interaction
 from app.assignments.models import Assignment
 from app.auth.enums import Role
 from app.auth.models import User
+from app.dashboard.inclusion import hires_by_public
 from app.dashboard.queries import CLOSED_STATUSES_ORDER, scope_figures
 from app.dashboard.scopes import Period
 from app.dashboard.solutions import solutions_for_report
+from app.dashboard.sourcing import sourcing_by_operator
 from app.employers.models import Employer
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant
@@ -128,6 +130,7 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         )
     )
     median_days = shared.time_to_fill.get("median")
+    sourcing = sourcing_by_operator(basin_ids, Period(month, end - timedelta(days=1)))
     return {
         "employers_created": employers_created,
         "employers_contacted": shared.contacted,
@@ -147,6 +150,27 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
         "event_candidates": int(events[1]),
         "event_hires": int(event_hires),
         "solutions": solutions_for_report(basin_ids, Period(month, end - timedelta(days=1))),
+        # Hires by public, as the dashboard counts them (app/dashboard/inclusion.py).
+        "public_hires": [
+            {
+                "public": row.public.label,
+                "hires": row.hires,
+                "share": round(100 * row.share) if row.share is not None else None,
+            }
+            for row in hires_by_public(basin_ids, Period(month, end - timedelta(days=1)))
+            if row.hires
+        ],
+        # Who sourced the hires, as the dashboard counts them (app/dashboard/sourcing.py).
+        "sourcing": [
+            {
+                "operator": row.name,
+                "proposed": row.proposed,
+                "interviewed": row.interviewed,
+                "hired": row.hired,
+                "fill_rate": round(100 * row.fill_rate) if row.fill_rate is not None else None,
+            }
+            for row in sourcing
+        ],
         "plans": [
             {
                 "title": plan.title,
@@ -209,6 +233,30 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
             ],
         ),
         *_solutions_section(f),
+        ReportSection(
+            "Qui a sourcé les embauches",
+            [
+                (
+                    row["operator"],
+                    number(row["proposed"]),
+                    number(row["interviewed"]),
+                    number(row["hired"]),
+                    percent(row["fill_rate"] / 100 if row["fill_rate"] is not None else None),
+                )
+                for row in f.get("sourcing", [])  # reports frozen before the figure have none
+            ],
+            header=("Opérateur", "Candidats proposés", "Reçus en entretien", "Embauches", "Taux de pourvoi"),
+            empty="Aucun candidat déclaré par un opérateur sur les besoins clôturés du mois.",
+        ),
+        ReportSection(
+            "Embauches par public",
+            [
+                (row["public"], number(row["hires"]), percent(row["share"] / 100 if row["share"] is not None else None))
+                for row in f.get("public_hires", [])  # reports frozen before the figure have none
+            ],
+            header=("Public", "Embauches", "Part des embauches"),
+            empty="Aucune embauche par public saisie sur les besoins clôturés du mois.",
+        ),
         ReportSection(
             "Plans de prospection",
             [

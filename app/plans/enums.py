@@ -12,6 +12,12 @@ class PlanIndicator(LabelledEnum):
     # Solutions delivered (app/needs/queries.py defines them, like the dashboard's).
     SOLUTIONS_DELIVERED = ("solutions_delivered", "Solutions apportées aux entreprises")
     POE_SMALL_EMPLOYERS = ("poe_small_employers", "POE présentées aux TPE (moins de 10 salariés)")
+    EMPLOYERS_ENGAGED = ("employers_engaged", "Entreprises engagées pour l'inclusion")
+
+
+# Indicators that have a value at a date, hence a baseline (the value on the plan's first day) that a
+# relative target multiplies: "doubler en 3 ans".
+BASELINE_INDICATORS = (PlanIndicator.EMPLOYERS_ENGAGED,)
 
 
 class SegmentKind(LabelledEnum):

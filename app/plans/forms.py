@@ -1,9 +1,11 @@
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from decimal import Decimal
+
+from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.fields import DateField, IntegerField
 from app.forms import EMPLOYER_REFERENCE_HINT, REQUIRED, FrenchForm, employer_key
-from app.plans.enums import PlanIndicator
+from app.plans.enums import BASELINE_INDICATORS, PlanIndicator
 from app.plans.models import MAX_TARGET_LIST_SIZE
 from app.referential.enums import HeadcountBand
 
@@ -72,3 +74,29 @@ class AssignForm(FrenchForm):
 
 class ShareOutForm(FrenchForm):
     rebalance = BooleanField("Tout répartir à nouveau (y compris les entreprises déjà attribuées)")
+
+
+class FrenchDecimalField(DecimalField):
+    """A decimal typed the French way ("1,5") or the English one ("1.5")."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+
+
+class RelativeTargetForm(FrenchForm):
+    """A network-wide target relative to the value at the plan's start (app/plans/services.py)."""
+
+    indicator = SelectField(
+        "Indicateur",
+        choices=[(indicator.value, indicator.label) for indicator in BASELINE_INDICATORS],
+        validators=[DataRequired(REQUIRED)],
+    )
+    factor = FrenchDecimalField(
+        "Multiplier la valeur de départ par",
+        places=2,
+        description="2 : doubler ; 1,5 : +50 %.",
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(min=Decimal("0.1"), max=Decimal("20"), message="Entre 0,1 et 20."),
+        ],
+    )

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -70,6 +71,7 @@ class PlanTarget(db.Model):
     __audited__ = True
     __table_args__ = (
         sa.CheckConstraint("target_value >= 0", name="target_value_not_negative"),
+        sa.CheckConstraint("factor IS NULL OR factor > 0", name="factor_positive"),
         sa.UniqueConstraint("plan_id", "indicator", "operator_id", name="uq_plan_targets_plan_indicator_operator"),
         # NULLs are distinct in a unique constraint: the network-wide target needs its own index.
         sa.Index(
@@ -87,6 +89,9 @@ class PlanTarget(db.Model):
     indicator: Mapped[PlanIndicator] = mapped_column(enum_column_type(PlanIndicator, "indicator"))
     operator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="CASCADE"), index=True)
     target_value: Mapped[int]
+    # A target relative to the value at the plan's start ("doubler en 3 ans": 2): the goal is then
+    # that value times the factor (app/plans/queries.py, TargetProgress), and target_value is unused.
+    factor: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
 
     plan: Mapped[ProspectionPlan] = relationship(back_populates="targets")
     operator: Mapped[Operator | None] = relationship()

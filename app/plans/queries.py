@@ -1,5 +1,6 @@
 """Read side of plans: scope, live progress against targets with its drill-down, advisers' targets."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -10,6 +11,7 @@ from app.activity.enums import Channel
 from app.activity.models import Interaction
 from app.assignments.models import Assignment
 from app.auth.models import User
+from app.employers.engagements import engaged_on
 from app.employers.models import Employer, Tag
 from app.events.enums import EventStatus
 from app.events.models import Event, EventParticipant, event_operators
@@ -17,11 +19,11 @@ from app.extensions import db
 from app.needs.enums import NeedStatus
 from app.needs.models import RecruitmentNeed, ServiceMobilisation
 from app.needs.queries import delivered_between, poe_to_small_employers_between
-from app.plans.enums import PlanIndicator, SegmentKind
+from app.plans.enums import BASELINE_INDICATORS, PlanIndicator, SegmentKind
 from app.plans.models import PlanEmployer, PlanTarget, ProspectionPlan
 from app.referential.enums import HeadcountBand
 from app.referential.models import NafCode, RomeCode, ShortageJob
-from app.timeutils import PARIS
+from app.timeutils import PARIS, today_paris
 
 
 def visible_plans(user: User) -> sa.Select:
@@ -181,6 +183,8 @@ def indicator_records(plan: ProspectionPlan, indicator: PlanIndicator, operator_
         return sa.select(Employer).where(Employer.id.in_(targeted), Employer.id.in_(assigned))
     if indicator in SOLUTION_CONDITIONS:
         return _mobilisations(plan, operator_id).where(SOLUTION_CONDITIONS[indicator](plan.starts_on, plan.ends_on))
+    if indicator is PlanIndicator.EMPLOYERS_ENGAGED:
+        return _engaged_employers(plan, operator_id, min(plan.ends_on, today_paris()))
     raise ValueError(indicator)
 
 
@@ -196,6 +200,29 @@ def _mobilisations(plan: ProspectionPlan, operator_id: int | None) -> sa.Select:
     if operator_id is not None:
         query = query.where(ServiceMobilisation.created_by_id.in_(_users_of_operator(operator_id)))
     return query
+
+
+def _engaged_employers(plan: ProspectionPlan, operator_id: int | None, day: date) -> sa.Select:
+    """The basin's employers engaged for inclusive hiring on ``day`` (an operator's: those whose
+    privileged contact it provides)."""
+    query = sa.select(Employer).where(Employer.basin_id == plan.basin_id, engaged_on(day))
+    if operator_id is not None:
+        query = query.where(
+            Employer.id.in_(
+                sa.select(Assignment.employer_id).where(
+                    Assignment.ended_at.is_(None), Assignment.operator_id == operator_id
+                )
+            )
+        )
+    return query
+
+
+def indicator_baseline(plan: ProspectionPlan, indicator: PlanIndicator, operator_id: int | None = None) -> int:
+    """The indicator's value when the plan starts, which a relative target multiplies."""
+    if indicator not in BASELINE_INDICATORS:
+        raise ValueError(indicator)
+    records = _engaged_employers(plan, operator_id, plan.starts_on).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(records))
 
 
 def indicator_drill_down(plan: ProspectionPlan, indicator: PlanIndicator, operator_id: int | None = None) -> sa.Select:
@@ -240,16 +267,24 @@ def indicator_value(plan: ProspectionPlan, indicator: PlanIndicator, operator_id
 class TargetProgress:
     target: PlanTarget
     done: int
+    baseline: int | None = None  # for a relative target: the value at the plan's start
+
+    @property
+    def goal(self) -> int:
+        """The volume to reach: the target's, or the baseline times the factor, rounded up."""
+        if self.target.factor is None:
+            return self.target.target_value
+        return math.ceil(self.baseline * self.target.factor)
 
     @property
     def percent(self) -> int:
-        if self.target.target_value == 0:
+        if self.goal == 0:
             return 100
-        return min(100, round(self.done * 100 / self.target.target_value))
+        return min(100, round(self.done * 100 / self.goal))
 
     @property
     def is_reached(self) -> bool:
-        return self.done >= self.target.target_value
+        return self.done >= self.goal
 
 
 def plan_progress(plan: ProspectionPlan) -> list[TargetProgress]:
@@ -262,7 +297,14 @@ def plan_progress(plan: ProspectionPlan) -> list[TargetProgress]:
             t.operator.name if t.operator else "",
         ),
     )
-    return [TargetProgress(target, indicator_value(plan, target.indicator, target.operator_id)) for target in targets]
+    return [
+        TargetProgress(
+            target,
+            indicator_value(plan, target.indicator, target.operator_id),
+            indicator_baseline(plan, target.indicator, target.operator_id) if target.factor is not None else None,
+        )
+        for target in targets
+    ]
 
 
 def target_list(

@@ -3,6 +3,7 @@ for the next period. The target list, its score and its share-out have their own
 
 import calendar
 from datetime import date, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -11,7 +12,7 @@ from app.auth.models import User
 from app.employers.models import Tag
 from app.errors import DomainError
 from app.extensions import db
-from app.plans.enums import PlanIndicator, SegmentKind
+from app.plans.enums import BASELINE_INDICATORS, PlanIndicator, SegmentKind
 from app.plans.models import MAX_TARGET_LIST_SIZE, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.enums import HeadcountBand
 from app.referential.models import Basin, NafCode, Operator, RomeCode
@@ -95,10 +96,12 @@ def save_plan(
     for indicator, value in targets.items():
         existing = network.get(indicator)
         if value is None:
-            if existing is not None:
+            # A relative target is not in the form's absolute fields: left empty, it stays.
+            if existing is not None and existing.factor is None:
                 plan.targets.remove(existing)
         elif existing is not None:
             existing.target_value = value
+            existing.factor = None
         else:
             plan.targets.append(PlanTarget(indicator=indicator, target_value=value))
     return plan
@@ -117,6 +120,22 @@ def set_operator_target(
             target.target_value = value
             return target
     target = PlanTarget(indicator=indicator, operator=operator, target_value=value)
+    plan.targets.append(target)
+    return target
+
+
+def set_relative_target(plan: ProspectionPlan, *, indicator: PlanIndicator, factor: Decimal) -> PlanTarget:
+    """The network-wide target as a multiple of the indicator's value at the plan's start: "doubler en
+    3 ans" is a factor of 2 on a three-year plan. Only an indicator with a value at a date has one."""
+    if indicator not in BASELINE_INDICATORS:
+        raise PlanError(f"L'indicateur « {indicator.label} » n'a pas de valeur de départ : fixez un objectif chiffré.")
+    if not Decimal("0.1") <= factor <= Decimal("20"):
+        raise PlanError("Le multiplicateur va de 0,1 à 20 (2 : doubler).")
+    for target in plan.targets:
+        if target.indicator is indicator and target.operator_id is None:
+            target.factor, target.target_value = factor, 0
+            return target
+    target = PlanTarget(indicator=indicator, target_value=0, factor=factor)
     plan.targets.append(target)
     return target
 
@@ -159,7 +178,7 @@ def duplicate_plan(plan: ProspectionPlan, *, author: User | None) -> Prospection
         created_by=author,
         owners=list(plan.owners),
         targets=[
-            PlanTarget(indicator=t.indicator, operator_id=t.operator_id, target_value=t.target_value)
+            PlanTarget(indicator=t.indicator, operator_id=t.operator_id, target_value=t.target_value, factor=t.factor)
             for t in plan.targets
         ],
         segments=[PlanSegment(kind=s.kind, value=s.value) for s in plan.segments],

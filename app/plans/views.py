@@ -12,7 +12,7 @@ from app.forms import Refusal
 from app.pagination import paginate
 from app.plans import bp
 from app.plans.enums import PlanIndicator, SegmentKind
-from app.plans.forms import AddEmployerForm, AssignForm, OperatorTargetForm, PlanForm, ShareOutForm
+from app.plans.forms import AddEmployerForm, AssignForm, OperatorTargetForm, PlanForm, RelativeTargetForm, ShareOutForm
 from app.plans.models import PlanEmployer, ProspectionPlan
 from app.plans.queries import (
     contacted_employer_ids,
@@ -27,7 +27,7 @@ from app.plans.queries import (
     share_out_loads,
     target_list,
 )
-from app.plans.services import duplicate_plan, remove_target, save_plan, set_operator_target
+from app.plans.services import duplicate_plan, remove_target, save_plan, set_operator_target, set_relative_target
 from app.plans.share_out import assign_entry, plan_advisers, share_out
 from app.plans.target_list import add_employer, build_target_list, remove_employer
 from app.referential.queries import active_operators, get_operator, shortage_sources
@@ -56,7 +56,8 @@ def _plan_form(plan: ProspectionPlan | None = None) -> tuple[PlanForm, list[User
             form.owner_ids.data = [owner.id for owner in plan.owners]
             for kind, field in _segment_fields(form).items():
                 field.data = sorted(plan.segment_values(kind))
-            network = {t.indicator: t.target_value for t in plan.targets if t.operator_id is None}
+            # A relative target has no absolute value to show (it is set by its own form).
+            network = {t.indicator: t.target_value for t in plan.targets if t.operator_id is None and t.factor is None}
             for indicator, field in form.target_fields():
                 field.data = network.get(indicator)
         else:
@@ -134,7 +135,12 @@ def _operator_target_form(plan: ProspectionPlan) -> OperatorTargetForm:
     return form
 
 
-def _render_detail(plan: ProspectionPlan, target_form: OperatorTargetForm | None = None, status: int = 200):
+def _render_detail(
+    plan: ProspectionPlan,
+    target_form: OperatorTargetForm | None = None,
+    status: int = 200,
+    relative_target_form: RelativeTargetForm | None = None,
+):
     return render_template(
         "plans/detail.html",
         plan=plan,
@@ -142,6 +148,7 @@ def _render_detail(plan: ProspectionPlan, target_form: OperatorTargetForm | None
         segments=segment_labels(plan),
         loads=share_out_loads(plan),
         target_form=target_form or _operator_target_form(plan),
+        relative_target_form=relative_target_form or RelativeTargetForm(formdata=None),
         share_form=ShareOutForm(),
     ), status
 
@@ -167,6 +174,20 @@ def add_target(plan_id: int):
             flash("Objectif enregistré.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return _render_detail(plan, form, 400)
+
+
+@bp.route("/plans/<int:plan_id>/objectifs/relatif", methods=["POST"])
+def add_relative_target(plan_id: int):
+    """A target relative to the value at the plan's start: "doubler en 3 ans"."""
+    plan = _plan_or_404(plan_id)
+    form = RelativeTargetForm()
+    if form.validate_on_submit():
+        with refusal_shown(form) as outcome:
+            set_relative_target(plan, indicator=PlanIndicator(form.indicator.data), factor=form.factor.data)
+        if not outcome.refused:
+            flash("Objectif enregistré.", "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+    return _render_detail(plan, status=400, relative_target_form=form)
 
 
 @bp.route("/plans/<int:plan_id>/objectifs/<int:target_id>/supprimer", methods=["POST"])

@@ -19,7 +19,7 @@ from app.leads.services import (
     submit_lead,
     submit_public_lead,
 )
-from app.needs.enums import ContractType, TargetPublic
+from app.needs.enums import ContractType, Public
 from app.referential.models import Basin
 from app.timeutils import today_paris
 
@@ -31,14 +31,14 @@ ORGANISATIONS = [
     ("Service développement économique de l'agglomération", SpotterKind.LOCAL_AUTHORITY),
 ]
 JOBS = [
-    ("Serveur / serveuse", ContractType.SEASONAL, TargetPublic.YOUTH),
-    ("Aide-soignant(e)", ContractType.CDI, TargetPublic.ALL),
-    ("Maçon VRD", ContractType.CDI, TargetPublic.ALL),
-    ("Chauffeur poids lourd", ContractType.CDD, TargetPublic.ALL),
-    ("Apprenti boulanger", ContractType.APPRENTICESHIP, TargetPublic.YOUTH),
-    ("Responsable de production", ContractType.CDI, TargetPublic.EXECUTIVES),
-    ("Agent d'entretien", ContractType.CDD, TargetPublic.DISABLED),
-    ("Soudeur", ContractType.TEMPORARY, TargetPublic.ALL),
+    ("Serveur / serveuse", ContractType.SEASONAL, (Public.YOUTH,)),
+    ("Aide-soignant(e)", ContractType.CDI, ()),
+    ("Maçon VRD", ContractType.CDI, ()),
+    ("Chauffeur poids lourd", ContractType.CDD, ()),
+    ("Apprenti boulanger", ContractType.APPRENTICESHIP, (Public.YOUTH,)),
+    ("Responsable de production", ContractType.CDI, (Public.EXECUTIVES,)),
+    ("Agent d'entretien", ContractType.CDD, (Public.DISABLED,)),
+    ("Soudeur", ContractType.TEMPORARY, ()),
 ]
 LEADS_PER_BASIN = 14
 
@@ -95,7 +95,7 @@ def build_demo_leads(rng: random.Random) -> int:
             count += 1
             outcome = index % 5
             if outcome in (1, 2) and data.siret:
-                accept_lead(lead, decided_by=lead_user, target_public=job[2], duplicates_confirmed=True)
+                accept_lead(lead, decided_by=lead_user, publics=job[2], duplicates_confirmed=True)
             elif outcome == 3:
                 reject_lead(lead, decided_by=lead_user, reason=rng.choice(list(RejectionReason)))
         public = _data(rng, JOBS[1], name="Résidence Les Tilleuls", commune=rng.choice(communes))

@@ -15,7 +15,7 @@ from app.needs.enums import (
     MobilisationStatus,
     NeedOrigin,
     NeedStatus,
-    TargetPublic,
+    Public,
 )
 from app.needs.mobilisations import MobilisationData, create_mobilisation
 from app.needs.services import close_need, create_need, move_need, record_satisfaction
@@ -69,7 +69,8 @@ def build_demo_needs(
                 author=author,
                 positions=positions,
                 rome_code=rome_code,
-                target_public=rng.choice(list(TargetPublic)),
+                # Most needs are for every public; some target one or two (rule 3 weighs them all).
+                publics=rng.sample(list(Public), rng.choice([0, 0, 0, 1, 1, 2])),
                 origin=rng.choice(list(NeedOrigin)),
                 identified_on=day,
             )

@@ -9,7 +9,7 @@ from app.assignments.queries import QueueFilters, queue_page, queue_query
 from app.assignments.services import add_member, update_member
 from app.assignments.suggestions import operator_kind_for
 from app.extensions import db
-from app.needs.enums import QualificationLevel, TargetPublic
+from app.needs.enums import Public, QualificationLevel
 from app.referential.enums import OperatorKind
 from app.timeutils import today_paris, utcnow
 from tests.factories import (
@@ -40,12 +40,8 @@ def active_assignment(employer) -> Assignment | None:
 
 
 def test_the_queue_filters_by_suggested_operator_reason_and_name_in_its_url(client, login):
-    youth = RecruitmentNeedFactory(
-        target_public=TargetPublic.YOUTH, employer=EmployerFactory(name="Boulangerie Guégan")
-    )
-    seniors = RecruitmentNeedFactory(
-        target_public=TargetPublic.SENIORS, employer=EmployerFactory(name="Garage Le Goff")
-    )
+    youth = RecruitmentNeedFactory(publics=[Public.YOUTH], employer=EmployerFactory(name="Boulangerie Guégan"))
+    seniors = RecruitmentNeedFactory(publics=[Public.SENIORS], employer=EmployerFactory(name="Garage Le Goff"))
     left = AssignmentFactory(ended_at=utcnow(), employer=EmployerFactory(name="Boulangerie du port"))
     login(UserFactory(lead=True))
 
@@ -83,17 +79,24 @@ def test_the_filter_form_keeps_its_values_and_assigning_keeps_the_filters(client
     assert "nom=kerbrat" in response.location and "motif=open_need" in response.location
 
 
+# No public, each public, and pairs where rule 3's order decides (cadres before jeunes before handicap).
+PUBLIC_SETS = [
+    [],
+    *([public] for public in Public),
+    [Public.YOUTH, Public.DISABLED],
+    [Public.DISABLED, Public.EXECUTIVES],
+]
 PUBLICS_AND_LEVELS = [
-    (public, level)
-    for public in TargetPublic
+    (publics, level)
+    for publics in PUBLIC_SETS
     for level in (None, QualificationLevel.BAC_3_PLUS, QualificationLevel.BAC)
 ]
 
 
-@pytest.mark.parametrize(("public", "level"), PUBLICS_AND_LEVELS)
-def test_the_operator_filter_agrees_with_the_suggestion_shown(public, level):
+@pytest.mark.parametrize(("publics", "level"), PUBLICS_AND_LEVELS)
+def test_the_operator_filter_agrees_with_the_suggestion_shown(publics, level):
     lead = UserFactory(lead=True)
-    need = RecruitmentNeedFactory(target_public=public, qualification_level=level)
+    need = RecruitmentNeedFactory(publics=publics, qualification_level=level)
 
     row = next(r for r in queue_page(lead, today_paris(), 1).items if r.employer.id == need.employer_id)
     matching = [kind for kind in OperatorKind if need.employer_id in queued_ids(lead, operateur=kind.value)]
@@ -104,7 +107,7 @@ def test_the_operator_filter_agrees_with_the_suggestion_shown(public, level):
 def test_the_operator_filter_falls_back_to_france_travail_where_the_basin_has_no_such_operator():
     seeded_operator(OperatorKind.APEC).is_active = False
     lead = UserFactory(lead=True)
-    need = RecruitmentNeedFactory(target_public=TargetPublic.EXECUTIVES)
+    need = RecruitmentNeedFactory(publics=[Public.EXECUTIVES])
     db.session.flush()
 
     assert need.employer_id not in queued_ids(lead, operateur="apec")
@@ -114,10 +117,8 @@ def test_the_operator_filter_falls_back_to_france_travail_where_the_basin_has_no
 def test_the_operator_filter_reads_the_latest_open_need():
     lead = UserFactory(lead=True)
     employer = EmployerFactory()
-    RecruitmentNeedFactory(
-        employer=employer, target_public=TargetPublic.YOUTH, identified_on=today_paris().replace(day=1)
-    )
-    RecruitmentNeedFactory(employer=employer, target_public=TargetPublic.DISABLED)
+    RecruitmentNeedFactory(employer=employer, publics=[Public.YOUTH], identified_on=today_paris().replace(day=1))
+    RecruitmentNeedFactory(employer=employer, publics=[Public.DISABLED])
 
     assert employer.id in queued_ids(lead, operateur="cap_emploi")
     assert employer.id not in queued_ids(lead, operateur="mission_locale")
@@ -130,9 +131,7 @@ def test_the_employer_pages_affecter_opens_that_employers_row_even_far_down_the_
     member = TaskForceMemberFactory(user=UserFactory(operator=seeded_operator(OperatorKind.CAP_EMPLOI)))
     for _ in range(55):  # three pages of 25
         RecruitmentNeedFactory()
-    need = RecruitmentNeedFactory(
-        target_public=TargetPublic.DISABLED, employer=EmployerFactory(name="Scierie Le Bihan")
-    )
+    need = RecruitmentNeedFactory(publics=[Public.DISABLED], employer=EmployerFactory(name="Scierie Le Bihan"))
     lead = UserFactory(lead=True)
     assert need.employer_id not in [row.employer.id for row in queue_page(lead, today_paris(), 1).items]
     login(lead)
@@ -264,29 +263,74 @@ def test_an_adviser_with_no_remaining_capacity_is_never_suggested(client, login)
 # --- The suggestion's words, for every public -----------------------------------------------------
 
 EXPECTED_WHY = {
-    TargetPublic.EXECUTIVES: "vise des cadres : l'APEC.",
-    TargetPublic.YOUTH: "vise des jeunes de moins de 26 ans : la mission locale.",
-    TargetPublic.DISABLED: "vise des personnes en situation de handicap : Cap emploi.",
-    TargetPublic.RSA: "vise des allocataires du RSA : France Travail, qui accompagne ce public.",
-    TargetPublic.SENIORS: "vise des seniors : France Travail, qui accompagne ce public.",
-    TargetPublic.ALL: "s'adresse à tout public : France Travail.",
+    Public.EXECUTIVES: "vise des cadres : l'APEC.",
+    Public.YOUTH: "vise des jeunes de moins de 26 ans : la mission locale.",
+    Public.DISABLED: "vise des personnes en situation de handicap : Cap emploi.",
+    Public.RSA: "vise des allocataires du RSA : France Travail, qui accompagne ce public.",
+    Public.SENIORS: "vise des seniors de 50 ans et plus : France Travail, qui accompagne ce public.",
+    Public.QPV: "vise des résidents des quartiers prioritaires : France Travail, qui accompagne ce public.",
+    Public.LONG_TERM_UNEMPLOYED: (
+        "vise des demandeurs d'emploi de longue durée : France Travail, qui accompagne ce public."
+    ),
 }
 
 
-@pytest.mark.parametrize("public", list(TargetPublic))
+@pytest.mark.parametrize("public", list(Public))
 def test_the_suggestion_names_the_public_the_need_targets(public):
-    need = RecruitmentNeedFactory(target_public=public, title="Agent d'entretien")
+    need = RecruitmentNeedFactory(publics=[public], title="Agent d'entretien")
     kind, why = operator_kind_for(need)
     assert why == f"Le besoin « Agent d'entretien » {EXPECTED_WHY[public]}"
-    assert ("tout public" in why) is (public is TargetPublic.ALL)
+
+
+def test_a_need_for_every_public_says_so():
+    kind, why = operator_kind_for(RecruitmentNeedFactory(publics=[], title="Agent d'entretien"))
+    assert (kind, why) == (
+        OperatorKind.FRANCE_TRAVAIL,
+        "Le besoin « Agent d'entretien » s'adresse à tout public : France Travail.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("publics", "kind", "why"),
+    [
+        (
+            [Public.DISABLED, Public.YOUTH],
+            OperatorKind.MISSION_LOCALE,
+            "vise des personnes en situation de handicap et des jeunes de moins de 26 ans : la mission locale "
+            "(règle appliquée : des jeunes de moins de 26 ans).",
+        ),
+        (
+            [Public.RSA, Public.DISABLED, Public.EXECUTIVES],
+            OperatorKind.APEC,
+            "vise des allocataires du RSA, des personnes en situation de handicap et des cadres : l'APEC "
+            "(règle appliquée : des cadres).",
+        ),
+        (
+            [Public.QPV, Public.DISABLED],
+            OperatorKind.CAP_EMPLOI,
+            "vise des personnes en situation de handicap et des résidents des quartiers prioritaires : Cap emploi "
+            "(règle appliquée : des personnes en situation de handicap).",
+        ),
+        (
+            [Public.RSA, Public.LONG_TERM_UNEMPLOYED],
+            OperatorKind.FRANCE_TRAVAIL,
+            "vise des allocataires du RSA et des demandeurs d'emploi de longue durée : France Travail, "
+            "qui accompagne ces publics.",
+        ),
+    ],
+)
+def test_with_several_publics_the_first_of_rule_3_decides_and_the_reason_says_which(publics, kind, why):
+    need = RecruitmentNeedFactory(publics=publics, title="Agent d'entretien")
+    assert operator_kind_for(need) == (kind, f"Le besoin « Agent d'entretien » {why}")
 
 
 def test_a_qualified_need_for_seniors_names_both_the_public_and_the_level():
     need = RecruitmentNeedFactory(
-        target_public=TargetPublic.SENIORS, qualification_level=QualificationLevel.BAC_3_PLUS, title="Contrôleur"
+        publics=[Public.SENIORS], qualification_level=QualificationLevel.BAC_3_PLUS, title="Contrôleur"
     )
     kind, why = operator_kind_for(need)
     assert kind is OperatorKind.APEC
     assert (
-        why == "Le besoin « Contrôleur » vise des seniors et demande un niveau bac +3 et plus (profil cadre) : l'APEC."
+        why
+        == "Le besoin « Contrôleur » vise des seniors de 50 ans et plus et demande un niveau bac +3 et plus (profil cadre) : l'APEC."
     )

@@ -17,7 +17,7 @@ from app.assignments.services import (
 from app.assignments.suggestions import operator_kind_for
 from app.auth.services import deactivate_user
 from app.extensions import db
-from app.needs.enums import QualificationLevel, TargetPublic
+from app.needs.enums import Public, QualificationLevel
 from app.notifications.models import Notification
 from app.referential.enums import OperatorKind
 from app.timeutils import today_paris
@@ -107,16 +107,17 @@ def test_overriding_the_suggestion_needs_a_reason():
 @pytest.mark.parametrize(
     ("public", "level", "kind"),
     [
-        (TargetPublic.EXECUTIVES, None, OperatorKind.APEC),
-        (TargetPublic.YOUTH, None, OperatorKind.MISSION_LOCALE),
-        (TargetPublic.DISABLED, None, OperatorKind.CAP_EMPLOI),
-        (TargetPublic.ALL, QualificationLevel.BAC_3_PLUS, OperatorKind.APEC),
-        (TargetPublic.ALL, QualificationLevel.CAP_BEP, OperatorKind.FRANCE_TRAVAIL),
-        (TargetPublic.RSA, None, OperatorKind.FRANCE_TRAVAIL),
+        ([Public.EXECUTIVES], None, OperatorKind.APEC),
+        ([Public.YOUTH], None, OperatorKind.MISSION_LOCALE),
+        ([Public.DISABLED], None, OperatorKind.CAP_EMPLOI),
+        ([], QualificationLevel.BAC_3_PLUS, OperatorKind.APEC),
+        ([], QualificationLevel.CAP_BEP, OperatorKind.FRANCE_TRAVAIL),
+        ([Public.RSA], None, OperatorKind.FRANCE_TRAVAIL),
+        ([Public.RSA, Public.YOUTH], QualificationLevel.BAC_3_PLUS, OperatorKind.MISSION_LOCALE),
     ],
 )
 def test_rule_3_suggests_the_operator_from_the_need(public, level, kind):
-    need = RecruitmentNeedFactory(target_public=public, qualification_level=level)
+    need = RecruitmentNeedFactory(publics=public, qualification_level=level)
     suggested, why = operator_kind_for(need)
     assert suggested is kind
     assert need.title in why
@@ -140,7 +141,7 @@ def test_queue_suggests_the_least_loaded_available_adviser_of_the_suggested_oper
         AssignmentFactory(adviser=busy.user)
     AssignmentFactory(adviser=light.user)
     AssignmentFactory(adviser=full.user)
-    need = RecruitmentNeedFactory(target_public=TargetPublic.YOUTH)
+    need = RecruitmentNeedFactory(publics=[Public.YOUTH])
     lead = UserFactory(lead=True)
 
     page = queue_page(lead, today, 1)

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from app.assignments.enums import HandoverStatus
 from app.assignments.models import Assignment, HandoverRequest
 from app.extensions import db
-from app.needs.enums import TargetPublic
+from app.needs.enums import Public
 from app.notifications.models import Notification
 from app.referential.enums import OperatorKind
 from tests.factories import (
@@ -28,7 +28,7 @@ def active_contacts(employer) -> list[int]:
 
 def test_the_queue_shows_the_suggestion_and_why(client, login):
     member = TaskForceMemberFactory(user=UserFactory(operator=seeded_operator(OperatorKind.MISSION_LOCALE)))
-    need = RecruitmentNeedFactory(target_public=TargetPublic.YOUTH, title="Apprenti boulanger")
+    need = RecruitmentNeedFactory(publics=[Public.YOUTH], title="Apprenti boulanger")
     login(UserFactory(lead=True))
 
     response = client.get("/affectations")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.needs.enums import TargetPublic
+from app.needs.enums import Public
 from app.plans.enums import PlanIndicator
 from app.plans.models import PlanTarget
 from app.timeutils import today_paris
@@ -94,7 +94,7 @@ def test_an_adviser_clears_a_follow_up_on_a_phone(phone, browser_login, screensh
 def test_a_lead_assigns_from_the_queue_on_a_phone(phone, browser_login, screenshot):
     member = TaskForceMemberFactory()
     need = RecruitmentNeedFactory(
-        target_public=TargetPublic.SENIORS,
+        publics=[Public.SENIORS],
         employer=EmployerFactory(name="Société coopérative ouvrière de production des Menuisiers du Trégor"),
     )
     RecruitmentNeedFactory()

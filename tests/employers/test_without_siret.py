@@ -12,6 +12,7 @@ from app.plans.enums import PlanIndicator
 from tests.factories import (
     AssignmentFactory,
     EmployerContactFactory,
+    EmployerEngagementFactory,
     EmployerFactory,
     EventFactory,
     EventParticipantFactory,
@@ -109,6 +110,7 @@ def _hidden_employer_of(page: str) -> str:
 def test_every_action_on_an_employer_without_siret_succeeds(app, client, post, world):
     employer, plan, event = world["employer"], world["plan"], world["event"]
     key = employer.url_key
+    charter = EmployerEngagementFactory(employer=employer)
     actions = [
         (
             f"/entreprises/{key}/modifier",
@@ -121,8 +123,10 @@ def test_every_action_on_an_employer_without_siret_succeeds(app, client, post, w
         (f"/entreprises/{key}/echanges", {"occurred_on": "2026-11-21", "channel": "phone", "subject": "Appel"}),
         (
             f"/entreprises/{key}/besoins/nouveau",
-            {"title": "Serveur", "positions": "1", "contract": "cdi", "target_public": "all", "origin": "contact"},
+            {"title": "Serveur", "positions": "1", "contract": "cdi", "origin": "contact"},
         ),
+        (f"/entreprises/{key}/engagements", {"kind": "club", "starts_on": "2026-03-02"}),
+        (f"/entreprises/{key}/engagements/{charter.id}/fin", {"ends_on": "2026-10-31"}),
         (f"/entreprises/{employer.id}/passation", {"reason": "Changement de secteur"}),
         (f"/evenements/{event.id}/participants", {"employer": world["newcomer"].url_key}),
         (f"/plans/{plan.id}/cibles/ajouter", {"employer": world["newcomer"].url_key}),

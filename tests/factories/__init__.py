@@ -12,6 +12,7 @@ from tests.factories.assignments import (
 from tests.factories.auth import UserFactory, known_password_hash
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
+from tests.factories.inclusion import EmployerEngagementFactory, NeedSourcingFactory, closed_need
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
 from tests.factories.needs import (
     RecruitmentNeedFactory,
@@ -31,10 +32,12 @@ from tests.factories.referential import (
 
 __all__ = [
     "api_credentials",
+    "closed_need",
     "AssignmentFactory",
     "CommuneFactory",
     "BasinFactory",
     "EmployerContactFactory",
+    "EmployerEngagementFactory",
     "EmployerFactory",
     "EventFactory",
     "EventParticipantFactory",
@@ -44,6 +47,8 @@ __all__ = [
     "LeadFactory",
     "MonthlyReportFactory",
     "NotificationFactory",
+    "NeedServiceFactory",
+    "NeedSourcingFactory",
     "OperatorFactory",
     "OutboxEmailFactory",
     "PlanEmployerFactory",

@@ -19,7 +19,7 @@ from app.leads.services import (
     submit_lead,
     submit_public_lead,
 )
-from app.needs.enums import ContractType, NeedOrigin, NeedStatus, TargetPublic
+from app.needs.enums import ContractType, NeedOrigin, NeedStatus, Public
 from app.notifications.models import Notification
 from app.timeutils import today_paris
 from tests.factories import (
@@ -140,12 +140,12 @@ def test_accepting_creates_the_employer_and_the_need_and_puts_it_in_the_queue(sp
     lead_user = UserFactory(lead=True)
     siret = make_siret()
 
-    need = accept_lead(lead, decided_by=lead_user, siret=siret, target_public=TargetPublic.YOUTH)
+    need = accept_lead(lead, decided_by=lead_user, siret=siret, publics=[Public.YOUTH])
     db.session.flush()
 
     assert need.origin is NeedOrigin.LEAD and need.status is NeedStatus.IDENTIFIED
     assert need.employer.siret == siret and need.employer.source is EmployerSource.LEAD
-    assert need.target_public is TargetPublic.YOUTH and need.positions == 2
+    assert need.publics == [Public.YOUTH] and need.positions == 2
     assert lead.status is LeadStatus.ACCEPTED and lead.need == need
     queued = [employer.id for employer, _ in db.session.execute(queue_query(lead_user, today_paris()))]
     assert need.employer_id in queued

@@ -75,7 +75,7 @@ def test_a_lead_accepts_a_lead_and_the_spotter_sees_the_outcome(client, login, p
     page = client.get(f"/signalements/{lead.id}").get_data(as_text=True)
     assert "Trier ce signalement" in page
 
-    response = post(f"/signalements/{lead.id}/accepter", {"siret": lead.siret, "target_public": "youth"})
+    response = post(f"/signalements/{lead.id}/accepter", {"siret": lead.siret, "publics": "youth"})
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -96,7 +96,7 @@ def test_a_duplicate_is_pointed_out_and_accepting_it_unconfirmed_is_a_409(client
     login(UserFactory(lead=True))
     page = client.get(f"/signalements/{second.id}").get_data(as_text=True)
     assert 'data-testid="duplicate-warning"' in page
-    response = post(f"/signalements/{second.id}/accepter", {"target_public": "all"})
+    response = post(f"/signalements/{second.id}/accepter", {})
     assert response.status_code == 409
     db.session.expire_all()
     assert second.status is LeadStatus.NEW
@@ -115,7 +115,7 @@ def test_a_lead_of_another_basin_is_a_404_for_staff(client, login, post):
     lead = LeadFactory(basin=seeded_basin("5211"))
     login(UserFactory(lead=True))
     assert client.get(f"/signalements/{lead.id}").status_code == 404
-    assert post(f"/signalements/{lead.id}/accepter", {"target_public": "all"}).status_code == 404
+    assert post(f"/signalements/{lead.id}/accepter", {}).status_code == 404
 
 
 def test_the_public_form_creates_an_employer_lead_without_an_account(client, post):

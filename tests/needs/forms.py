@@ -9,7 +9,6 @@ MINIMAL_FORM = {
     "working_time": "",
     "start_on": "",
     "place": "",
-    "target_public": "all",
     "qualification_level": "",
     "origin": "contact",
 }

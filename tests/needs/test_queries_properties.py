@@ -4,8 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from app.needs.enums import ContractType, NeedStatus, TargetPublic
-from app.needs.queries import NeedFilters
+from app.needs.enums import ContractType, NeedStatus
+from app.needs.queries import TARGET_CHOICES, NeedFilters
 from app.referential.models import Basin
 from tests.strategies import PROPERTY_SETTINGS, hostile_text
 
@@ -16,7 +16,8 @@ basin_ids = st.lists(st.integers(min_value=1, max_value=2**31 - 1), max_size=4, 
 def _valid_values(ids: list[int]):
     return st.one_of(
         st.sampled_from([str(i) for i in ids] or ["1"]),
-        st.sampled_from([member.value for enum in (NeedStatus, ContractType, TargetPublic) for member in enum]),
+        st.sampled_from([member.value for enum in (NeedStatus, ContractType) for member in enum]),
+        st.sampled_from([value for value, _ in TARGET_CHOICES]),
         st.just("1"),
     )
 
@@ -47,7 +48,7 @@ def test_any_query_string_reads_as_filters_within_their_domains(basins_and_args)
     assert filters.basin is None or filters.basin in {basin.id for basin in basins}
     assert filters.status in {""} | {status.value for status in NeedStatus}
     assert filters.contract in {""} | {contract.value for contract in ContractType}
-    assert filters.target in {""} | {target.value for target in TargetPublic}
+    assert filters.target in {""} | {value for value, _ in TARGET_CHOICES}
     assert filters.mine in ("", "1")
     assert isinstance(filters.rome, str) and len(filters.rome) <= 5
     assert isinstance(filters.q, str) and len(filters.q) <= 200
@@ -67,7 +68,7 @@ def test_filters_written_to_a_link_read_back_the_same(basins_and_args):
     basin_ids.flatmap(lambda ids: st.tuples(st.just(ids), st.sampled_from([None, *ids]))),
     st.sampled_from(["", *(status.value for status in NeedStatus)]),
     st.sampled_from(["", *(contract.value for contract in ContractType)]),
-    st.sampled_from(["", *(target.value for target in TargetPublic)]),
+    st.sampled_from(["", *(value for value, _ in TARGET_CHOICES)]),
     st.from_regex(r"[A-N]([0-9]{0,4})?", fullmatch=True) | st.just(""),
     st.text(max_size=200).map(str.strip),
     st.sampled_from(["", "1"]),

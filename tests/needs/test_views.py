@@ -42,7 +42,7 @@ def test_create_a_need_from_the_employer_page(client, post, adviser):
             "positions": "2",
             "contract": "cdd",
             "working_time": "",
-            "target_public": "youth",
+            "publics": "youth",
             "qualification_level": "cap_bep",
             "origin": "contact",
             "start_on": "2026-12-01",
@@ -71,7 +71,7 @@ def test_create_a_need_from_the_employer_page(client, post, adviser):
 )
 def test_create_need_bad_input_is_a_400_in_french(client, post, adviser, data, message):
     employer = EmployerFactory()
-    form = {"contract": "cdi", "target_public": "all", "origin": "contact", **data}
+    form = {"contract": "cdi", "origin": "contact", **data}
     response = post(f"/entreprises/{employer.siret}/besoins/nouveau", form)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -79,7 +79,7 @@ def test_create_need_bad_input_is_a_400_in_french(client, post, adviser, data, m
 
 
 def test_edit_with_a_stale_version_is_a_409(client, post, adviser, need):
-    form = {"title": "Soudeur TIG", "positions": "1", "contract": "cdi", "target_public": "all", "origin": "contact"}
+    form = {"title": "Soudeur TIG", "positions": "1", "contract": "cdi", "origin": "contact"}
     response = post(f"/besoins/{need.id}/modifier", {**form, "version": str(need.version + 1)})
     assert response.status_code == 409
     response = post(f"/besoins/{need.id}/modifier", {**form, "version": str(need.version)})

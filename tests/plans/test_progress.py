@@ -116,6 +116,8 @@ EXPECTED = {
     PlanIndicator.EMPLOYERS_WITH_CONTACT: (1, 1, 0),
     PlanIndicator.SOLUTIONS_DELIVERED: (3, 1, 2),
     PlanIndicator.POE_SMALL_EMPLOYERS: (2, 1, 1),
+    # No engagement in this dataset: tests/plans/test_relative_target.py counts them.
+    PlanIndicator.EMPLOYERS_ENGAGED: (0, 0, 0),
 }
 
 
