@@ -22,6 +22,7 @@ from tests.factories import (
     RecruitmentNeedFactory,
     UserFactory,
     seeded_basin,
+    seeded_service_type,
 )
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -126,6 +127,10 @@ def test_every_action_on_an_employer_without_siret_succeeds(app, client, post, w
             {"title": "Serveur", "positions": "1", "contract": "cdi", "origin": "contact"},
         ),
         (f"/entreprises/{key}/engagements", {"kind": "club", "starts_on": "2026-03-02"}),
+        (
+            f"/entreprises/{key}/solutions/nouvelle",
+            {"service_type": str(seeded_service_type("pcrh").id), "status": "proposed", "version": "0"},
+        ),
         (f"/entreprises/{key}/engagements/{charter.id}/fin", {"ends_on": "2026-10-31"}),
         (f"/entreprises/{employer.id}/passation", {"reason": "Changement de secteur"}),
         (f"/evenements/{event.id}/participants", {"employer": world["newcomer"].url_key}),
