@@ -15,6 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from app.activity.enums import Channel
 from app.activity.models import Interaction
+from app.aftercare.enums import CheckKind, RetentionAnswer
+from app.aftercare.models import EmployerSurvey, RetentionCheck
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.dashboard.scopes import Period
@@ -617,3 +619,185 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
         weeks=weeks,
         assignments=assignments_by_operator(employer_counts),
     )
+
+
+# --- After the hire and the employer's voice (app/aftercare) ----------------------------------
+# Retention rate = six-month checks answered "held" ÷ six-month checks answered, for the checks
+# whose six months fall in the period. Survey response rate = surveys answered ÷ surveys sent in
+# the period; the average score and the share who would recommend read the answered ones. Both
+# per basin (the need's, the employer's) and per operator (the privileged contact's when the
+# check was planned or the survey sent); the key of a keyed figure is an operator id or "none".
+
+
+def _operator_key_condition(column, key: str):
+    if not key:
+        return sa.true()
+    return column.is_(None) if key == "none" else column == int(key)
+
+
+def _retention_checks(basin_ids: list[int], period: Period, key: str, *conditions) -> sa.Select:
+    return (
+        sa.select(RetentionCheck.need_id.label("record_id"), RecruitmentNeed.basin_id.label("basin_id"))
+        .join(RecruitmentNeed, RecruitmentNeed.id == RetentionCheck.need_id)
+        .where(
+            RecruitmentNeed.basin_id.in_(basin_ids),
+            RetentionCheck.kind == CheckKind.SIX_MONTHS,
+            RetentionCheck.due_on.between(period.start, period.end),
+            RetentionCheck.answer.is_not(None),
+            _operator_key_condition(RetentionCheck.operator_id, key),
+            *conditions,
+        )
+    )
+
+
+def _surveys(basin_ids: list[int], period: Period, key: str, *conditions) -> sa.Select:
+    start, end = _day_bounds(period)
+    return sa.select(EmployerSurvey.id.label("record_id"), EmployerSurvey.basin_id.label("basin_id")).where(
+        EmployerSurvey.basin_id.in_(basin_ids),
+        EmployerSurvey.sent_at >= start,
+        EmployerSurvey.sent_at < end,
+        _operator_key_condition(EmployerSurvey.operator_id, key),
+        *conditions,
+    )
+
+
+FIGURES.update(
+    {
+        "retention_answered": Figure(
+            "needs",
+            "Recrutements vérifiés à six mois (six mois atteints sur la période)",
+            lambda b, p, k: _retention_checks(b, p, k),
+            keyed=True,
+        ),
+        "retention_held": Figure(
+            "needs",
+            "Recrutements qui tiennent à six mois (toutes les personnes recrutées en poste)",
+            lambda b, p, k: _retention_checks(b, p, k, RetentionCheck.answer == RetentionAnswer.HELD),
+            keyed=True,
+        ),
+        "surveys_sent": Figure(
+            "surveys", "Enquêtes de satisfaction envoyées aux employeurs sur la période", _surveys, keyed=True
+        ),
+        "surveys_answered": Figure(
+            "surveys",
+            "Enquêtes envoyées sur la période auxquelles l'employeur a répondu",
+            lambda b, p, k: _surveys(b, p, k, EmployerSurvey.answered_at.is_not(None)),
+            keyed=True,
+        ),
+        "surveys_recommending": Figure(
+            "surveys",
+            "Réponses d'employeurs qui recommanderaient le service",
+            lambda b, p, k: _surveys(b, p, k, EmployerSurvey.would_recommend.is_(True)),
+            keyed=True,
+        ),
+    }
+)
+_RECORD_LISTS["surveys"] = lambda ids: (
+    sa.select(EmployerSurvey)
+    .where(EmployerSurvey.id.in_(ids))
+    .options(
+        joinedload(EmployerSurvey.employer).joinedload(Employer.basin),
+        joinedload(EmployerSurvey.need),
+        joinedload(EmployerSurvey.event),
+        joinedload(EmployerSurvey.operator),
+    )
+    .order_by(EmployerSurvey.sent_at.desc(), EmployerSurvey.id.desc())
+)
+
+
+@dataclass
+class AfterHireFigures:
+    """Retention and the employers' voice for one group (a basin, an operator, the scope)."""
+
+    key: str = ""
+    label: str = ""
+    retention_answered: int = 0
+    retention_held: int = 0
+    surveys_sent: int = 0
+    surveys_answered: int = 0
+    surveys_recommending: int = 0
+    score_total: int = 0
+
+    @property
+    def retention_rate(self) -> float | None:
+        return BasinFigures._ratio(self.retention_held, self.retention_answered)
+
+    @property
+    def response_rate(self) -> float | None:
+        return BasinFigures._ratio(self.surveys_answered, self.surveys_sent)
+
+    @property
+    def average_score(self) -> float | None:
+        return BasinFigures._ratio(self.score_total, self.surveys_answered)
+
+    @property
+    def recommend_share(self) -> float | None:
+        return BasinFigures._ratio(self.surveys_recommending, self.surveys_answered)
+
+    def add(self, counts: dict[str, int]) -> None:
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + int(value or 0))
+
+
+@dataclass
+class AfterHire:
+    total: AfterHireFigures
+    basins: list[AfterHireFigures]
+    operators: list[AfterHireFigures]
+
+
+def after_hire_figures(basins: list, period: Period) -> AfterHire:
+    """Every after-the-hire figure per basin and operator in two grouped queries, one per table; each
+    column repeats the conditions of its figure above, so each count equals its drill-down."""
+    basin_ids = [basin.id for basin in basins]
+    groups: list[tuple[int, int | None, dict[str, int]]] = []
+    if basin_ids:
+        held = RetentionCheck.answer == RetentionAnswer.HELD
+        retention = _retention_checks(basin_ids, period, "").with_only_columns(
+            RecruitmentNeed.basin_id,
+            RetentionCheck.operator_id,
+            sa.func.count(),
+            sa.func.count().filter(held),
+        )
+        for basin_id, operator_id, answered, held_count in db.session.execute(
+            retention.group_by(RecruitmentNeed.basin_id, RetentionCheck.operator_id)
+        ):
+            groups.append((basin_id, operator_id, {"retention_answered": answered, "retention_held": held_count}))
+        answered = EmployerSurvey.answered_at.is_not(None)
+        surveys = _surveys(basin_ids, period, "").with_only_columns(
+            EmployerSurvey.basin_id,
+            EmployerSurvey.operator_id,
+            sa.func.count(),
+            sa.func.count().filter(answered),
+            sa.func.count().filter(EmployerSurvey.would_recommend.is_(True)),
+            sa.func.coalesce(sa.func.sum(EmployerSurvey.score), 0),
+        )
+        for basin_id, operator_id, sent, answered_count, recommending, score_total in db.session.execute(
+            surveys.group_by(EmployerSurvey.basin_id, EmployerSurvey.operator_id)
+        ):
+            groups.append(
+                (
+                    basin_id,
+                    operator_id,
+                    {
+                        "surveys_sent": sent,
+                        "surveys_answered": answered_count,
+                        "surveys_recommending": recommending,
+                        "score_total": score_total,
+                    },
+                )
+            )
+    operator_names = dict(
+        db.session.execute(
+            sa.select(Operator.id, Operator.name).where(Operator.id.in_(sorted({g[1] for g in groups if g[1]})))
+        ).all()
+    )
+    total = AfterHireFigures()
+    per_basin = {basin.id: AfterHireFigures(str(basin.id), basin.name) for basin in basins}
+    per_operator: dict[str, AfterHireFigures] = {}
+    for basin_id, operator_id, counts in groups:
+        key = str(operator_id) if operator_id else "none"
+        label = operator_names.get(operator_id, "Sans interlocuteur privilégié")
+        for figures in (total, per_basin[basin_id], per_operator.setdefault(key, AfterHireFigures(key, label))):
+            figures.add(counts)
+    return AfterHire(total, list(per_basin.values()), sorted(per_operator.values(), key=lambda f: f.label))

@@ -4,7 +4,7 @@ from flask_login import current_user
 from app.converters import database_int
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
-from app.dashboard.queries import FIGURES, build_dashboard, figure_records
+from app.dashboard.queries import FIGURES, after_hire_figures, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
 from app.events.queries import event_totals_between_days
 from app.pagination import paginate
@@ -32,6 +32,7 @@ def index():
         period=period,
         query_args=query_args,
         event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
+        after_hire=after_hire_figures(list(scope.basins), period),
     )
 
 
