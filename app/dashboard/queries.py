@@ -746,58 +746,62 @@ class AfterHire:
     operators: list[AfterHireFigures]
 
 
+AFTER_HIRE_COUNTS = (
+    "retention_answered",
+    "retention_held",
+    "surveys_sent",
+    "surveys_answered",
+    "surveys_recommending",
+    "score_total",
+)
+
+
 def after_hire_figures(basins: list, period: Period) -> AfterHire:
-    """Every after-the-hire figure per basin and operator in two grouped queries, one per table; each
-    column repeats the conditions of its figure above, so each count equals its drill-down."""
-    basin_ids = [basin.id for basin in basins]
-    groups: list[tuple[int, int | None, dict[str, int]]] = []
-    if basin_ids:
-        held = RetentionCheck.answer == RetentionAnswer.HELD
-        retention = _retention_checks(basin_ids, period, "").with_only_columns(
-            RecruitmentNeed.basin_id,
-            RetentionCheck.operator_id,
-            sa.func.count(),
-            sa.func.count().filter(held),
-        )
-        for basin_id, operator_id, answered, held_count in db.session.execute(
-            retention.group_by(RecruitmentNeed.basin_id, RetentionCheck.operator_id)
-        ):
-            groups.append((basin_id, operator_id, {"retention_answered": answered, "retention_held": held_count}))
-        answered = EmployerSurvey.answered_at.is_not(None)
-        surveys = _surveys(basin_ids, period, "").with_only_columns(
-            EmployerSurvey.basin_id,
-            EmployerSurvey.operator_id,
-            sa.func.count(),
-            sa.func.count().filter(answered),
-            sa.func.count().filter(EmployerSurvey.would_recommend.is_(True)),
-            sa.func.coalesce(sa.func.sum(EmployerSurvey.score), 0),
-        )
-        for basin_id, operator_id, sent, answered_count, recommending, score_total in db.session.execute(
-            surveys.group_by(EmployerSurvey.basin_id, EmployerSurvey.operator_id)
-        ):
-            groups.append(
-                (
-                    basin_id,
-                    operator_id,
-                    {
-                        "surveys_sent": sent,
-                        "surveys_answered": answered_count,
-                        "surveys_recommending": recommending,
-                        "score_total": score_total,
-                    },
-                )
-            )
-    operator_names = dict(
-        db.session.execute(
-            sa.select(Operator.id, Operator.name).where(Operator.id.in_(sorted({g[1] for g in groups if g[1]})))
-        ).all()
-    )
+    """Every after-the-hire figure per basin and operator in one statement: the checks and the surveys
+    grouped each on their own, side by side (UNION ALL), named by operator. Each column repeats the
+    conditions of its figure above, so each count equals its drill-down."""
     total = AfterHireFigures()
     per_basin = {basin.id: AfterHireFigures(str(basin.id), basin.name) for basin in basins}
     per_operator: dict[str, AfterHireFigures] = {}
-    for basin_id, operator_id, counts in groups:
-        key = str(operator_id) if operator_id else "none"
-        label = operator_names.get(operator_id, "Sans interlocuteur privilégié")
-        for figures in (total, per_basin[basin_id], per_operator.setdefault(key, AfterHireFigures(key, label))):
-            figures.add(counts)
+    basin_ids = list(per_basin)
+    if basin_ids:
+        zero = sa.literal(0)
+        retention = (
+            _retention_checks(basin_ids, period, "")
+            .with_only_columns(
+                RecruitmentNeed.basin_id.label("basin_id"),
+                RetentionCheck.operator_id.label("operator_id"),
+                sa.func.count().label("retention_answered"),
+                sa.func.count().filter(RetentionCheck.answer == RetentionAnswer.HELD).label("retention_held"),
+                zero.label("surveys_sent"),
+                zero.label("surveys_answered"),
+                zero.label("surveys_recommending"),
+                zero.label("score_total"),
+            )
+            .group_by(RecruitmentNeed.basin_id, RetentionCheck.operator_id)
+        )
+        surveys = (
+            _surveys(basin_ids, period, "")
+            .with_only_columns(
+                EmployerSurvey.basin_id,
+                EmployerSurvey.operator_id,
+                zero,
+                zero,
+                sa.func.count(),
+                sa.func.count().filter(EmployerSurvey.answered_at.is_not(None)),
+                sa.func.count().filter(EmployerSurvey.would_recommend.is_(True)),
+                sa.func.coalesce(sa.func.sum(EmployerSurvey.score), 0),
+            )
+            .group_by(EmployerSurvey.basin_id, EmployerSurvey.operator_id)
+        )
+        groups = sa.union_all(retention, surveys).subquery()
+        rows = db.session.execute(
+            sa.select(groups, Operator.name).outerjoin(Operator, Operator.id == groups.c.operator_id)
+        ).all()
+        for row in rows:
+            counts = {name: getattr(row, name) for name in AFTER_HIRE_COUNTS}
+            key = str(row.operator_id) if row.operator_id else "none"
+            label = row.name or "Sans interlocuteur privilégié"
+            for figures in (total, per_basin[row.basin_id], per_operator.setdefault(key, AfterHireFigures(key, label))):
+                figures.add(counts)
     return AfterHire(total, list(per_basin.values()), sorted(per_operator.values(), key=lambda f: f.label))
