@@ -154,3 +154,31 @@ def test_another_basin_sees_none_of_it(world):
     result = after_hire_figures([BasinFactory()], Q3)
     assert result.total.retention_answered == 0 and result.total.surveys_sent == 0
     assert result.total.retention_rate is None and result.total.response_rate is None and result.operators == []
+
+
+def test_the_monthly_report_shows_the_dashboards_figures(world):
+    from app.notifications.after_hire_report import after_hire_tables
+    from app.notifications.reports import month_figures
+
+    basin_ids = [basin.id for basin in world["basins"]]
+    august = month_figures(basin_ids, date(2026, 8, 1))["after_hire"]
+    dashboard = after_hire_figures(world["basins"], Period(date(2026, 8, 1), date(2026, 8, 31)))
+    # August: n2 (partly), n4 (held) reach six months; s3 and s4 are sent, both answered (2 and 4).
+    assert (august["total"]["retention_answered"], august["total"]["retention_held"]) == (2, 1)
+    assert (august["total"]["surveys_sent"], august["total"]["surveys_answered"], august["total"]["score_total"]) == (
+        2,
+        2,
+        6,
+    )
+    assert august["total"]["retention_held"] == dashboard.total.retention_held
+    assert august["total"]["surveys_answered"] == dashboard.total.surveys_answered
+    tables = {
+        title: ([tuple(cell.replace("\xa0", " ") for cell in row) for row in rows], header)
+        for title, rows, header in after_hire_tables(august)
+    }
+    [total_row] = tables["Après l'embauche et avis des employeurs"][0]
+    assert total_row == ("Ensemble du périmètre", "50 % (1 / 2)", "100 % (2 / 2)", "3,0 / 5, 50 % recommandent")
+    operators = {row[0]: row for row in tables["Par opérateur de l'interlocuteur privilégié"][0]}
+    assert operators["Opérateur B"][1:] == ("100 % (1 / 1)", "100 % (2 / 2)", "3,0 / 5, 50 % recommandent")
+    assert operators["Opérateur A"][1:3] == ("0 % (0 / 1)", "— (0 / 0)")
+    assert after_hire_tables(None) == []  # a report frozen before these figures
