@@ -229,3 +229,27 @@ def test_no_reminder_when_the_link_is_about_to_expire(travel):
     EmployerSurveyFactory()
     travel(paris(2026, 11, 29, 10, 0))  # 3 days left
     assert remind_unanswered_surveys(utcnow()) == {"relances_enquete": 0}
+
+
+def test_the_persons_export_and_erasure_include_their_answers(travel):
+    from app.personal_data import SCRUBBED
+    from app.privacy.erasure import erase_contact
+    from app.privacy.export import export_contact, personal_export
+
+    travel(paris(2026, 11, 2, 10, 0))
+    survey = EmployerSurveyFactory(answered=True, comment=None)
+    contact = survey.contact
+    contact.first_name, contact.last_name = "Hélène", "Marchal"
+    db.session.execute(
+        sa.update(EmployerSurvey)
+        .where(EmployerSurvey.id == survey.id)
+        .values(comment="Hélène Marchal remercie le conseiller.")
+    )
+    db.session.expire(survey)
+    [answer] = personal_export(contact)["avis"]
+    assert (answer["note"], answer["commentaire"]) == (4, "Hélène Marchal remercie le conseiller.")
+    assert export_contact(contact, "pdf").startswith(b"%PDF")
+    erase_contact(contact)
+    db.session.flush()
+    comment = db.session.scalar(sa.select(EmployerSurvey.comment).where(EmployerSurvey.id == survey.id))
+    assert comment == f"{SCRUBBED} remercie le conseiller."
