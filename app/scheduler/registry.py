@@ -117,7 +117,8 @@ JOBS += (
         "Jours ouvrés à 10 h",
         remind_unanswered_surveys,
         _cron(day_of_week="mon-fri", hour=10, minute=0),
-        grace_hours=24,
+        # A reminder later than the same day waits for the next working day's run.
+        grace_hours=12,
     ),
 )
 JOBS_BY_ID = {job.id: job for job in JOBS}
