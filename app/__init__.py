@@ -114,6 +114,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(views.bp)
     # The API authenticates each request by its bearer token, never by the session's cookie.
     csrf.exempt(api_views.bp)
+    # After the hire and the employer's voice: retention checks, the public survey page (app/aftercare).
+    from app.aftercare import views as aftercare_views
+
+    app.register_blueprint(aftercare_views.bp)
 
 
 def _connect_receivers() -> None:
@@ -125,6 +129,9 @@ def _connect_receivers() -> None:
     connect_employers()
     connect_assignments()
     connect_notifications()
+    from app.aftercare.receivers import connect_receivers as connect_aftercare
+
+    connect_aftercare()
 
 
 # The main menu: (label, [(endpoint, label), …]). Each user sees the entries their role may

@@ -1,6 +1,7 @@
 """Imports every model so that the metadata is complete (Alembic, create_app)."""
 
 from app.activity.models import FollowUp, Interaction
+from app.aftercare.models import EmployerIntroduction, EmployerSurvey, RetentionCheck
 from app.api.models import ApiClient, ApiIdempotencyKey
 from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.audit import services as _audit_listeners  # noqa: F401  (registers the trail)
@@ -24,6 +25,9 @@ from app.search.models import RecentEmployer
 
 __all__ = [
     "ApiClient",
+    "EmployerIntroduction",
+    "EmployerSurvey",
+    "RetentionCheck",
     "ApiIdempotencyKey",
     "Assignment",
     "AuditEvent",

@@ -343,3 +343,25 @@ SAMPLES.update(
         "employers.engagement_end": _sample_engagement,
     }
 )
+
+
+def _need_with_retention_check(world):
+    from tests.factories import RecruitmentNeedFactory, RetentionCheckFactory
+
+    return RetentionCheckFactory(need=RecruitmentNeedFactory(employer=world["employer"], filled=True)).need
+
+
+def _survey_token(world):
+    from app.aftercare.surveys import survey_token
+    from tests.factories import EmployerSurveyFactory, RecruitmentNeedFactory
+
+    return survey_token(EmployerSurveyFactory(need=RecruitmentNeedFactory(employer=world["employer"], filled=True)))
+
+
+SAMPLES.update(
+    {
+        "aftercare.retention": lambda world: {"need_id": _need_with_retention_check(world).id},
+        "aftercare.answer_retention": lambda world: {"need_id": _need_with_retention_check(world).id},
+        "aftercare.survey": lambda world: {"token": _survey_token(world)},
+    }
+)

@@ -101,3 +101,19 @@ def postpone_follow_up(user: User, follow_up: FollowUp, days: int) -> FollowUp:
     follow_up.due_on = max(follow_up.due_on, today_paris()) + timedelta(days=days)
     db.session.flush()
     return follow_up
+
+
+def plan_follow_up(owner: User, employer: Employer, due_on: date, title: str) -> FollowUp:
+    """A follow-up planned by the product itself (a retention check after a hire), not after a contact."""
+    follow_up = FollowUp(
+        employer=employer, owner=owner, due_on=due_on, title=title.strip()[:200], status=FollowUpStatus.OPEN
+    )
+    db.session.add(follow_up)
+    return follow_up
+
+
+def settle_follow_up(follow_up: FollowUp) -> None:
+    """Mark done a follow-up whose question was answered elsewhere (by whoever answered it)."""
+    if follow_up.status is FollowUpStatus.OPEN:
+        follow_up.status = FollowUpStatus.DONE
+        follow_up.done_at = utcnow()

@@ -218,6 +218,18 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.mobilise_service": API_CLIENTS,
 }
 
+# After the hire and the employer's voice (app/aftercare).
+ENDPOINT_ROLES.update(
+    {
+        "aftercare.retention": STAFF,
+        "aftercare.answer_retention": FIELD,
+        # The employer has no account: the signed link is the secret (app/aftercare/surveys.py).
+        "aftercare.survey": PUBLIC,
+        "aftercare.survey_thanks": PUBLIC,
+        "aftercare.contact_details": frozenset({ADVISER, LEAD}),
+    }
+)
+
 
 def is_allowed(endpoint: str | None, role: Role | None) -> bool:
     rule = ENDPOINT_ROLES.get(endpoint or "")

@@ -71,6 +71,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The work phone the introduction e-mail gives employers (app/aftercare/introductions.py), set by its owner.
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
 
     operator: Mapped[Operator | None] = relationship()
     basins: Mapped[list[Basin]] = relationship(secondary=user_basins, order_by=Basin.name)

@@ -15,6 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from app.activity.enums import Channel
 from app.activity.models import Interaction
+from app.aftercare.enums import CheckKind, RetentionAnswer
+from app.aftercare.models import EmployerSurvey, RetentionCheck
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.dashboard.scopes import Period
@@ -624,3 +626,188 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
 from app.dashboard import inclusion as _inclusion  # noqa: E402, F401
 from app.dashboard import solutions  # noqa: E402, F401
 from app.dashboard import sourcing as _sourcing  # noqa: E402, F401
+
+# --- After the hire and the employer's voice (app/aftercare) ----------------------------------
+# Retention rate = six-month checks answered "held" ÷ six-month checks answered, for the checks
+# whose six months fall in the period. Survey response rate = surveys answered ÷ surveys sent in
+# the period; the average score and the share who would recommend read the answered ones. Both
+# per basin (the need's, the employer's) and per operator (the privileged contact's when the
+# check was planned or the survey sent); the key of a keyed figure is an operator id or "none".
+
+
+def _operator_key_condition(column, key: str):
+    if not key:
+        return sa.true()
+    return column.is_(None) if key == "none" else column == int(key)
+
+
+def _retention_checks(basin_ids: list[int], period: Period, key: str, *conditions) -> sa.Select:
+    return (
+        sa.select(RetentionCheck.need_id.label("record_id"), RecruitmentNeed.basin_id.label("basin_id"))
+        .join(RecruitmentNeed, RecruitmentNeed.id == RetentionCheck.need_id)
+        .where(
+            RecruitmentNeed.basin_id.in_(basin_ids),
+            RetentionCheck.kind == CheckKind.SIX_MONTHS,
+            RetentionCheck.due_on.between(period.start, period.end),
+            RetentionCheck.answer.is_not(None),
+            _operator_key_condition(RetentionCheck.operator_id, key),
+            *conditions,
+        )
+    )
+
+
+def _surveys(basin_ids: list[int], period: Period, key: str, *conditions) -> sa.Select:
+    start, end = _day_bounds(period)
+    return sa.select(EmployerSurvey.id.label("record_id"), EmployerSurvey.basin_id.label("basin_id")).where(
+        EmployerSurvey.basin_id.in_(basin_ids),
+        EmployerSurvey.sent_at >= start,
+        EmployerSurvey.sent_at < end,
+        _operator_key_condition(EmployerSurvey.operator_id, key),
+        *conditions,
+    )
+
+
+FIGURES.update(
+    {
+        "retention_answered": Figure(
+            "needs",
+            "Recrutements vérifiés à six mois (six mois atteints sur la période)",
+            lambda b, p, k: _retention_checks(b, p, k),
+            keyed=True,
+        ),
+        "retention_held": Figure(
+            "needs",
+            "Recrutements qui tiennent à six mois (toutes les personnes recrutées en poste)",
+            lambda b, p, k: _retention_checks(b, p, k, RetentionCheck.answer == RetentionAnswer.HELD),
+            keyed=True,
+        ),
+        "surveys_sent": Figure(
+            "surveys", "Enquêtes de satisfaction envoyées aux employeurs sur la période", _surveys, keyed=True
+        ),
+        "surveys_answered": Figure(
+            "surveys",
+            "Enquêtes envoyées sur la période auxquelles l'employeur a répondu",
+            lambda b, p, k: _surveys(b, p, k, EmployerSurvey.answered_at.is_not(None)),
+            keyed=True,
+        ),
+        "surveys_recommending": Figure(
+            "surveys",
+            "Réponses d'employeurs qui recommanderaient le service",
+            lambda b, p, k: _surveys(b, p, k, EmployerSurvey.would_recommend.is_(True)),
+            keyed=True,
+        ),
+    }
+)
+_RECORD_LISTS["surveys"] = lambda ids: (
+    sa.select(EmployerSurvey)
+    .where(EmployerSurvey.id.in_(ids))
+    .options(
+        joinedload(EmployerSurvey.employer).joinedload(Employer.basin),
+        joinedload(EmployerSurvey.need),
+        joinedload(EmployerSurvey.event),
+        joinedload(EmployerSurvey.operator),
+    )
+    .order_by(EmployerSurvey.sent_at.desc(), EmployerSurvey.id.desc())
+)
+
+
+@dataclass
+class AfterHireFigures:
+    """Retention and the employers' voice for one group (a basin, an operator, the scope)."""
+
+    key: str = ""
+    label: str = ""
+    retention_answered: int = 0
+    retention_held: int = 0
+    surveys_sent: int = 0
+    surveys_answered: int = 0
+    surveys_recommending: int = 0
+    score_total: int = 0
+
+    @property
+    def retention_rate(self) -> float | None:
+        return BasinFigures._ratio(self.retention_held, self.retention_answered)
+
+    @property
+    def response_rate(self) -> float | None:
+        return BasinFigures._ratio(self.surveys_answered, self.surveys_sent)
+
+    @property
+    def average_score(self) -> float | None:
+        return BasinFigures._ratio(self.score_total, self.surveys_answered)
+
+    @property
+    def recommend_share(self) -> float | None:
+        return BasinFigures._ratio(self.surveys_recommending, self.surveys_answered)
+
+    def add(self, counts: dict[str, int]) -> None:
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + int(value or 0))
+
+
+@dataclass
+class AfterHire:
+    total: AfterHireFigures
+    basins: list[AfterHireFigures]
+    operators: list[AfterHireFigures]
+
+
+AFTER_HIRE_COUNTS = (
+    "retention_answered",
+    "retention_held",
+    "surveys_sent",
+    "surveys_answered",
+    "surveys_recommending",
+    "score_total",
+)
+
+
+def after_hire_figures(basins: list, period: Period) -> AfterHire:
+    """Every after-the-hire figure per basin and operator in one statement: the checks and the surveys
+    grouped each on their own, side by side (UNION ALL), named by operator. Each column repeats the
+    conditions of its figure above, so each count equals its drill-down."""
+    total = AfterHireFigures()
+    per_basin = {basin.id: AfterHireFigures(str(basin.id), basin.name) for basin in basins}
+    per_operator: dict[str, AfterHireFigures] = {}
+    basin_ids = list(per_basin)
+    if basin_ids:
+        zero = sa.literal(0)
+        retention = (
+            _retention_checks(basin_ids, period, "")
+            .with_only_columns(
+                RecruitmentNeed.basin_id.label("basin_id"),
+                RetentionCheck.operator_id.label("operator_id"),
+                sa.func.count().label("retention_answered"),
+                sa.func.count().filter(RetentionCheck.answer == RetentionAnswer.HELD).label("retention_held"),
+                zero.label("surveys_sent"),
+                zero.label("surveys_answered"),
+                zero.label("surveys_recommending"),
+                zero.label("score_total"),
+            )
+            .group_by(RecruitmentNeed.basin_id, RetentionCheck.operator_id)
+        )
+        surveys = (
+            _surveys(basin_ids, period, "")
+            .with_only_columns(
+                EmployerSurvey.basin_id,
+                EmployerSurvey.operator_id,
+                zero,
+                zero,
+                sa.func.count(),
+                sa.func.count().filter(EmployerSurvey.answered_at.is_not(None)),
+                sa.func.count().filter(EmployerSurvey.would_recommend.is_(True)),
+                sa.func.coalesce(sa.func.sum(EmployerSurvey.score), 0),
+            )
+            .group_by(EmployerSurvey.basin_id, EmployerSurvey.operator_id)
+        )
+        groups = sa.union_all(retention, surveys).subquery()
+        rows = db.session.execute(
+            sa.select(groups, Operator.name).outerjoin(Operator, Operator.id == groups.c.operator_id)
+        ).all()
+        for row in rows:
+            counts = {name: getattr(row, name) for name in AFTER_HIRE_COUNTS}
+            key = str(row.operator_id) if row.operator_id else "none"
+            label = row.name or "Sans interlocuteur privilégié"
+            for figures in (total, per_basin[row.basin_id], per_operator.setdefault(key, AfterHireFigures(key, label))):
+                figures.add(counts)
+    return AfterHire(total, list(per_basin.values()), sorted(per_operator.values(), key=lambda f: f.label))

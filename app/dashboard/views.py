@@ -5,7 +5,7 @@ from app.converters import database_int
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
 from app.dashboard.inclusion import engaged_counts, hires_by_public
-from app.dashboard.queries import FIGURES, build_dashboard, figure_records
+from app.dashboard.queries import FIGURES, after_hire_figures, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
 from app.dashboard.solutions import solution_figures
 from app.dashboard.sourcing import sourcing_by_operator
@@ -39,6 +39,7 @@ def index():
         sourcing=sourcing_by_operator(scope.basin_ids, period),
         public_hires=hires_by_public(scope.basin_ids, period),
         engaged=engaged_counts(scope.basin_ids, period),
+        after_hire=after_hire_figures(list(scope.basins), period),
     )
 
 

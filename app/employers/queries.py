@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp, Interaction
+from app.aftercare.models import EmployerIntroduction, EmployerSurvey
 from app.assignments.models import Assignment
 from app.auth.models import User
 from app.dialects import byte_order, has_trigram_search
@@ -538,8 +539,34 @@ def timeline(employer: Employer, limit: int = TIMELINE_LIMIT) -> list[TimelineEn
             entries.append(
                 TimelineEntry("assignment_end", assignment.ended_at, (assignment.ended_at.date(), 3), assignment)
             )
+    entries.extend(_aftercare_entries(employer, limit))
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries[:limit]
+
+
+def _aftercare_entries(employer: Employer, limit: int) -> list[TimelineEntry]:
+    """The e-mails that introduced its privileged contacts, and its answers to the surveys (app/aftercare)."""
+    introductions = db.session.scalars(
+        sa.select(EmployerIntroduction)
+        .where(EmployerIntroduction.employer_id == employer.id)
+        .options(
+            joinedload(EmployerIntroduction.assignment).joinedload(Assignment.adviser),
+            joinedload(EmployerIntroduction.contact),
+        )
+        .order_by(EmployerIntroduction.sent_at.desc())
+        .limit(limit)
+    )
+    answers = db.session.scalars(
+        sa.select(EmployerSurvey)
+        .where(EmployerSurvey.employer_id == employer.id, EmployerSurvey.answered_at.is_not(None))
+        .options(joinedload(EmployerSurvey.need), joinedload(EmployerSurvey.event))
+        .order_by(EmployerSurvey.answered_at.desc())
+        .limit(limit)
+    )
+    return [
+        *(TimelineEntry("introduction", row.sent_at, (row.sent_at.date(), 3), row) for row in introductions),
+        *(TimelineEntry("survey_answer", row.answered_at, (row.answered_at.date(), 2), row) for row in answers),
+    ]
 
 
 # --- The choices of the employer forms -------------------------------------------------------

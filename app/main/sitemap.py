@@ -92,6 +92,7 @@ PAGES = [
             ("auth.forgot_password", "Mot de passe oublié"),
             ("auth.change_password", "Mot de passe"),
             ("notifications.preferences", "Préférences de notification"),
+            ("aftercare.contact_details", "Mes coordonnées pour les entreprises"),
         ],
     ),
     ("Employeurs", [("leads.public_form", "Déposer un besoin")]),
@@ -121,6 +122,7 @@ NOT_PAGES = {
     "api.openapi": "the API's description (JSON)",
     "api.employers": "the API, for a client's token",
 }
+NOT_PAGES["aftercare.survey_thanks"] = "shown after the employer's survey"
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ class ReopenForm(VersionedForm):
 
 class SatisfactionForm(FrenchForm):
     score = SelectField(
-        "Satisfaction de l'employeur",
+        "Appréciation du conseiller (satisfaction de l'employeur)",
         choices=[("", "Choisir"), *[(str(n), f"{n} / 5") for n in range(1, 6)]],
         coerce=lambda value: int(value) if value else None,
         validators=[InputRequired(REQUIRED)],

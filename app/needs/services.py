@@ -21,6 +21,7 @@ from app.needs.enums import (
     Public,
 )
 from app.needs.models import NeedStatusChange, RecruitmentNeed
+from app.needs.signals import need_closed
 from app.timeutils import today_paris, utcnow
 
 # Fields a user may change on the edit form; the stage goes through move/close/reopen.
@@ -185,6 +186,7 @@ def close_need(
     need.closed_on = closed_on
     need.closed_reason = reason or None
     _change_status(need, outcome, author)
+    need_closed.send(need)
     return need
 
 

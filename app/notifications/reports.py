@@ -29,6 +29,7 @@ from app.events.models import Event, EventParticipant
 from app.extensions import db
 from app.formatting import month_year, number, percent, plural
 from app.needs.models import RecruitmentNeed
+from app.notifications.after_hire_report import after_hire_month, after_hire_tables
 from app.notifications.models import MonthlyReport
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
 from app.plans.models import PlanEmployer, ProspectionPlan
@@ -171,6 +172,7 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
             }
             for row in sourcing
         ],
+        "after_hire": after_hire_month(basin_ids, Period(month, end - timedelta(days=1))),
         "plans": [
             {
                 "title": plan.title,
@@ -265,6 +267,10 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
             ],
             header=("Plan", "Période", "Entreprises ciblées", "Dont contactées"),
             empty="Aucun plan de prospection en cours sur la période.",
+        ),
+        *(
+            ReportSection(title, rows, header=header, empty="Aucune vérification ni enquête sur la période.")
+            for title, rows, header in after_hire_tables(f.get("after_hire"))
         ),
     ]
 

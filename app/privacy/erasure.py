@@ -14,6 +14,7 @@ from app.extensions import db
 from app.leads.tasks import anonymise_leads
 from app.personal_data import scrub
 from app.privacy.export import interactions_of, leads_of
+from app.privacy.queries import survey_answers_of
 from app.timeutils import utcnow
 
 
@@ -48,6 +49,17 @@ def erase_contact(contact: EmployerContact) -> dict[str, int]:
             ],
         )
         redact_personal_values(Interaction.__name__, [interaction.id for interaction in interactions], now)
+    surveys = [survey for survey in survey_answers_of(contact) if survey.comment]
+    if surveys:
+        # The surveys' table is a higher layer's (app/aftercare): named here, not imported.
+        answers = sa.table("employer_surveys", sa.column("id"), sa.column("comment"))
+        db.session.execute(
+            answers.update()
+            .where(answers.c.id == sa.bindparam("survey_id"))
+            .values(comment=sa.bindparam("new_comment")),
+            [{"survey_id": survey.id, "new_comment": scrub(survey.comment, identities)} for survey in surveys],
+        )
+        redact_personal_values("EmployerSurvey", [survey.id for survey in surveys], now)
     anonymise_leads([lead.id for lead in leads], now)
     contacts = EmployerContact.__table__
     db.session.execute(
@@ -56,6 +68,6 @@ def erase_contact(contact: EmployerContact) -> dict[str, int]:
     redact_personal_values(EmployerContact.__name__, [contact.id], now)
     counts = {"echanges": len(interactions), "signalements": len(leads)}
     record_event("erase", EmployerContact.__name__, str(contact.id), counts, now=now)
-    for loaded in [contact, *interactions]:
+    for loaded in [contact, *interactions, *surveys]:
         db.session.expire(loaded)
     return counts

@@ -12,6 +12,7 @@ from app.audit.services import record_event
 from app.employers.models import EmployerContact
 from app.extensions import db
 from app.leads.models import Lead
+from app.privacy.queries import survey_answers_of
 from app.timeutils import utcnow
 
 
@@ -98,6 +99,17 @@ def personal_export(contact: EmployerContact) -> dict:
             }
             for lead in leads
         ],
+        "avis": [
+            {
+                "id": survey.id,
+                "envoye_le": _when(survey.sent_at),
+                "repondu_le": _when(survey.answered_at),
+                "note": survey.score,
+                "recommande_le_service": survey.would_recommend,
+                "commentaire": survey.comment,
+            }
+            for survey in survey_answers_of(contact)
+        ],
         "journal": _trail(EmployerContact.__name__, [contact.id]) + _trail(Lead.__name__, [lead.id for lead in leads]),
     }
 
@@ -133,6 +145,7 @@ def _pdf(data: dict) -> bytes:
         "interlocuteur": "Interlocuteur",
         "echanges": "Échanges",
         "signalements": "Signalements",
+        "avis": "Avis donnés aux enquêtes de satisfaction",
         "journal": "Journal des modifications",
     }
     for key, title in sections.items():

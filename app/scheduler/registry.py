@@ -12,6 +12,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from app.aftercare.tasks import remind_unanswered_surveys
 from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
 from app.notifications.mail import deliver_outbox
@@ -108,6 +109,18 @@ JOBS: tuple[PeriodicJob, ...] = (
         records_idle_runs=False,
     ),
 )
+# The employers' satisfaction surveys: one reminder each, a week after the first e-mail (app/aftercare).
+JOBS += (
+    PeriodicJob(
+        "survey_reminders",
+        "Relance unique des enquêtes de satisfaction sans réponse",
+        "Jours ouvrés à 10 h",
+        remind_unanswered_surveys,
+        _cron(day_of_week="mon-fri", hour=10, minute=0),
+        # A reminder later than the same day waits for the next working day's run.
+        grace_hours=12,
+    ),
+)
 JOBS_BY_ID = {job.id: job for job in JOBS}
 
 # What the jobs' counts mean, in words, for the job-runs page: (singular, plural) after the number.
@@ -131,6 +144,7 @@ COUNT_WORDS = {
     "courriels_supprimes": ("ancien courriel supprimé", "anciens courriels supprimés"),
     "causes": ("erreur signalée", "erreurs signalées"),
 }
+COUNT_WORDS["relances_enquete"] = ("enquête relancée", "enquêtes relancées")
 # Counts that are a yes, not a number.
 COUNT_FLAGS = {"jour_non_ouvre": "jour non ouvré, rien n'est envoyé"}
 

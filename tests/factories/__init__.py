@@ -2,6 +2,7 @@
 domain, all importable from here (``from tests.factories import UserFactory``)."""
 
 from tests.factories.activity import FollowUpFactory, InteractionFactory
+from tests.factories.aftercare import EmployerSurveyFactory, RetentionCheckFactory
 from tests.factories.api import api_credentials
 from tests.factories.assignments import (
     AssignmentFactory,
@@ -31,6 +32,8 @@ from tests.factories.referential import (
 )
 
 __all__ = [
+    "EmployerSurveyFactory",
+    "RetentionCheckFactory",
     "api_credentials",
     "closed_need",
     "AssignmentFactory",

@@ -26,7 +26,7 @@ from tests.factories import (
 )
 
 OPPOSED = "opposee@employeur.fr"
-EMAILING_JOBS = {"morning_digest", "escalation", "stale_needs", "monthly_report", "error_alerts"}
+EMAILING_JOBS = {"morning_digest", "escalation", "stale_needs", "monthly_report", "error_alerts", "survey_reminders"}
 
 
 def _opposed_employer():
@@ -99,3 +99,17 @@ def test_the_error_alerts(travel):
     db.session.flush()
     assert send_error_alerts(utcnow())["courriels"] >= 1
     assert admin.email in _addresses() and OPPOSED not in _addresses()
+
+
+def test_the_survey_reminders(travel):
+    from app.aftercare.tasks import remind_unanswered_surveys
+    from tests.factories import EmployerSurveyFactory
+
+    travel(paris(2026, 11, 2, 10, 0))
+    employer = _opposed_employer()
+    survey = EmployerSurveyFactory(
+        need=RecruitmentNeedFactory(employer=employer, filled=True), contact=employer.contacts[0]
+    )
+    travel(paris(2026, 11, 10, 10, 0))
+    assert remind_unanswered_surveys(utcnow()) == {"relances_enquete": 0}
+    assert survey.reminded_at is None and OPPOSED not in _addresses()
