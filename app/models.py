@@ -6,6 +6,7 @@ from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskF
 from app.audit import services as _audit_listeners  # noqa: F401  (registers the trail)
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
+from app.committees.models import CommitteeAction, CommitteeMeeting, NeedEscalation
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
@@ -13,6 +14,7 @@ from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
+from app.notifications.report_recipients import ReportRecipient
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
 from app.scheduler.models import JobRun, SchedulerLock
@@ -26,6 +28,8 @@ __all__ = [
     "Basin",
     "Commune",
     "CalendarFeed",
+    "CommitteeAction",
+    "CommitteeMeeting",
     "Employer",
     "EmployerContact",
     "ErrorReport",
@@ -41,6 +45,7 @@ __all__ = [
     "LoginAttempt",
     "MonthlyReport",
     "NafCode",
+    "NeedEscalation",
     "NeedService",
     "NeedStatusChange",
     "Notification",
@@ -51,6 +56,7 @@ __all__ = [
     "PlanTarget",
     "ProspectionPlan",
     "RecentEmployer",
+    "ReportRecipient",
     "RecruitmentNeed",
     "RomeCode",
     "SchedulerLock",

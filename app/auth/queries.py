@@ -15,7 +15,7 @@ def visible_basins(user: User) -> list[Basin]:
     """The basins a user works on, by name: all of them for an admin."""
     if user.sees_all_basins:
         return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
-    return list(user.basins)  # the relationship is ordered by name
+    return list(user.scope_basins)  # ordered by name
 
 
 def get_visible_basin(user: User, basin_id: int | None) -> Basin | None:
@@ -24,7 +24,7 @@ def get_visible_basin(user: User, basin_id: int | None) -> Basin | None:
         return None
     if user.sees_all_basins:
         return db.session.get(Basin, basin_id)
-    return next((basin for basin in user.basins if basin.id == basin_id), None)
+    return next((basin for basin in user.scope_basins if basin.id == basin_id), None)
 
 
 def active_users(role: Role, basin_ids: set[int] | list[int] | None = None) -> list[User]:
