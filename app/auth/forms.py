@@ -50,6 +50,8 @@ class UserForm(FlaskForm):
     role = SelectField("Rôle", choices=Role.choices(), validators=[DataRequired(REQUIRED)])
     operator_id = SelectField("Opérateur", coerce=lambda v: int(v) if v else None, validate_choice=True)
     basin_ids = SelectMultipleField("Bassins d'emploi", coerce=int)
+    # Pilotage territorial only: "departement:44" or "region:52" (app.auth.queries.territory_choices).
+    territory = SelectField("Territoire (pilotage territorial)", choices=[("", "— Aucun —")], validate_choice=True)
     is_active = BooleanField("Compte actif", default=True)
 
     def set_choices(self, operators, basins) -> None:

@@ -9,7 +9,7 @@ from app.auth.enums import InvitationStatus, Role
 from app.enums import enum_column_type
 from app.extensions import db
 from app.mixins import TimestampMixin
-from app.referential.models import Basin, Operator
+from app.referential.models import Basin, Departement, Operator, Region
 from app.timeutils import UTCDateTime, utcnow
 
 user_basins = sa.Table(
@@ -102,6 +102,15 @@ class User(UserMixin, TimestampMixin, db.Model):
         else:
             territory = Basin.region_code == self.steering_region_code
         return list(db.session.scalars(sa.select(Basin).where(territory).order_by(Basin.name)))
+
+    @property
+    def steering_territory(self) -> str | None:
+        """A steering account's territory, in French: « Département Loire-Atlantique (44) »."""
+        if self.steering_departement_code is not None:
+            return f"Département {db.session.get(Departement, self.steering_departement_code)}"
+        if self.steering_region_code is not None:
+            return f"Région {db.session.get(Region, self.steering_region_code)}"
+        return None
 
     @property
     def basin_ids(self) -> set[int]:

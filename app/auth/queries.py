@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.enums import Role
 from app.auth.models import User, user_basins
 from app.extensions import db
-from app.referential.models import Basin, Operator
+from app.referential.models import Basin, Departement, Operator, Region
 from app.timeutils import utcnow
 
 
@@ -107,3 +107,19 @@ def basin_leads(basin_ids) -> dict[int, list]:
     for row in rows:
         leads[row.id].append(row)
     return leads
+
+
+def territory_choices() -> list[tuple[str, str]]:
+    """The territories a steering account may read: the départements and régions that hold a basin."""
+    departements = db.session.execute(
+        sa.select(Departement.code, Departement.name)
+        .where(Departement.code.in_(sa.select(Basin.departement_code)))
+        .order_by(Departement.code)
+    ).all()
+    regions = db.session.execute(
+        sa.select(Region.code, Region.name).where(Region.code.in_(sa.select(Basin.region_code))).order_by(Region.name)
+    ).all()
+    return [
+        *((f"region:{code}", f"Région {name}") for code, name in regions),
+        *((f"departement:{code}", f"Département {name} ({code})") for code, name in departements),
+    ]

@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
+from app.notifications.basin_reports import send_basin_reports
 from app.notifications.mail import deliver_outbox
 from app.notifications.reports import send_monthly_reports
 from app.notifications.tasks import (
@@ -79,6 +80,14 @@ JOBS: tuple[PeriodicJob, ...] = (
         "Le 1er du mois à 6 h",
         send_monthly_reports,
         _cron(day=1, hour=6, minute=0),
+        grace_hours=72,
+    ),
+    PeriodicJob(
+        "basin_reports",
+        "Point d'avancement mensuel des coprésidents de comité (sans compte)",
+        "Le 1er du mois à 6 h 15",
+        send_basin_reports,
+        _cron(day=1, hour=6, minute=15),
         grace_hours=72,
     ),
     PeriodicJob(

@@ -10,6 +10,7 @@ from tests.factories.assignments import (
     task_force_for,
 )
 from tests.factories.auth import UserFactory, known_password_hash
+from tests.factories.committees import CommitteeActionFactory, CommitteeMeetingFactory, ReportRecipientFactory
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
 from tests.factories.leads import LeadFactory, SpotterOrganisationFactory
@@ -27,6 +28,8 @@ from tests.factories.referential import (
 __all__ = [
     "api_credentials",
     "AssignmentFactory",
+    "CommitteeActionFactory",
+    "CommitteeMeetingFactory",
     "CommuneFactory",
     "BasinFactory",
     "EmployerContactFactory",
@@ -38,6 +41,7 @@ __all__ = [
     "InteractionFactory",
     "LeadFactory",
     "MonthlyReportFactory",
+    "ReportRecipientFactory",
     "NotificationFactory",
     "NeedServiceFactory",
     "OperatorFactory",
