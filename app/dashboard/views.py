@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from app.converters import database_int
 from app.dashboard import bp
+from app.dashboard.averages import territory_averages
 from app.dashboard.exports import dashboard_rows
 from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
@@ -32,6 +33,8 @@ def index():
         period=period,
         query_args=query_args,
         event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
+        # One basin: its département's and région's averages beside the headline (app/dashboard/averages.py).
+        averages=territory_averages(scope.basins[0], period) if len(scope.basins) == 1 else [],
     )
 
 

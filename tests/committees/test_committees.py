@@ -156,7 +156,9 @@ def test_only_an_unmet_need_of_the_basin_is_escalated(basin):
 
 def test_escalated_needs_reach_the_steering_of_the_departement_only(client, post, login, basin):
     meeting = CommitteeMeetingFactory(basin=basin, held_on=date(2026, 11, 19))
-    need = RecruitmentNeedFactory(employer=EmployerFactory(basin=basin), title="Soudeur TIG", status=NeedStatus.SOURCING)
+    need = RecruitmentNeedFactory(
+        employer=EmployerFactory(basin=basin), title="Soudeur TIG", status=NeedStatus.SOURCING
+    )
     login(UserFactory(lead=True, basins=[basin]))
     response = post(f"/comites/reunions/{meeting.id}/remontees", {"need_id": str(need.id), "reason": "Aucun candidat"})
     assert response.status_code == 302
