@@ -138,6 +138,10 @@ COUNT_WORDS = {
     "interlocuteurs_anonymises": ("interlocuteur anonymisé", "interlocuteurs anonymisés"),
     "signalements_anonymises": ("signalement anonymisé", "signalements anonymisés"),
     "courriels_supprimes": ("ancien courriel supprimé", "anciens courriels supprimés"),
+    "destinataires_anonymises": (
+        "destinataire du point mensuel anonymisé",
+        "destinataires du point mensuel anonymisés",
+    ),
     "causes": ("erreur signalée", "erreurs signalées"),
 }
 # Counts that are a yes, not a number.
