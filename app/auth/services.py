@@ -201,13 +201,20 @@ def _check_scope(
 
 
 def create_user(
-    *, email: str, full_name: str, password: str, role: Role, operator: Operator | None, basins: list[Basin]
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    operator: Operator | None,
+    basins: list[Basin],
+    territory: Territory | None = None,
 ) -> User:
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise AuthError("Un compte existe déjà avec cette adresse e-mail.")
     check_password_strength(password)
-    _check_scope(role, operator, basins)
+    _check_scope(role, operator, basins, territory)
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -217,6 +224,7 @@ def create_user(
         basins=list(basins),
         activated_at=utcnow(),  # its password is set: nobody has to accept anything
     )
+    _set_territory(user, territory)
     db.session.add(user)
     return user
 
