@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assignments import views as assignments_views
     from app.auth import proconnect_views  # noqa: F401  (adds the ProConnect sign-in to the blueprint)
     from app.auth import views as auth_views
+    from app.committees import views as committees_views
     from app.dashboard import views as dashboard_views
     from app.employers import tag_views  # noqa: F401  (adds the tags admin to the blueprint)
     from app.employers import views as employers_views
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         monitoring_views,
         api_views,
         search_views,
+        committees_views,
     ):
         app.register_blueprint(views.bp)
     # The API authenticates each request by its bearer token, never by the session's cookie.
@@ -138,6 +140,7 @@ def _connect_receivers() -> None:
 # open; an entry left with a single page is a plain link, otherwise a drop-down.
 NAVIGATION = [
     ("Tableau de bord", [("dashboard.index", "Indicateurs"), ("notifications.monthly_reports", "Rapports mensuels")]),
+    ("Comités", [("committees.index", "Comités locaux"), ("committees.escalations", "Besoins remontés")]),
     ("Entreprises", [("employers.index", "Entreprises")]),
     ("Besoins", [("needs.board", "Besoins")]),
     ("Signalements", [("leads.index", "Signalements")]),

@@ -37,6 +37,10 @@ CONCURRENT_CHANGE_RULES = frozenset(
         "uq_job_runs_job_id_requested",
         # Two API requests sent at once with one Idempotency-Key: the second creates nothing.
         "uq_api_idempotency_keys_client_id_key",
+        # A committee's meeting of a day, a need escalated, a co-chair's address (app/committees).
+        "uq_committee_meetings_basin_id_held_on",
+        "uq_need_escalations_need_id",
+        "uq_report_recipients_basin_id_email",
     }
 )
 

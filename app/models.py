@@ -7,6 +7,7 @@ from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskF
 from app.audit import services as _audit_listeners  # noqa: F401  (registers the trail)
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
+from app.committees.models import CommitteeAction, CommitteeMeeting, NeedEscalation
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
 from app.employers.engagements import EmployerEngagement
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
@@ -18,6 +19,7 @@ from app.needs.inclusion import NeedPublicHire
 from app.needs.models import NeedPublic, NeedStatusChange, RecruitmentNeed, ServiceMobilisation, ServiceType
 from app.needs.sourcing import NeedSourcing
 from app.notifications.models import MonthlyReport, Notification, OutboxEmail, SentItem
+from app.notifications.report_recipients import ReportRecipient
 from app.plans.models import PlanEmployer, PlanSegment, PlanTarget, ProspectionPlan
 from app.referential.models import Basin, Commune, NafCode, Operator, RomeCode
 from app.scheduler.models import JobRun, SchedulerLock
@@ -34,6 +36,8 @@ __all__ = [
     "Basin",
     "Commune",
     "CalendarFeed",
+    "CommitteeAction",
+    "CommitteeMeeting",
     "Employer",
     "EmployerEngagement",
     "EmployerContact",
@@ -54,6 +58,7 @@ __all__ = [
     "NeedPublic",
     "NeedPublicHire",
     "NeedSourcing",
+    "NeedEscalation",
     "NeedStatusChange",
     "Notification",
     "Operator",
@@ -63,6 +68,7 @@ __all__ = [
     "PlanTarget",
     "ProspectionPlan",
     "RecentEmployer",
+    "ReportRecipient",
     "RecruitmentNeed",
     "ServiceMobilisation",
     "ServiceType",

@@ -365,3 +365,35 @@ SAMPLES.update(
         "aftercare.survey": lambda world: {"token": _survey_token(world)},
     }
 )
+
+
+def _meeting(world):
+    from tests.factories import CommitteeMeetingFactory
+
+    return CommitteeMeetingFactory(basin=world["basin"])
+
+
+def _action(world):
+    from tests.factories import CommitteeActionFactory
+
+    return CommitteeActionFactory(meeting=_meeting(world))
+
+
+def _recipient(world):
+    from tests.factories import ReportRecipientFactory
+
+    return {"recipient_id": ReportRecipientFactory(basin=world["basin"]).id}
+
+
+SAMPLES.update(
+    {
+        "committees.basin": lambda world: {"basin_id": world["basin"].id},
+        "committees.meeting_new": lambda world: {"basin_id": world["basin"].id},
+        "committees.recipient_add": lambda world: {"basin_id": world["basin"].id},
+        "committees.meeting": lambda world: {"meeting_id": _meeting(world).id},
+        "committees.action_new": lambda world: {"meeting_id": _meeting(world).id},
+        "committees.escalate": lambda world: {"meeting_id": _meeting(world).id},
+        "committees.action_status": lambda world: {"action_id": _action(world).id},
+        "committees.recipient_remove": _recipient,
+    }
+)

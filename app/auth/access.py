@@ -231,6 +231,38 @@ ENDPOINT_ROLES.update(
 )
 
 
+# Steering accounts (DREETS, Région, Département, préfecture): read-only, over the basins of their
+# territory; never a contact person (no employer, need or contact page: the drill-down hides names).
+STEERING = Role.STEERING
+for _endpoint in (
+    "dashboard.index",
+    "dashboard.drilldown",
+    "dashboard.export",
+    "notifications.monthly_reports",
+    "notifications.monthly_report",
+    "notifications.monthly_report_download",
+):
+    ENDPOINT_ROLES[_endpoint] = ENDPOINT_ROLES[_endpoint] | {STEERING}
+# The basins' committees (app/committees): their managers and task-force leads write, steering reads.
+COMMITTEE_READERS = frozenset({LEAD, MANAGER, ADMIN, STEERING})
+COMMITTEE_WRITERS = frozenset({LEAD, MANAGER, ADMIN})
+ENDPOINT_ROLES.update(
+    {
+        "committees.index": COMMITTEE_READERS,
+        "committees.basin": COMMITTEE_READERS,
+        "committees.meeting": COMMITTEE_READERS,
+        "committees.escalations": COMMITTEE_READERS,
+        "committees.meeting_new": COMMITTEE_WRITERS,
+        "committees.action_new": COMMITTEE_WRITERS,
+        "committees.action_status": COMMITTEE_WRITERS,
+        "committees.escalate": COMMITTEE_WRITERS,
+        # The co-chairs who receive the monthly report (personal data): the basin's managers, admins.
+        "committees.recipient_add": frozenset({MANAGER, ADMIN}),
+        "committees.recipient_remove": frozenset({MANAGER, ADMIN}),
+    }
+)
+
+
 def is_allowed(endpoint: str | None, role: Role | None) -> bool:
     rule = ENDPOINT_ROLES.get(endpoint or "")
     if rule is None:

@@ -7,6 +7,8 @@ class Role(LabelledEnum):
     MANAGER = ("manager", "Manager")
     ADMIN = ("admin", "Administrateur")
     SPOTTER = ("spotter", "Repéreur d'offres")
+    # Read-only, scoped to a département or a région (DREETS, Région, Département, préfecture).
+    STEERING = ("steering", "Pilotage territorial")
 
 
 class InvitationStatus(LabelledEnum):

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.auth.enums import Role
 from app.forms import REQUIRED
@@ -50,6 +50,10 @@ class UserForm(FlaskForm):
     role = SelectField("Rôle", choices=Role.choices(), validators=[DataRequired(REQUIRED)])
     operator_id = SelectField("Opérateur", coerce=lambda v: int(v) if v else None, validate_choice=True)
     basin_ids = SelectMultipleField("Bassins d'emploi", coerce=int)
+    # Pilotage territorial only: "departement:44" or "region:52" (app.auth.queries.territory_choices).
+    territory = SelectField(
+        "Territoire (pilotage territorial)", choices=[("", "— Aucun —")], validators=[Optional()], validate_choice=True
+    )
     is_active = BooleanField("Compte actif", default=True)
 
     def set_choices(self, operators, basins) -> None:

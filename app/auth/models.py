@@ -9,7 +9,7 @@ from app.auth.enums import InvitationStatus, Role
 from app.enums import enum_column_type
 from app.extensions import db
 from app.mixins import TimestampMixin
-from app.referential.models import Basin, Operator
+from app.referential.models import Basin, Departement, Operator, Region
 from app.timeutils import UTCDateTime, utcnow
 
 user_basins = sa.Table(
@@ -44,6 +44,12 @@ class User(UserMixin, TimestampMixin, db.Model):
             sqlite_where=sa.text("activated_at IS NULL"),
             postgresql_where=sa.text("activated_at IS NULL"),
         ),
+        # A steering account reads one territory, a département or a région; no other role has one.
+        sa.CheckConstraint(
+            "(role = 'steering' AND (steering_departement_code IS NULL) <> (steering_region_code IS NULL))"
+            " OR (role <> 'steering' AND steering_departement_code IS NULL AND steering_region_code IS NULL)",
+            name="steering_territory",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +79,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The work phone the introduction e-mail gives employers (app/aftercare/introductions.py), set by its owner.
     phone: Mapped[str | None] = mapped_column(sa.String(30))
+    # Steering accounts only: the territory whose basins they read (scope_basins).
+    steering_departement_code: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("departements.code", ondelete="RESTRICT"), index=True
+    )
+    steering_region_code: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("regions.code", ondelete="RESTRICT"), index=True
+    )
 
     operator: Mapped[Operator | None] = relationship()
     basins: Mapped[list[Basin]] = relationship(secondary=user_basins, order_by=Basin.name)
@@ -82,8 +95,28 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     @property
+    def scope_basins(self) -> list[Basin]:
+        """The basins the user works on, by name; a steering account's are its territory's."""
+        if self.role is not Role.STEERING:
+            return self.basins
+        if self.steering_departement_code is not None:
+            territory = Basin.departement_code == self.steering_departement_code
+        else:
+            territory = Basin.region_code == self.steering_region_code
+        return list(db.session.scalars(sa.select(Basin).where(territory).order_by(Basin.name)))
+
+    @property
+    def steering_territory(self) -> str | None:
+        """A steering account's territory, in French: « Département Loire-Atlantique (44) »."""
+        if self.steering_departement_code is not None:
+            return f"Département {db.session.get(Departement, self.steering_departement_code)}"
+        if self.steering_region_code is not None:
+            return f"Région {db.session.get(Region, self.steering_region_code)}"
+        return None
+
+    @property
     def basin_ids(self) -> set[int]:
-        return {basin.id for basin in self.basins}
+        return {basin.id for basin in self.scope_basins}
 
     @property
     def sees_all_basins(self) -> bool:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.enums import Role
 from app.auth.models import User, user_basins
 from app.extensions import db
-from app.referential.models import Basin, Operator
+from app.referential.models import Basin, Departement, Operator, Region
 from app.timeutils import utcnow
 
 
@@ -15,7 +15,7 @@ def visible_basins(user: User) -> list[Basin]:
     """The basins a user works on, by name: all of them for an admin."""
     if user.sees_all_basins:
         return list(db.session.scalars(sa.select(Basin).order_by(Basin.name)))
-    return list(user.basins)  # the relationship is ordered by name
+    return list(user.scope_basins)  # ordered by name
 
 
 def get_visible_basin(user: User, basin_id: int | None) -> Basin | None:
@@ -24,7 +24,7 @@ def get_visible_basin(user: User, basin_id: int | None) -> Basin | None:
         return None
     if user.sees_all_basins:
         return db.session.get(Basin, basin_id)
-    return next((basin for basin in user.basins if basin.id == basin_id), None)
+    return next((basin for basin in user.scope_basins if basin.id == basin_id), None)
 
 
 def active_users(role: Role, basin_ids: set[int] | list[int] | None = None) -> list[User]:
@@ -107,3 +107,19 @@ def basin_leads(basin_ids) -> dict[int, list]:
     for row in rows:
         leads[row.id].append(row)
     return leads
+
+
+def territory_choices() -> list[tuple[str, str]]:
+    """The territories a steering account may read: the départements and régions that hold a basin."""
+    departements = db.session.execute(
+        sa.select(Departement.code, Departement.name)
+        .where(Departement.code.in_(sa.select(Basin.departement_code)))
+        .order_by(Departement.code)
+    ).all()
+    regions = db.session.execute(
+        sa.select(Region.code, Region.name).where(Region.code.in_(sa.select(Basin.region_code))).order_by(Region.name)
+    ).all()
+    return [
+        *((f"region:{code}", f"Région {name}") for code, name in regions),
+        *((f"departement:{code}", f"Département {name} ({code})") for code, name in departements),
+    ]

@@ -175,7 +175,25 @@ def _check_operator_offered(operator: Operator | None, current: Operator | None 
         raise AuthError(f"L'opérateur « {operator.name} » est désactivé : choisissez-en un autre.")
 
 
-def _check_scope(role: Role, operator: Operator | None, basins: list[Basin]) -> None:
+# A steering account's territory: ("departement", "44") or ("region", "52").
+Territory = tuple[str, str]
+
+
+def _check_scope(
+    role: Role, operator: Operator | None, basins: list[Basin], territory: Territory | None = None
+) -> None:
+    if role is Role.STEERING:
+        if territory is None:
+            raise AuthError(
+                "Un compte de pilotage territorial lit un territoire : choisissez un département ou une région."
+            )
+        if basins:
+            raise AuthError(
+                "Un compte de pilotage territorial voit les bassins de son territoire : ne cochez aucun bassin."
+            )
+        return
+    if territory is not None:
+        raise AuthError("Seul un compte de pilotage territorial a un territoire : choisissez « Aucun ».")
     if role in (Role.ADVISER, Role.TASKFORCE_LEAD) and operator is None:
         raise AuthError("Un conseiller ou un pilote doit être rattaché à un opérateur.")
     if role is not Role.ADMIN and not basins:
@@ -183,13 +201,20 @@ def _check_scope(role: Role, operator: Operator | None, basins: list[Basin]) -> 
 
 
 def create_user(
-    *, email: str, full_name: str, password: str, role: Role, operator: Operator | None, basins: list[Basin]
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    operator: Operator | None,
+    basins: list[Basin],
+    territory: Territory | None = None,
 ) -> User:
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise AuthError("Un compte existe déjà avec cette adresse e-mail.")
     check_password_strength(password)
-    _check_scope(role, operator, basins)
+    _check_scope(role, operator, basins, territory)
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -199,8 +224,15 @@ def create_user(
         basins=list(basins),
         activated_at=utcnow(),  # its password is set: nobody has to accept anything
     )
+    _set_territory(user, territory)
     db.session.add(user)
     return user
+
+
+def _set_territory(user: User, territory: Territory | None) -> None:
+    kind, code = territory or (None, None)
+    user.steering_departement_code = code if kind == "departement" else None
+    user.steering_region_code = code if kind == "region" else None
 
 
 def _check_invitation_rights(inviter: User, role: Role, basins: list[Basin]) -> None:
@@ -213,7 +245,14 @@ def _check_invitation_rights(inviter: User, role: Role, basins: list[Basin]) -> 
 
 
 def invite_user(
-    *, email: str, full_name: str, role: Role, operator: Operator | None, basins: list[Basin], invited_by: User
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    operator: Operator | None,
+    basins: list[Basin],
+    invited_by: User,
+    territory: Territory | None = None,
 ) -> tuple[User, str]:
     """A new account without a usable password, and the token of the link (valid 7 days)
     where its owner chooses one: nobody else ever knows it."""
@@ -221,7 +260,7 @@ def invite_user(
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise AuthError("Un compte existe déjà avec cette adresse e-mail.")
-    _check_scope(role, operator, basins)
+    _check_scope(role, operator, basins, territory)
     _check_operator_offered(operator)
     user = User(
         email=email,
@@ -233,6 +272,7 @@ def invite_user(
         invited_at=utcnow(),
         invited_by=invited_by,
     )
+    _set_territory(user, territory)
     db.session.add(user)
     token = issue_password_link(user, INVITATION_LIFETIME)
     db.session.flush()  # the invitation e-mail names the user's id
@@ -317,15 +357,25 @@ def set_password_with_link(token: str, new_password: str) -> User:
 
 
 def update_user(
-    user: User, *, full_name: str, role: Role, operator: Operator | None, basins: list[Basin], is_active: bool
+    user: User,
+    *,
+    full_name: str,
+    role: Role,
+    operator: Operator | None,
+    basins: list[Basin],
+    is_active: bool,
+    territory: Territory | None = None,
 ) -> None:
-    _check_scope(role, operator, basins)
+    _check_scope(role, operator, basins, territory)
     _check_operator_offered(operator, current=user.operator)
+    territory_before = (user.steering_departement_code, user.steering_region_code)
     scope_changed = role is not user.role or set(basins) != set(user.basins)
     user.full_name = full_name.strip()
     user.role = role
     user.operator = operator
     user.basins = list(basins)
+    _set_territory(user, territory)
+    scope_changed = scope_changed or territory_before != (user.steering_departement_code, user.steering_region_code)
     if user.is_active and not is_active:
         deactivate_user(user)
     else:

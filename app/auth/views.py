@@ -23,6 +23,7 @@ from app.auth.queries import (
     followed_invitations,
     offered_operators,
     search_users,
+    territory_choices,
 )
 from app.auth.services import (
     AuthError,
@@ -182,10 +183,26 @@ def _user_form(user: User | None = None) -> UserForm:
         # A task-force lead invites advisers for their own basins only (checked again by the service).
         form.role.choices = [(Role.ADVISER.value, Role.ADVISER.label)]
         form.set_choices(operators, inviter.basins)
+    if inviter.role is Role.ADMIN:
+        form.territory.choices = [("", "— Aucun —"), *territory_choices()]
+    else:
+        del form.territory
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.basin_ids.data = [b.id for b in user.basins]
+        if form.territory is not None and (user.steering_departement_code or user.steering_region_code):
+            form.territory.data = (
+                f"departement:{user.steering_departement_code}"
+                if user.steering_departement_code
+                else f"region:{user.steering_region_code}"
+            )
     return form
+
+
+def _selected_territory(form: UserForm) -> tuple[str, str] | None:
+    """The steering territory chosen, ("departement", "44"), or None."""
+    value = form.territory.data if form.territory is not None else None
+    return tuple(value.split(":", 1)) if value else None
 
 
 def _selected_scope(form: UserForm) -> tuple[Role, Operator | None, list[Basin]]:
@@ -226,6 +243,7 @@ def admin_user_new():
                 operator=operator,
                 basins=basins,
                 invited_by=inviter,
+                territory=_selected_territory(form),
             )
             _queue_invitation_email(user, token, inviter)
         if not outcome.refused:
@@ -272,6 +290,7 @@ def admin_user_edit(user_id: int):
                 operator=operator,
                 basins=basins,
                 is_active=form.is_active.data,
+                territory=_selected_territory(form),
             )
         if not outcome.refused:
             flash("Compte modifié.", "success")

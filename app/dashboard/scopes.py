@@ -32,7 +32,7 @@ def visible_basins(user: User) -> list[Basin]:
         return list(
             db.session.scalars(sa.select(Basin).order_by(Basin.region_code, Basin.departement_code, Basin.name))
         )
-    return sorted(user.basins, key=lambda basin: (basin.region_code, basin.departement_code, basin.name))
+    return sorted(user.scope_basins, key=lambda basin: (basin.region_code, basin.departement_code, basin.name))
 
 
 def scope_choices(user: User) -> list[Scope]:

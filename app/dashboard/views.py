@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from app.converters import database_int
 from app.dashboard import bp
+from app.dashboard.averages import territory_averages
 from app.dashboard.exports import dashboard_rows
 from app.dashboard.inclusion import engaged_counts, hires_by_public
 from app.dashboard.queries import FIGURES, after_hire_figures, build_dashboard, figure_records
@@ -40,6 +41,8 @@ def index():
         public_hires=hires_by_public(scope.basin_ids, period),
         engaged=engaged_counts(scope.basin_ids, period),
         after_hire=after_hire_figures(list(scope.basins), period),
+        # One basin: its département's and région's averages beside the headline (app/dashboard/averages.py).
+        averages=territory_averages(scope.basins[0], period) if len(scope.basins) == 1 else [],
     )
 
 

@@ -12,6 +12,8 @@ from app.activity.queries import due_follow_ups
 from app.assignments.queries import members_over_capacity, pending_handovers, portfolio_size, queue_query
 from app.auth.enums import Role
 from app.auth.models import User
+from app.committees.queries import escalated_needs, meetings_of
+from app.dashboard.averages import territory_averages
 from app.dashboard.queries import scope_figures
 from app.dashboard.scopes import Period, quarter_of, visible_basins
 from app.formatting import number, percent
@@ -65,6 +67,8 @@ class FigureChange:
     value: float | None
     previous: float | None
     is_rate: bool = False
+    # (label, value in French) of the département's and région's averages (app.dashboard.averages).
+    averages: tuple[tuple[str, str], ...] = ()
 
     @property
     def shown(self) -> str:
@@ -101,15 +105,44 @@ def previous_period(period: Period) -> Period:
 
 
 def _manager(user: User, today: date) -> dict:
-    basin_ids = [basin.id for basin in visible_basins(user)]
+    basins = visible_basins(user)
+    basin_ids = [basin.id for basin in basins]
     period = Period(quarter_of(today).start, today)
     previous = previous_period(period)
     current, before = scope_figures(basin_ids, period), scope_figures(basin_ids, previous)
+    # A manager of one basin sees its département's and région's averages beside each figure.
+    averages = (
+        territory_averages(basins[0], period, with_median=False)
+        if len(basins) == 1 and user.role is Role.MANAGER
+        else []
+    )
     figures = [
-        FigureChange(name, label, getattr(current, name), getattr(before, name), is_rate)
+        FigureChange(
+            name,
+            label,
+            getattr(current, name),
+            getattr(before, name),
+            is_rate,
+            tuple((average.label, _shown(average.value(name), is_rate)) for average in averages),
+        )
         for name, label, is_rate in HEADLINE_FIGURES
     ]
     return {"figures": figures, "period": period, "previous_period": previous}
+
+
+def _shown(value: float | None, is_rate: bool) -> str:
+    return percent(value) if is_rate else number(value, 1)
+
+
+def _steering(user: User, today: date) -> dict:
+    """The territory's figures (as a manager's), its committees' last meetings and escalated needs."""
+    basin_ids = [basin.id for basin in visible_basins(user)]
+    return {
+        **_manager(user, today),
+        "meetings": preview(meetings_of(basin_ids), FIRST_ITEMS),
+        "escalations": preview(escalated_needs(basin_ids), FIRST_ITEMS),
+        "territory": user.steering_territory,
+    }
 
 
 def _spotter(user: User, today: date) -> dict:
@@ -131,6 +164,7 @@ BUILDERS: dict[Role, Callable[[User, date], dict]] = {
     Role.MANAGER: _manager,
     Role.SPOTTER: _spotter,
     Role.ADMIN: _admin,
+    Role.STEERING: _steering,
 }
 
 

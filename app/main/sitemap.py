@@ -29,6 +29,10 @@ PAGES = [
             ("employers.duplicates", "Doublons possibles"),
         ],
     ),
+    (
+        "Comités",
+        [("committees.index", "Comités locaux"), ("committees.escalations", "Besoins remontés au département")],
+    ),
     ("Besoins", [("needs.board", "Besoins"), ("needs.index", "Liste des besoins")]),
     (
         "Signalements",

@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload
 
 from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp, Interaction
-from app.auth.models import User
+from app.auth.enums import Role
+from app.auth.models import User, user_basins
 from app.employers.models import Employer
 from app.extensions import db
 from app.formatting import plural
@@ -155,19 +156,31 @@ def get_outbox_email(email_id: int) -> OutboxEmail | None:
     return db.session.get(OutboxEmail, email_id)
 
 
+def _readable_reports(user: User):
+    """A manager reads their own reports; a steering account its own and those of the managers whose
+    basins all lie in its territory; a wide-scope user every one (None: no condition)."""
+    if user.sees_all_basins:
+        return None
+    own = MonthlyReport.manager_id == user.id
+    if user.role is not Role.STEERING:
+        return own
+    territory = list(user.basin_ids)
+    inside = sa.select(user_basins.c.user_id).where(user_basins.c.basin_id.in_(territory))
+    outside = sa.select(user_basins.c.user_id).where(user_basins.c.basin_id.not_in(territory))
+    return sa.or_(own, sa.and_(MonthlyReport.manager_id.in_(inside), MonthlyReport.manager_id.not_in(outside)))
+
+
 def monthly_reports_query(user: User) -> sa.Select:
     query = sa.select(MonthlyReport).options(joinedload(MonthlyReport.manager))
-    if not user.sees_all_basins:
-        query = query.where(MonthlyReport.manager_id == user.id)
+    readable = _readable_reports(user)
+    if readable is not None:
+        query = query.where(readable)
     return query.order_by(MonthlyReport.month.desc(), MonthlyReport.id.desc())
 
 
 def get_visible_report(user: User, report_id: int) -> MonthlyReport | None:
-    """A monthly report, if the user may read it: a manager reads their own, a wide-scope user every one."""
-    report = db.session.get(MonthlyReport, report_id)
-    if report is None or not (user.sees_all_basins or report.manager_id == user.id):
-        return None
-    return report
+    """A monthly report, if the user may read it (_readable_reports)."""
+    return db.session.scalar(monthly_reports_query(user).where(MonthlyReport.id == report_id))
 
 
 def notifications_of(user: User, *, unread_only: bool = False) -> sa.Select:

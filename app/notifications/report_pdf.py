@@ -10,6 +10,9 @@ from app.notifications.reports import report_sections, report_title
 # The PDF's core font covers Latin-1, which holds French but not these typographic signs.
 _LATIN1 = str.maketrans({"\N{NARROW NO-BREAK SPACE}": "\N{NO-BREAK SPACE}", "—": "-", "–": "-", "’": "'", "…": "..."})
 
+# Column widths (mm) of a table by its number of columns: the plans (4), the targets (5).
+TABLE_WIDTHS = {4: (70, 50, 35, 35), 5: (50, 50, 40, 25, 25)}
+
 
 def _latin1(text) -> str:
     return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
@@ -38,12 +41,13 @@ def report_pdf(report: MonthlyReport, *, compress: bool = True) -> bytes:
             pdf.multi_cell(0, 5, _latin1(section.empty), new_x="LMARGIN", new_y="NEXT")
             continue
         header = bool(section.header)
-        widths = (70, 50, 35, 35) if header else (130, 60)
+        widths = TABLE_WIDTHS[len(section.header)] if header else (130, 60)
         with pdf.table(
             col_widths=widths,
             first_row_as_headings=header,
             headings_style=FontFace(emphasis="BOLD"),
-            text_align=("LEFT", "LEFT", "RIGHT", "RIGHT") if header else ("LEFT", "RIGHT"),
+            # Text columns first, figures last (right-aligned).
+            text_align=tuple("LEFT" if width >= 40 else "RIGHT" for width in widths) if header else ("LEFT", "RIGHT"),
             line_height=6,
         ) as table:
             for row in [section.header, *section.rows] if header else section.rows:

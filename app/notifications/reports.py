@@ -33,6 +33,7 @@ from app.notifications.after_hire_report import after_hire_month, after_hire_tab
 from app.notifications.models import MonthlyReport
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
 from app.plans.models import PlanEmployer, ProspectionPlan
+from app.plans.queries import plan_progress
 from app.timeutils import PARIS
 
 MONTHLY_REPORT_JOB = "monthly_report"
@@ -182,7 +183,32 @@ def month_figures(basin_ids: list[int], month: date) -> dict:
             }
             for plan in plans
         ],
+        "targets": plan_targets_against_results(basin_ids, month, end),
     }
+
+
+def plan_targets_against_results(basin_ids: list[int], month: date, end: date) -> list[dict]:
+    """Each target of the plans under way in the month, against its value: the plan's own figure
+    (app.plans.queries.indicator_value, what the plan's page shows) when the report is computed."""
+    plans = db.session.scalars(
+        sa.select(ProspectionPlan)
+        .where(
+            ProspectionPlan.basin_id.in_(basin_ids), ProspectionPlan.starts_on < end, ProspectionPlan.ends_on >= month
+        )
+        .options(selectinload(ProspectionPlan.targets))
+        .order_by(ProspectionPlan.starts_on, ProspectionPlan.title, ProspectionPlan.id)
+    )
+    return [
+        {
+            "plan": plan.title,
+            "indicator": progress.target.indicator.label,
+            "operator": progress.target.operator.name if progress.target.operator else "Tout le réseau",
+            "target": progress.target.target_value,
+            "done": progress.done,
+        }
+        for plan in plans
+        for progress in plan_progress(plan)
+    ]
 
 
 @dataclass(frozen=True)
@@ -272,6 +298,15 @@ def report_sections(report: MonthlyReport) -> list[ReportSection]:
             ReportSection(title, rows, header=header, empty="Aucune vérification ni enquête sur la période.")
             for title, rows, header in after_hire_tables(f.get("after_hire"))
         ),
+        ReportSection(
+            "Objectifs et résultats",
+            [
+                (row["plan"], row["indicator"], row["operator"], number(row["target"]), number(row["done"]))
+                for row in f.get("targets", [])  # reports frozen before targets were reported have none
+            ],
+            header=("Plan", "Indicateur", "Pour", "Objectif", "Réalisé"),
+            empty="Aucun objectif chiffré dans les plans en cours sur la période.",
+        ),
     ]
 
 
@@ -318,22 +353,24 @@ def send_monthly_reports(now: datetime) -> dict[str, int]:
         manager
         for manager in db.session.scalars(
             sa.select(User)
-            .where(User.role == Role.MANAGER, User.is_active.is_(True))
+            # Steering accounts get their territory's report too (User.scope_basins).
+            .where(User.role.in_([Role.MANAGER, Role.STEERING]), User.is_active.is_(True))
             .options(selectinload(User.basins))
             .order_by(User.id)
         )
-        if manager.basins
+        if manager.scope_basins
     ]
     claimed = claim_sends(MONTHLY_REPORT_JOB, period, [manager.id for manager in managers])
     notifications, emails = [], []
     for manager in managers:
         if manager.id not in claimed:
             continue
+        basins = manager.scope_basins
         report = MonthlyReport(
             manager=manager,
             month=month,
-            basin_names=[basin.name for basin in manager.basins],
-            figures=month_figures([basin.id for basin in manager.basins], month),
+            basin_names=[basin.name for basin in basins],
+            figures=month_figures([basin.id for basin in basins], month),
         )
         db.session.add(report)
         db.session.flush()

@@ -27,6 +27,7 @@ from app.needs.tasks import STALE_LEAD_DAYS, stale_needs
 from app.notifications.enums import EmailStatus
 from app.notifications.models import OutboxEmail, SentItem
 from app.notifications.queries import DIGEST_KIND, digest_contents
+from app.notifications.report_recipients import anonymise_old_recipients
 from app.notifications.services import absolute_url, app_path, claim_sends, email_row, queue_emails, queue_notifications
 from app.notifications.workdays import ALSACE_MOSELLE, is_working_day, local_holidays
 from app.referential.models import Basin
@@ -246,6 +247,7 @@ def enforce_retention(now: datetime) -> dict[str, int]:
         **anonymise_stale_contacts(now),
         **anonymise_stale_leads(now),
         "courriels_supprimes": purge_old_deliveries(now),
+        **anonymise_old_recipients(now),
     }
 
 

@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.aftercare.tasks import remind_unanswered_surveys
 from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
+from app.notifications.basin_reports import send_basin_reports
 from app.notifications.mail import deliver_outbox
 from app.notifications.reports import send_monthly_reports
 from app.notifications.tasks import (
@@ -83,6 +84,14 @@ JOBS: tuple[PeriodicJob, ...] = (
         grace_hours=72,
     ),
     PeriodicJob(
+        "basin_reports",
+        "Point d'avancement mensuel des coprésidents de comité (sans compte)",
+        "Le 1er du mois à 6 h 15",
+        send_basin_reports,
+        _cron(day=1, hour=6, minute=15),
+        grace_hours=72,
+    ),
+    PeriodicJob(
         "retention",
         "Anonymisation des interlocuteurs sans contact depuis 3 ans",
         "Le 1er du mois à 3 h",
@@ -142,6 +151,10 @@ COUNT_WORDS = {
     "interlocuteurs_anonymises": ("interlocuteur anonymisé", "interlocuteurs anonymisés"),
     "signalements_anonymises": ("signalement anonymisé", "signalements anonymisés"),
     "courriels_supprimes": ("ancien courriel supprimé", "anciens courriels supprimés"),
+    "destinataires_anonymises": (
+        "destinataire du point mensuel anonymisé",
+        "destinataires du point mensuel anonymisés",
+    ),
     "causes": ("erreur signalée", "erreurs signalées"),
 }
 COUNT_WORDS["relances_enquete"] = ("enquête relancée", "enquêtes relancées")

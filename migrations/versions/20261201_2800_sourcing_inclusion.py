@@ -27,6 +27,8 @@ PLAN_INDICATORS = (
     "events_held",
     "event_hires",
     "employers_with_contact",
+    "solutions_delivered",
+    "poe_small_employers",
 )
 TARGET_PUBLICS = ("youth", "disabled", "rsa", "seniors", "executives", "all")
 

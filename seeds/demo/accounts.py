@@ -38,6 +38,18 @@ def build_demo_accounts(basins: list[Basin], operators: list[Operator]) -> list[
             basins=[],
         )
     ]
+    # Pilotage territorial of the région of the Pays de la Loire pilots (Saint-Nazaire, Laval).
+    users.append(
+        create_user(
+            email=f"pilotage.pays-de-la-loire@{DEMO_DOMAIN}",
+            full_name="Sophie Pilotage territorial (DREETS Pays de la Loire)",
+            password=DEMO_PASSWORD,
+            role=Role.STEERING,
+            operator=None,
+            basins=[],
+            territory=("region", "52"),
+        )
+    )
     by_basin_kind = {(basin.id, operator.kind): operator for operator in operators for basin in operator.basins}
     for specs in (STAFF, SPECIALISTS):
         for basin in basins:

@@ -15,6 +15,7 @@ ROLE_TRAITS = {
     Role.MANAGER: {"manager": True},
     Role.ADMIN: {"admin": True},
     Role.SPOTTER: {"spotter": True},
+    Role.STEERING: {"steering": True},
 }
 REFUSED = {403, 404}
 

@@ -37,6 +37,7 @@ ROLE_TRAITS = {
     Role.TASKFORCE_LEAD: {"lead": True},
     Role.MANAGER: {"manager": True},
     Role.SPOTTER: {"spotter": True},
+    Role.STEERING: {"steering": True},
 }
 ROLES = [*ROLE_TRAITS, None]  # None: anonymous
 

@@ -11,6 +11,7 @@ from tests.factories.assignments import (
     task_force_for,
 )
 from tests.factories.auth import UserFactory, known_password_hash
+from tests.factories.committees import CommitteeActionFactory, CommitteeMeetingFactory, ReportRecipientFactory
 from tests.factories.employers import EmployerContactFactory, EmployerFactory, TagFactory, make_siret
 from tests.factories.events import EventFactory, EventParticipantFactory
 from tests.factories.inclusion import EmployerEngagementFactory, NeedSourcingFactory, closed_need
@@ -37,6 +38,8 @@ __all__ = [
     "api_credentials",
     "closed_need",
     "AssignmentFactory",
+    "CommitteeActionFactory",
+    "CommitteeMeetingFactory",
     "CommuneFactory",
     "BasinFactory",
     "EmployerContactFactory",
@@ -49,6 +52,7 @@ __all__ = [
     "InteractionFactory",
     "LeadFactory",
     "MonthlyReportFactory",
+    "ReportRecipientFactory",
     "NotificationFactory",
     "NeedServiceFactory",
     "NeedSourcingFactory",

@@ -43,10 +43,12 @@ class UserFactory(BaseFactory):
         manager = factory.Trait(role=Role.MANAGER, operator=None)
         admin = factory.Trait(role=Role.ADMIN, operator=None)
         spotter = factory.Trait(role=Role.SPOTTER, operator=None)
+        # Pilotage territorial of Loire-Atlantique (Saint-Nazaire's département); no basins of its own.
+        steering = factory.Trait(role=Role.STEERING, operator=None, steering_departement_code="44")
 
     @factory.post_generation
     def basins(self, create, extracted, **kwargs):
         if extracted is not None:
             self.basins = list(extracted)
-        elif self.role is not Role.ADMIN:
+        elif self.role not in (Role.ADMIN, Role.STEERING):
             self.basins = [seeded_basin()]

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.monitoring.models import ErrorReport
 from app.monitoring.tasks import send_error_alerts
 from app.needs.enums import NeedStatus
+from app.notifications.basin_reports import send_basin_reports
 from app.notifications.models import OutboxEmail
 from app.notifications.reports import send_monthly_reports
 from app.notifications.tasks import escalate_overdue_follow_ups, flag_stale_needs, send_morning_digests
@@ -22,11 +23,20 @@ from tests.factories import (
     FollowUpFactory,
     InteractionFactory,
     RecruitmentNeedFactory,
+    ReportRecipientFactory,
     UserFactory,
 )
 
 OPPOSED = "opposee@employeur.fr"
-EMAILING_JOBS = {"morning_digest", "escalation", "stale_needs", "monthly_report", "error_alerts", "survey_reminders"}
+EMAILING_JOBS = {
+    "morning_digest",
+    "escalation",
+    "stale_needs",
+    "monthly_report",
+    "basin_reports",
+    "error_alerts",
+    "survey_reminders",
+}
 
 
 def _opposed_employer():
@@ -113,3 +123,13 @@ def test_the_survey_reminders(travel):
     travel(paris(2026, 11, 10, 10, 0))
     assert remind_unanswered_surveys(utcnow()) == {"relances_enquete": 0}
     assert survey.reminded_at is None and OPPOSED not in _addresses()
+
+
+def test_the_basin_reports_go_to_the_co_chairs_only(travel):
+    travel(paris(2026, 10, 5, 10, 0))
+    employer = _opposed_employer()
+    RecruitmentNeedFactory(employer=employer, status=NeedStatus.NOT_FILLED, closed_on=date(2026, 10, 12))
+    ReportRecipientFactory(basin=employer.basin, email="copresident@region.fr")
+    travel(paris(2026, 11, 1, 6, 15))
+    assert send_basin_reports(utcnow()) == {"destinataires": 1}
+    assert _addresses() == ["copresident@region.fr"]

@@ -41,6 +41,7 @@ def test_every_job_is_listed_once_with_coalescing_and_a_grace_in_hours():
         "escalation",
         "stale_needs",
         "monthly_report",
+        "basin_reports",
         "retention",
         "outbox",
         "error_alerts",

@@ -155,3 +155,12 @@ def test_progress_caps_the_bar_and_marks_reached_targets(dataset):
         (PlanIndicator.EVENT_HIRES, None, 3, 100, True),
         (PlanIndicator.EVENT_HIRES, operator_a.id, 3, 50, False),
     ]
+
+
+def test_every_indicator_can_be_a_target(dataset):
+    """The migrations' CHECK on plan_targets.indicator lists every indicator the code offers: two
+    revisions rebuilt it, and the later one once forgot the earlier one's indicators."""
+    plan, _, _ = dataset
+    plan.targets = [PlanTarget(indicator=indicator, target_value=1) for indicator in PlanIndicator]
+    db.session.flush()
+    assert {target.indicator for target in plan.targets} == set(PlanIndicator)

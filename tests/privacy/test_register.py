@@ -13,7 +13,7 @@ from app.personal_data import personal_columns
 from app.privacy.export import personal_export
 from app.timeutils import utcnow
 from tests.conftest import paris
-from tests.factories import EmployerContactFactory, InteractionFactory, LeadFactory
+from tests.factories import EmployerContactFactory, InteractionFactory, LeadFactory, ReportRecipientFactory
 
 REGISTER = Path(__file__).parents[2] / "docs" / "DONNEES-PERSONNELLES.md"
 MARKED = [f"{column.table.name}.{column.name}" for column in personal_columns(db.metadata)]
@@ -36,8 +36,10 @@ def old_rows(travel):
     lead = LeadFactory(
         submitter_key="public:ancien@employeur.fr", contact_email="ancien@employeur.fr", contact_phone="06 00 00 00 01"
     )
+    # A committee's co-chair, receiving the monthly report without an account (app/notifications/report_recipients.py).
+    recipient = ReportRecipientFactory(full_name="Ancienne Coprésidente", email="ancienne@region.fr")
     db.session.flush()
-    return {"employer_contacts": contact, "leads": lead, "interactions": interaction}
+    return {"employer_contacts": contact, "leads": lead, "interactions": interaction, "report_recipients": recipient}
 
 
 def _values(row) -> dict[str, object]:
