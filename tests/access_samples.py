@@ -308,3 +308,18 @@ SAMPLES.update(
         "employers.tag_status": _sample_tag,
     }
 )
+
+# The API's writes and remaining resources (app/api/employers.py, assignments.py, needs.py).
+SAMPLES.update(
+    {
+        "api.update_employer_resource": lambda world: {"siret": world["employer"].siret},
+        "api.assign": lambda world: {"siret": world["employer"].siret},
+        "api.ask_handover": lambda world: {"siret": world["employer"].siret},
+        "api.decide": lambda world: {"request_id": _pending_handover(world).id},
+        "api.create_need_resource": lambda world: {"siret": world["employer"].siret},
+        "api.need": lambda world: {"need_id": _sample_need(world).id},
+        "api.update_need_resource": lambda world: {"need_id": _sample_need(world).id},
+        "api.move_need_resource": lambda world: {"need_id": _sample_need(world).id},
+        "api.close_need_resource": lambda world: {"need_id": _sample_need(world).id},
+    }
+)

@@ -34,7 +34,8 @@ def _client_or_fail(client_id: str):
 @click.option("--operator", "operator_id", required=True, type=int, help="L'identifiant de l'opérateur.")
 @click.option("--basin", "basin_codes", multiple=True, required=True, help="Le code d'un bassin (répétable).")
 @click.option("--scope", type=click.Choice([scope.value for scope in ApiScope]), required=True)
-def create_command(name: str, operator_id: int, basin_codes: tuple[str, ...], scope: str) -> None:
+@click.option("--lead", is_flag=True, help="Agir comme pilote de task force (affecter, décider des passations).")
+def create_command(name: str, operator_id: int, basin_codes: tuple[str, ...], scope: str, lead: bool) -> None:
     """Créer un client ; affiche une seule fois son identifiant et son secret."""
     basins = list(db.session.scalars(sa.select(Basin).where(Basin.code.in_(basin_codes))))
     unknown = sorted(set(basin_codes) - {basin.code for basin in basins})
@@ -42,7 +43,7 @@ def create_command(name: str, operator_id: int, basin_codes: tuple[str, ...], sc
         raise click.ClickException(f"Bassin(s) inconnu(s) : {', '.join(unknown)}.")
     try:
         with acting_as("flask api clients create"), transaction():
-            credentials = create_client(name, db.session.get(Operator, operator_id), basins, ApiScope(scope))
+            credentials = create_client(name, db.session.get(Operator, operator_id), basins, ApiScope(scope), lead=lead)
     except ApiClientError as error:
         raise click.ClickException(str(error)) from error
     _print_credentials(credentials)

@@ -51,8 +51,14 @@ def _new_secret() -> str:
 
 
 def create_client(
-    name: str, operator: Operator | None, basins: list[Basin], scope: ApiScope, created_by: User | None = None
+    name: str,
+    operator: Operator | None,
+    basins: list[Basin],
+    scope: ApiScope,
+    created_by: User | None = None,
+    lead: bool = False,
 ) -> Credentials:
+    """A new client; ``lead``: a write client acting as a task-force lead (assigns, decides handovers)."""
     name = name.strip()
     if not name:
         raise ApiClientError("Indiquez le nom du client.")
@@ -62,13 +68,15 @@ def create_client(
         raise ApiClientError("Choisissez au moins un bassin.")
     if db.session.scalar(sa.select(ApiClient.id).where(ApiClient.name == name)) is not None:
         raise ApiClientError(f"Un client « {name} » existe déjà.")
+    if lead and scope is not ApiScope.WRITE:
+        raise ApiClientError("Un client de pilote de task force doit pouvoir écrire.")
     client_id = f"relais_{secrets.token_hex(12)}"
     # The account the client acts through: deactivated and without a password, nobody logs in with it.
     principal = User(
         email=f"{client_id}@{PRINCIPAL_EMAIL_DOMAIN}",
         full_name=f"API : {name}"[:160],
         password_hash=UNUSABLE_PASSWORD_HASH,
-        role=PRINCIPAL_ROLES[scope],
+        role=Role.TASKFORCE_LEAD if lead else PRINCIPAL_ROLES[scope],
         operator=operator,
         basins=list(basins),
         is_active=False,

@@ -20,9 +20,9 @@ from app.api.conventions import (
     json_body,
     json_response,
     load,
-    make_etag,
     with_etag,
 )
+from app.api.lookups import employer_etag, privileged_contact_etag, visible_employer
 from app.api.openapi import openapi_document
 from app.api.problems import ApiProblem, problem_response
 from app.api.schemas import (
@@ -35,13 +35,17 @@ from app.api.schemas import (
     TokenSchema,
 )
 from app.api.services import TOKEN_LIFETIME, authenticate, issue_token
-from app.assignments.services import active_assignment_of
+from app.assignments.services import AssignmentConflict, active_assignment_of
 from app.audit.services import acting_as
 from app.employers.models import Employer
-from app.employers.queries import get_visible_employer, visible_employers
+from app.employers.queries import visible_employers
+from app.employers.services import EditConflict, ExistingEmployer
 from app.errors import DomainError
+from app.events.services import EventConflict
 from app.extensions import db, limiter
 from app.hostile_input import RefusedValue
+from app.leads.services import LeadConflict
+from app.needs.services import NeedConflict
 from app.text import normalize_for_search
 
 # --- Token ------------------------------------------------------------------------------------
@@ -107,21 +111,10 @@ def employers():
     return json_response(EmployerPageSchema().dump(cursor_page(query, Employer.id, filters, unique=True)))
 
 
-def _visible_employer(siret: str) -> Employer:
-    employer = get_visible_employer(current_client().principal, siret) if len(siret) <= 14 else None
-    if employer is None:
-        raise ApiProblem(404, "Aucune entreprise de ce SIRET parmi celles que ce client peut voir.")
-    return employer
-
-
-def employer_etag(employer: Employer) -> str:
-    return make_etag("employer", employer.id, employer.version, employer.updated_at.isoformat())
-
-
 @bp.get("/employers/<siret>")
 @api_limit
 def employer(siret: str):
-    found = _visible_employer(siret)
+    found = visible_employer(siret)
     return with_etag(EmployerSchema().dump(found), employer_etag(found))
 
 
@@ -129,7 +122,7 @@ def employer(siret: str):
 @api_limit
 def privileged_contact(siret: str):
     """The employer's one door (rule 2): its active privileged contact, if it has one."""
-    found = _visible_employer(siret)
+    found = visible_employer(siret)
     assignment = active_assignment_of(found)
     body = {"siret": found.siret, "has_privileged_contact": assignment is not None}
     if assignment is not None:
@@ -138,7 +131,7 @@ def privileged_contact(siret: str):
             "operator": assignment.operator.name,
             "since": assignment.started_at,
         }
-    return json_response(PrivilegedContactSchema().dump(body))
+    return with_etag(PrivilegedContactSchema().dump(body), privileged_contact_etag(found, assignment))
 
 
 # --- Interactions -----------------------------------------------------------------------------
@@ -153,7 +146,7 @@ def log_contact(siret: str):
 
 
 def _log_contact(siret: str) -> dict:
-    found = _visible_employer(siret)
+    found = visible_employer(siret)
     data = load(InteractionInputSchema(), json_body())
     log = ContactLog(
         occurred_on=data["occurred_on"],
@@ -203,10 +196,14 @@ def _problem(error: ApiProblem):
     return problem_response(error.status, error.detail, error.errors, error.headers)
 
 
+# The refusals that mean "someone else got there first", a 409 as on the pages.
+CONFLICTS = (AssignmentConflict, NeedConflict, EditConflict, ExistingEmployer, LeadConflict, EventConflict)
+
+
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError):
     # A business rule's refusal (the same French message as on the page); nothing was written.
-    return problem_response(400, str(error))
+    return problem_response(409 if isinstance(error, CONFLICTS) else 400, str(error))
 
 
 def _http_error(error: HTTPException):

@@ -200,6 +200,24 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.employer": API_CLIENTS,
     "api.privileged_contact": API_CLIENTS,
     "api.log_contact": API_CLIENTS,
+    # The API's writes and remaining resources: each view also holds the client's account to what
+    # its role may do on the pages (app/api/lookups.require_page_right).
+    "api.create_employer_resource": API_CLIENTS,
+    "api.update_employer_resource": API_CLIENTS,
+    "api.assign": API_CLIENTS,
+    "api.ask_handover": API_CLIENTS,
+    "api.decide": API_CLIENTS,
+    "api.needs_list": API_CLIENTS,
+    "api.need": API_CLIENTS,
+    "api.create_need_resource": API_CLIENTS,
+    "api.update_need_resource": API_CLIENTS,
+    "api.move_need_resource": API_CLIENTS,
+    "api.close_need_resource": API_CLIENTS,
+    "api.rome_codes": API_CLIENTS,
+    "api.naf_codes": API_CLIENTS,
+    "api.basins": API_CLIENTS,
+    "api.operators": API_CLIENTS,
+    "api.figures": API_CLIENTS,
 }
 
 

@@ -119,6 +119,12 @@ NOT_PAGES = {
     "leads.public_thanks": "shown after the public form",
     "api.openapi": "the API's description (JSON)",
     "api.employers": "the API, for a client's token",
+    "api.needs_list": "the API, for a client's token",
+    "api.rome_codes": "the API, for a client's token",
+    "api.naf_codes": "the API, for a client's token",
+    "api.basins": "the API, for a client's token",
+    "api.operators": "the API, for a client's token",
+    "api.figures": "the API, for a client's token",
 }
 
 
