@@ -10,7 +10,7 @@ _counter = iter(range(1, 10**9))
 
 
 def api_credentials(
-    scope: ApiScope = ApiScope.WRITE, basins=None, operator=None, name: str | None = None
+    scope: ApiScope = ApiScope.WRITE, basins=None, operator=None, name: str | None = None, lead: bool = False
 ) -> Credentials:
     """A client of the pilot basin (5219) and its France Travail agency, unless told otherwise."""
     credentials = create_client(
@@ -18,6 +18,7 @@ def api_credentials(
         operator or seeded_operator(OperatorKind.FRANCE_TRAVAIL),
         list(basins) if basins is not None else [seeded_basin()],
         scope,
+        lead=lead,
     )
     db.session.flush()
     return credentials
