@@ -29,7 +29,7 @@ class CodeListQuerySchema(StrictSchema):
 
 
 class NafListQuerySchema(CodeListQuerySchema):
-    level = choice(NafLevel, metadata={"description": "Un seul niveau (sub_class pour les sous-classes)."})
+    level = choice(NafLevel, metadata={"description": "Un seul niveau (subclass pour les sous-classes)."})
 
 
 class RomeCodeSchema(StrictSchema):
