@@ -321,5 +321,7 @@ SAMPLES.update(
         "api.update_need_resource": lambda world: {"need_id": _sample_need(world).id},
         "api.move_need_resource": lambda world: {"need_id": _sample_need(world).id},
         "api.close_need_resource": lambda world: {"need_id": _sample_need(world).id},
+        "api.event": lambda world: {"event_id": _sample_event(world).id},
+        "api.record_event_results": lambda world: {"event_id": _sample_event(world).id},
     }
 )

@@ -218,6 +218,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.basins": API_CLIENTS,
     "api.operators": API_CLIENTS,
     "api.figures": API_CLIENTS,
+    "api.events_list": API_CLIENTS,
+    "api.event": API_CLIENTS,
+    "api.record_event_results": API_CLIENTS,
 }
 
 

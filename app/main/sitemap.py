@@ -125,6 +125,7 @@ NOT_PAGES = {
     "api.basins": "the API, for a client's token",
     "api.operators": "the API, for a client's token",
     "api.figures": "the API, for a client's token",
+    "api.events_list": "the API, for a client's token",
 }
 
 

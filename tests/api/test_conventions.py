@@ -3,7 +3,7 @@
 import pytest
 
 from app.api.enums import ApiScope
-from tests.factories import EmployerFactory, RecruitmentNeedFactory, api_credentials
+from tests.factories import EmployerFactory, EventFactory, RecruitmentNeedFactory, api_credentials
 
 HOSTILE = ["", "%", "_", "'", "😀", "\u202e", "x" * 10_000, str(2**31), "-1", "9999-12-31", "2026-02-30", "\x00"]
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
@@ -85,6 +85,18 @@ def _writes_and_remaining_resources(client, headers, employer, value):
     ]
     for name in ("status", "siret", "updated_since", "cursor"):
         answers.append(client.get("/api/v1/needs", query_string={name: value}, headers=headers))
+    for name in ("kind", "status", "updated_since", "cursor"):
+        answers.append(client.get("/api/v1/events", query_string={name: value}, headers=headers))
+    event = EventFactory()
+    answers += [
+        client.get(f"/api/v1/events/{value[:20]}", headers=headers),
+        client.post(
+            f"/api/v1/events/{event.id}/results",
+            json={"candidates_attended": value, "results": [{"participant_id": value, "hires": value}]},
+            headers=matched,
+        ),
+        client.post(f"/api/v1/events/{event.id}/results", json={"results": value}, headers=matched),
+    ]
     for name in ("rome", "naf", "basins", "operators"):
         answers.append(
             client.get(f"/api/v1/reference/{name}", query_string={"cursor": value, "level": value}, headers=headers)
@@ -105,6 +117,7 @@ def test_openapi_document_describes_the_api(client):
         document["paths"]
     )
     assert {"/reference/rome", "/reference/naf", "/reference/basins", "/reference/operators"} <= set(document["paths"])
+    assert {"/events", "/events/{event_id}", "/events/{event_id}/results"} <= set(document["paths"])
     schemas = document["components"]["schemas"]
     assert {"Employer", "EmployerPage", "Problem", "InteractionInput"} <= set(schemas)
 
