@@ -323,5 +323,6 @@ SAMPLES.update(
         "api.close_need_resource": lambda world: {"need_id": _sample_need(world).id},
         "api.event": lambda world: {"event_id": _sample_event(world).id},
         "api.record_event_results": lambda world: {"event_id": _sample_event(world).id},
+        "api.lead": lambda world: {"lead_id": _spotter_lead(world).id},
     }
 )

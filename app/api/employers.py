@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from app.api import bp
 from app.api.authentication import current_client, require_write_scope
 from app.api.conventions import api_limit, idempotent_post, json_body, json_response, load, require_if_match
-from app.api.lookups import employer_etag, visible_employer
+from app.api.lookups import employer_etag, require_page_right, visible_employer
 from app.api.openapi_parts import (
     IDEMPOTENCY_KEY,
     IF_MATCH,
@@ -89,6 +89,7 @@ def _answer(employer: Employer) -> dict:
 def create_employer_resource():
     """Create an employer in the client's basins; a known SIRET or a look-alike name is a 409."""
     require_write_scope()
+    require_page_right("employers.new", "créer une entreprise")
     created: list[Employer] = []
 
     def create() -> dict:
@@ -118,6 +119,7 @@ def create_employer_resource():
 def update_employer_resource(siret: str):
     """Change some of an employer's fields; `If-Match` carries the ETag read (412 if stale, 428 if absent)."""
     require_write_scope()
+    require_page_right("employers.edit", "modifier une entreprise")
     employer = visible_employer(siret)
     require_if_match(employer_etag(employer))
     changes = load(EmployerInputSchema(partial=True), json_body())

@@ -11,12 +11,12 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from app.api import assignments, employers, events, figures, needs, reference, schemas
+from app.api import assignments, employers, events, figures, leads, needs, reference, schemas
 from app.api.openapi_parts import SIRET, json_content, problems
 
 # The resources described by their own module (SCHEMAS and PATHS), beside the first ones below.
 # Importing them here also attaches their routes to the blueprint (views.py imports this module).
-RESOURCES = (employers, assignments, needs, events, reference, figures)
+RESOURCES = (employers, assignments, needs, events, leads, reference, figures)
 
 
 @cache

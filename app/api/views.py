@@ -22,7 +22,7 @@ from app.api.conventions import (
     load,
     with_etag,
 )
-from app.api.lookups import employer_etag, privileged_contact_etag, visible_employer
+from app.api.lookups import employer_etag, privileged_contact_etag, require_page_right, visible_employer
 from app.api.openapi import openapi_document
 from app.api.problems import ApiProblem, problem_response
 from app.api.schemas import (
@@ -96,6 +96,7 @@ def _oauth_error(code: str, description: str, status: int) -> Response:
 @api_limit
 def employers():
     """The employers the client may see, by id, 100 a page; `next_cursor` leads to the next page."""
+    require_page_right("employers.index", "lire les entreprises")
     filters = load(EmployerListQuerySchema(unknown=EXCLUDE), request.args)
     query = visible_employers(current_client().principal).options(joinedload(Employer.basin))
     if filters.get("siret"):
@@ -114,6 +115,7 @@ def employers():
 @bp.get("/employers/<siret>")
 @api_limit
 def employer(siret: str):
+    require_page_right("employers.detail", "lire les entreprises")
     found = visible_employer(siret)
     return with_etag(EmployerSchema().dump(found), employer_etag(found))
 
@@ -122,6 +124,7 @@ def employer(siret: str):
 @api_limit
 def privileged_contact(siret: str):
     """The employer's one door (rule 2): its active privileged contact, if it has one."""
+    require_page_right("employers.detail", "lire les entreprises")
     found = visible_employer(siret)
     assignment = active_assignment_of(found)
     body = {"siret": found.siret, "has_privileged_contact": assignment is not None}
@@ -142,6 +145,7 @@ def privileged_contact(siret: str):
 def log_contact(siret: str):
     """Log a contact with the employer through the same service as the employer page (rule 4)."""
     require_write_scope()
+    require_page_right("activity.log_contact", "enregistrer un échange")
     return idempotent_post(lambda: _log_contact(siret))
 
 

@@ -221,6 +221,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.events_list": API_CLIENTS,
     "api.event": API_CLIENTS,
     "api.record_event_results": API_CLIENTS,
+    "api.leads_list": API_CLIENTS,
+    "api.lead": API_CLIENTS,
+    "api.submit_lead_resource": API_CLIENTS,
 }
 
 

@@ -126,6 +126,7 @@ NOT_PAGES = {
     "api.operators": "the API, for a client's token",
     "api.figures": "the API, for a client's token",
     "api.events_list": "the API, for a client's token",
+    "api.leads_list": "the API, for a client's token",
 }
 
 
