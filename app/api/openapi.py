@@ -11,7 +11,17 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from app.api import assignments, employers, events, figures, leads, needs, reference, schemas
+from app.api import (
+    assignments,
+    docs,  # noqa: F401  (the documentation page's route)
+    employers,
+    events,
+    figures,
+    leads,
+    needs,
+    reference,
+    schemas,
+)
 from app.api.openapi_parts import SIRET, json_content, problems
 
 # The resources described by their own module (SCHEMAS and PATHS), beside the first ones below.

@@ -196,6 +196,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     # The API: a token for a client's credentials, and the API's description, need no token.
     "api.token": PUBLIC,
     "api.openapi": PUBLIC,
+    # The API's interactive documentation: it documents and holds no data.
+    "api.docs": PUBLIC,
     "api.employers": API_CLIENTS,
     "api.employer": API_CLIENTS,
     "api.privileged_contact": API_CLIENTS,

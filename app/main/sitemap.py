@@ -94,6 +94,7 @@ PAGES = [
         ],
     ),
     ("Employeurs", [("leads.public_form", "Déposer un besoin")]),
+    ("API", [("api.docs", "Documentation de l'API")]),
     (
         "Informations",
         [
