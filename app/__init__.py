@@ -112,6 +112,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(views.bp)
     # The API authenticates each request by its bearer token, never by the session's cookie.
     csrf.exempt(api_views.bp)
+    # The admins' page for the API's clients: a page of the site, with its session and CSRF.
+    from app.api.admin_views import admin_bp as api_admin_bp
+
+    app.register_blueprint(api_admin_bp)
 
 
 def _connect_receivers() -> None:

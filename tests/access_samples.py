@@ -324,5 +324,13 @@ SAMPLES.update(
         "api.event": lambda world: {"event_id": _sample_event(world).id},
         "api.record_event_results": lambda world: {"event_id": _sample_event(world).id},
         "api.lead": lambda world: {"lead_id": _spotter_lead(world).id},
+        "api_admin.rotate": lambda world: {"client_id": _api_client(world).id},
+        "api_admin.revoke": lambda world: {"client_id": _api_client(world).id},
     }
 )
+
+
+def _api_client(world):
+    from tests.factories import api_credentials
+
+    return api_credentials(basins=[world["basin"]]).client

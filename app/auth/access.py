@@ -198,6 +198,10 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.openapi": PUBLIC,
     # The API's interactive documentation: it documents and holds no data.
     "api.docs": PUBLIC,
+    # The API's clients, registered by admins (the same services as `flask api clients`).
+    "api_admin.clients": frozenset({ADMIN}),
+    "api_admin.rotate": frozenset({ADMIN}),
+    "api_admin.revoke": frozenset({ADMIN}),
     "api.employers": API_CLIENTS,
     "api.employer": API_CLIENTS,
     "api.privileged_contact": API_CLIENTS,

@@ -94,7 +94,7 @@ PAGES = [
         ],
     ),
     ("Employeurs", [("leads.public_form", "Déposer un besoin")]),
-    ("API", [("api.docs", "Documentation de l'API")]),
+    ("API", [("api.docs", "Documentation de l'API"), ("api_admin.clients", "Clients de l'API")]),
     (
         "Informations",
         [
