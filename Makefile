@@ -25,6 +25,10 @@ $(VENDOR)/.installed: package.json
 	rm -rf app/static/vendor/axe
 	mkdir -p app/static/vendor/axe
 	cp node_modules/axe-core/axe.min.js app/static/vendor/axe/
+	# Swagger UI, for the API's documentation page (/api/v1/docs): its bundle and style sheet only.
+	rm -rf app/static/vendor/swagger-ui
+	mkdir -p app/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css app/static/vendor/swagger-ui/
 	touch $@
 
 assets: $(VENDOR)/.installed

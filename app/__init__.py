@@ -120,6 +120,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.aftercare import views as aftercare_views
 
     app.register_blueprint(aftercare_views.bp)
+    # The admins' page for the API's clients: a page of the site, with its session and CSRF.
+    from app.api.admin_views import admin_bp as api_admin_bp
+
+    app.register_blueprint(api_admin_bp)
 
 
 def _connect_receivers() -> None:

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Flask, render_template, request
 from werkzeug.exceptions import BadRequest
 
+from app.api.problems import is_api_request, problem_response
 from app.fields import DATE_OUT_OF_RANGE, within_date_range
 
 # C0 controls except tab (\x09), line feed (\x0a) and carriage return (\x0d), and DEL.
@@ -59,6 +60,9 @@ def refuse_control_characters() -> None:
 
 
 def _refused(error: RefusedValue):
+    # Under /api an URL that matches no route is the application's to answer: as Problem Details too.
+    if is_api_request():
+        return problem_response(400, error.description)
     return render_template("errors/error.html", code=400, title="Requête invalide", message=error.description), 400
 
 

@@ -330,6 +330,27 @@ SAMPLES.update(
 )
 
 
+# The API's writes and remaining resources (app/api/employers.py, assignments.py, needs.py).
+SAMPLES.update(
+    {
+        "api.update_employer_resource": lambda world: {"siret": world["employer"].siret},
+        "api.assign": lambda world: {"siret": world["employer"].siret},
+        "api.ask_handover": lambda world: {"siret": world["employer"].siret},
+        "api.decide": lambda world: {"request_id": _pending_handover(world).id},
+        "api.create_need_resource": lambda world: {"siret": world["employer"].siret},
+        "api.need": lambda world: {"need_id": _sample_need(world).id},
+        "api.update_need_resource": lambda world: {"need_id": _sample_need(world).id},
+        "api.move_need_resource": lambda world: {"need_id": _sample_need(world).id},
+        "api.close_need_resource": lambda world: {"need_id": _sample_need(world).id},
+        "api.event": _sample_event,
+        "api.record_event_results": _sample_event,
+        "api.lead": lambda world: {"lead_id": _spotter_lead(world).id},
+        "api_admin.rotate": lambda world: {"client_id": _api_client(world).id},
+        "api_admin.revoke": lambda world: {"client_id": _api_client(world).id},
+    }
+)
+
+
 def _sample_engagement(world):
     from tests.factories import EmployerEngagementFactory
 
@@ -397,3 +418,9 @@ SAMPLES.update(
         "committees.recipient_remove": _recipient,
     }
 )
+
+
+def _api_client(world):
+    from tests.factories import api_credentials
+
+    return api_credentials(basins=[world["basin"]]).client

@@ -7,8 +7,8 @@ from app.api.problems import ApiProblem
 from app.api.services import client_for_token, token_client_id
 from app.extensions import client_address
 
-# The API's endpoints that need no token: getting one, and reading the description.
-OPEN_ENDPOINTS = frozenset({"api.token", "api.openapi"})
+# The API's endpoints that need no token: getting one, and reading the description and its page.
+OPEN_ENDPOINTS = frozenset({"api.token", "api.openapi", "api.docs"})
 # Per client, whatever the number of its addresses; counted per worker unless the limiter's storage is Redis.
 CLIENT_RATE_LIMIT = "300 per minute"
 

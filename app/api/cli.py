@@ -8,6 +8,7 @@ from app.api.enums import ApiScope
 from app.api.services import ApiClientError, create_client, get_client, revoke_client, rotate_secret
 from app.audit.services import acting_as
 from app.extensions import db
+from app.leads.models import SpotterOrganisation
 from app.referential.models import Basin, Operator
 from app.transactions import transaction
 
@@ -31,18 +32,42 @@ def _client_or_fail(client_id: str):
 
 @clients_cli.command("create")
 @click.option("--name", required=True, help="Le nom du système appelant (unique).")
-@click.option("--operator", "operator_id", required=True, type=int, help="L'identifiant de l'opérateur.")
-@click.option("--basin", "basin_codes", multiple=True, required=True, help="Le code d'un bassin (répétable).")
+@click.option("--operator", "operator_id", type=int, help="L'identifiant de l'opérateur.")
+@click.option(
+    "--spotter-organisation",
+    "organisation_id",
+    type=int,
+    help="Au lieu d'un opérateur : l'organisation de repéreurs (son bassin), qui dépose des signalements.",
+)
+@click.option("--basin", "basin_codes", multiple=True, help="Le code d'un bassin (répétable ; pas pour un repéreur).")
 @click.option("--scope", type=click.Choice([scope.value for scope in ApiScope]), required=True)
-def create_command(name: str, operator_id: int, basin_codes: tuple[str, ...], scope: str) -> None:
+@click.option("--lead", is_flag=True, help="Agir comme pilote de task force (affecter, décider des passations).")
+def create_command(
+    name: str,
+    operator_id: int | None,
+    organisation_id: int | None,
+    basin_codes: tuple[str, ...],
+    scope: str,
+    lead: bool,
+) -> None:
     """Créer un client ; affiche une seule fois son identifiant et son secret."""
+    organisation = db.session.get(SpotterOrganisation, organisation_id) if organisation_id else None
+    if organisation_id and organisation is None:
+        raise click.ClickException(f"Aucune organisation de repéreurs d'identifiant {organisation_id}.")
     basins = list(db.session.scalars(sa.select(Basin).where(Basin.code.in_(basin_codes))))
     unknown = sorted(set(basin_codes) - {basin.code for basin in basins})
     if unknown:
         raise click.ClickException(f"Bassin(s) inconnu(s) : {', '.join(unknown)}.")
     try:
         with acting_as("flask api clients create"), transaction():
-            credentials = create_client(name, db.session.get(Operator, operator_id), basins, ApiScope(scope))
+            credentials = create_client(
+                name,
+                db.session.get(Operator, operator_id) if operator_id else None,
+                basins,
+                ApiScope(scope),
+                lead=lead,
+                spotter_organisation=organisation,
+            )
     except ApiClientError as error:
         raise click.ClickException(str(error)) from error
     _print_credentials(credentials)

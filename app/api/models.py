@@ -31,7 +31,8 @@ class ApiClient(TimestampMixin, db.Model):
     # The public identifier sent with the secret (OAuth 2 client_id).
     client_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    operator_id: Mapped[int] = mapped_column(sa.ForeignKey("operators.id", ondelete="RESTRICT"), index=True)
+    # None for a spotter organisation's client: its account is a spotter of that organisation.
+    operator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("operators.id", ondelete="RESTRICT"), index=True)
     principal_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
     scope: Mapped[ApiScope] = mapped_column(enum_column_type(ApiScope, "api_scope"))
     secret_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -40,7 +41,7 @@ class ApiClient(TimestampMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    operator: Mapped[Operator] = relationship()
+    operator: Mapped[Operator | None] = relationship()
     principal: Mapped[User] = relationship(foreign_keys=[principal_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 

@@ -11,28 +11,22 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from app.api import schemas
+from app.api import (
+    assignments,
+    docs,  # noqa: F401  (the documentation page's route)
+    employers,
+    events,
+    figures,
+    leads,
+    needs,
+    reference,
+    schemas,
+)
+from app.api.openapi_parts import SIRET, json_content, problems
 
-PROBLEM = {"application/problem+json": {"schema": "Problem"}}
-
-
-def _problems(*codes: int) -> dict:
-    descriptions = {
-        400: "Requête invalide",
-        401: "Jeton absent, invalide ou expiré",
-        403: "Client en lecture seule",
-        404: "Introuvable ou hors des bassins du client",
-        409: "Clé d'idempotence déjà servie pour une autre requête, ou modification simultanée",
-        429: "Trop de requêtes",
-    }
-    return {str(code): {"description": descriptions[code], "content": PROBLEM} for code in codes}
-
-
-def _json(schema: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-SIRET = {"name": "siret", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{14}$"}}
+# The resources described by their own module (SCHEMAS and PATHS), beside the first ones below.
+# Importing them here also attaches their routes to the blueprint (views.py imports this module).
+RESOURCES = (employers, assignments, needs, events, leads, reference, figures)
 
 
 @cache
@@ -66,6 +60,9 @@ def openapi_document() -> dict:
         "Interaction",
     ):
         spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))
+    for module in RESOURCES:
+        for name, schema in module.SCHEMAS.items():
+            spec.components.schema(name, schema=schema)
     secured = [{"client_credentials": []}]
     spec.path(
         "/token",
@@ -77,7 +74,7 @@ def openapi_document() -> dict:
                     "required": True,
                     "content": {"application/x-www-form-urlencoded": {"schema": schemas.TokenRequestSchema}},
                 },
-                "responses": {"200": _json("Token", "Le jeton"), **_problems(400, 401, 429)},
+                "responses": {"200": json_content("Token", "Le jeton"), **problems(400, 401, 429)},
             }
         },
     )
@@ -88,7 +85,7 @@ def openapi_document() -> dict:
                 "summary": "Chercher les entreprises des bassins du client (100 par page)",
                 "security": secured,
                 "parameters": [{"in": "query", "schema": schemas.EmployerListQuerySchema}],
-                "responses": {"200": _json("EmployerPage", "Une page d'entreprises"), **_problems(400, 401, 429)},
+                "responses": {"200": json_content("EmployerPage", "Une page d'entreprises"), **problems(400, 401, 429)},
             }
         },
     )
@@ -101,11 +98,11 @@ def openapi_document() -> dict:
                 "parameters": [SIRET, {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
                 "responses": {
                     "200": {
-                        **_json("Employer", "L'entreprise"),
+                        **json_content("Employer", "L'entreprise"),
                         "headers": {"ETag": {"schema": {"type": "string"}}},
                     },
                     "304": {"description": "Inchangée depuis l'ETag envoyé"},
-                    **_problems(401, 404, 429),
+                    **problems(401, 404, 429),
                 },
             }
         },
@@ -117,7 +114,7 @@ def openapi_document() -> dict:
                 "summary": "L'interlocuteur privilégié de l'entreprise",
                 "security": secured,
                 "parameters": [SIRET],
-                "responses": {"200": _json("PrivilegedContact", "L'interlocuteur"), **_problems(401, 404, 429)},
+                "responses": {"200": json_content("PrivilegedContact", "L'interlocuteur"), **problems(401, 404, 429)},
             }
         },
     )
@@ -138,8 +135,8 @@ def openapi_document() -> dict:
                 ],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": "InteractionInput"}}},
                 "responses": {
-                    "201": _json("Interaction", "L'échange enregistré"),
-                    **_problems(400, 401, 403, 404, 409, 429),
+                    "201": json_content("Interaction", "L'échange enregistré"),
+                    **problems(400, 401, 403, 404, 409, 429),
                 },
             }
         },
@@ -153,4 +150,7 @@ def openapi_document() -> dict:
     from app.api.services_views import document_services  # imports the views, which import this module
 
     document_services(spec, secured, SIRET, _problems)
+    for module in RESOURCES:
+        for path, operations in module.PATHS.items():
+            spec.path(path, operations=operations)
     return spec.to_dict()

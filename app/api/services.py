@@ -24,6 +24,7 @@ from app.auth.models import User
 from app.auth.services import UNUSABLE_PASSWORD_HASH, hash_password
 from app.errors import DomainError
 from app.extensions import db
+from app.leads.models import SpotterOrganisation
 from app.referential.models import Basin, Operator
 from app.timeutils import utcnow
 
@@ -51,25 +52,43 @@ def _new_secret() -> str:
 
 
 def create_client(
-    name: str, operator: Operator | None, basins: list[Basin], scope: ApiScope, created_by: User | None = None
+    name: str,
+    operator: Operator | None,
+    basins: list[Basin],
+    scope: ApiScope,
+    created_by: User | None = None,
+    lead: bool = False,
+    spotter_organisation: SpotterOrganisation | None = None,
 ) -> Credentials:
+    """A new client acting for an operator, or for a spotter organisation (``spotter_organisation``:
+    a spotter of it, in its basin, who submits leads and sees only its own); ``lead``: a write client
+    acting as a task-force lead (assigns, decides handovers)."""
     name = name.strip()
     if not name:
         raise ApiClientError("Indiquez le nom du client.")
-    if operator is None:
+    if spotter_organisation is not None:
+        if operator is not None or lead:
+            raise ApiClientError("Un client de repéreur d'offres agit pour son organisation, sans opérateur.")
+        if not spotter_organisation.is_active:
+            raise ApiClientError(f"L'organisation « {spotter_organisation.name} » est désactivée.")
+        basins = [spotter_organisation.basin]
+    elif operator is None:
         raise ApiClientError("Choisissez l'opérateur pour lequel le client agit.")
     if not basins:
         raise ApiClientError("Choisissez au moins un bassin.")
     if db.session.scalar(sa.select(ApiClient.id).where(ApiClient.name == name)) is not None:
         raise ApiClientError(f"Un client « {name} » existe déjà.")
+    if lead and scope is not ApiScope.WRITE:
+        raise ApiClientError("Un client de pilote de task force doit pouvoir écrire.")
     client_id = f"relais_{secrets.token_hex(12)}"
     # The account the client acts through: deactivated and without a password, nobody logs in with it.
     principal = User(
         email=f"{client_id}@{PRINCIPAL_EMAIL_DOMAIN}",
         full_name=f"API : {name}"[:160],
         password_hash=UNUSABLE_PASSWORD_HASH,
-        role=PRINCIPAL_ROLES[scope],
+        role=_principal_role(scope, lead, spotter_organisation),
         operator=operator,
+        spotter_organisation_id=spotter_organisation.id if spotter_organisation else None,
         basins=list(basins),
         is_active=False,
         wants_email_digest=False,
@@ -87,6 +106,12 @@ def create_client(
     db.session.add(client)
     db.session.flush()
     return Credentials(client, secret)
+
+
+def _principal_role(scope: ApiScope, lead: bool, spotter_organisation: SpotterOrganisation | None) -> Role:
+    if spotter_organisation is not None:
+        return Role.SPOTTER
+    return Role.TASKFORCE_LEAD if lead else PRINCIPAL_ROLES[scope]
 
 
 def revoke_client(client: ApiClient) -> ApiClient:

@@ -1,12 +1,7 @@
 """The API's endpoints: thin, like the pages' views (parse, call the domain's query or service, answer)."""
 
-import base64
-import binascii
-import hashlib
-
-import sqlalchemy as sa
-from flask import Response, json, request
-from marshmallow import EXCLUDE, ValidationError
+from flask import Response, request
+from marshmallow import EXCLUDE
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
@@ -14,13 +9,20 @@ from app.activity.enums import Channel
 from app.activity.services import ContactLog, log_interaction
 from app.api import bp
 from app.api.authentication import (
-    CLIENT_RATE_LIMIT,
     authenticate_client,
     current_client,
-    rate_limit_key,
     require_write_scope,
 )
-from app.api.models import ApiIdempotencyKey
+from app.api.conventions import (
+    api_limit,
+    cursor_page,
+    idempotent_post,
+    json_body,
+    json_response,
+    load,
+    with_etag,
+)
+from app.api.lookups import employer_etag, privileged_contact_etag, require_page_right, visible_employer
 from app.api.openapi import openapi_document
 from app.api.problems import ApiProblem, problem_response
 from app.api.schemas import (
@@ -33,32 +35,18 @@ from app.api.schemas import (
     TokenSchema,
 )
 from app.api.services import TOKEN_LIFETIME, authenticate, issue_token
-from app.assignments.services import active_assignment_of
+from app.assignments.services import AssignmentConflict, active_assignment_of
 from app.audit.services import acting_as
 from app.employers.models import Employer
-from app.employers.queries import get_visible_employer, visible_employers
+from app.employers.queries import visible_employers
+from app.employers.services import EditConflict, ExistingEmployer
 from app.errors import DomainError
+from app.events.services import EventConflict
 from app.extensions import db, limiter
 from app.hostile_input import RefusedValue
+from app.leads.services import LeadConflict
+from app.needs.services import NeedConflict
 from app.text import normalize_for_search
-
-PAGE_SIZE = 100
-MAX_ID = 2**31 - 1
-api_limit = limiter.limit(CLIENT_RATE_LIMIT, key_func=rate_limit_key)
-
-
-def _json(payload, status: int = 200, headers=None) -> Response:
-    response = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
-    response.headers.update(headers or {})
-    return response
-
-
-def _load(schema, data):
-    try:
-        return schema.load(data)
-    except ValidationError as error:
-        raise ApiProblem(400, "Certains paramètres ne sont pas valides.", errors=error.messages) from error
-
 
 # --- Token ------------------------------------------------------------------------------------
 
@@ -80,7 +68,7 @@ def token():
     body = TokenSchema().dump(
         {"access_token": issued.value, "token_type": "Bearer", "expires_in": int(TOKEN_LIFETIME.total_seconds())}
     )
-    return _json(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return json_response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 def _oauth_error(code: str, description: str, status: int) -> Response:
@@ -96,7 +84,7 @@ def _oauth_error(code: str, description: str, status: int) -> Response:
     headers = {"Cache-Control": "no-store"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="relais"'
-    response = _json(body, status, headers)
+    response = json_response(body, status, headers)
     response.mimetype = "application/problem+json"
     return response
 
@@ -104,26 +92,13 @@ def _oauth_error(code: str, description: str, status: int) -> Response:
 # --- Employers --------------------------------------------------------------------------------
 
 
-def _cursor(employer_id: int) -> str:
-    return base64.urlsafe_b64encode(str(employer_id).encode()).decode().rstrip("=")
-
-
-def _after_id(cursor: str) -> int:
-    try:
-        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        decoded = ""
-    if not decoded.isdigit() or int(decoded) > MAX_ID:
-        raise ApiProblem(400, "Curseur invalide : reprenez la liste depuis le début.")
-    return int(decoded)
-
-
 @bp.get("/employers")
 @api_limit
 def employers():
     """The employers the client may see, by id, 100 a page; `next_cursor` leads to the next page."""
-    filters = _load(EmployerListQuerySchema(unknown=EXCLUDE), request.args)
-    query = visible_employers(current_client().principal).options(joinedload(Employer.basin)).order_by(Employer.id)
+    require_page_right("employers.index", "lire les entreprises")
+    filters = load(EmployerListQuerySchema(unknown=EXCLUDE), request.args)
+    query = visible_employers(current_client().principal).options(joinedload(Employer.basin))
     if filters.get("siret"):
         query = query.where(Employer.siret == filters["siret"])
     words = normalize_for_search(filters.get("q", ""))
@@ -134,41 +109,23 @@ def employers():
         query = query.where(Employer.commune_insee == filters["commune"])
     if filters.get("updated_since"):
         query = query.where(Employer.updated_at >= filters["updated_since"])
-    if filters.get("cursor"):
-        query = query.where(Employer.id > _after_id(filters["cursor"]))
-    rows = db.session.scalars(query.limit(PAGE_SIZE + 1)).unique().all()
-    page = rows[:PAGE_SIZE]
-    next_cursor = _cursor(page[-1].id) if len(rows) > PAGE_SIZE else None
-    return _json(EmployerPageSchema().dump({"items": page, "next_cursor": next_cursor}))
-
-
-def _visible_employer(siret: str) -> Employer:
-    employer = get_visible_employer(current_client().principal, siret) if len(siret) <= 14 else None
-    if employer is None:
-        raise ApiProblem(404, "Aucune entreprise de ce SIRET parmi celles que ce client peut voir.")
-    return employer
-
-
-def _etag(employer: Employer) -> str:
-    stamp = f"{employer.id}:{employer.version}:{employer.updated_at.isoformat()}"
-    return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:20] + '"'
+    return json_response(EmployerPageSchema().dump(cursor_page(query, Employer.id, filters, unique=True)))
 
 
 @bp.get("/employers/<siret>")
 @api_limit
 def employer(siret: str):
-    found = _visible_employer(siret)
-    etag = _etag(found)
-    if etag in [value.strip() for value in request.headers.get("If-None-Match", "").split(",")]:
-        return Response(status=304, headers={"ETag": etag})
-    return _json(EmployerSchema().dump(found), headers={"ETag": etag})
+    require_page_right("employers.detail", "lire les entreprises")
+    found = visible_employer(siret)
+    return with_etag(EmployerSchema().dump(found), employer_etag(found))
 
 
 @bp.get("/employers/<siret>/privileged-contact")
 @api_limit
 def privileged_contact(siret: str):
     """The employer's one door (rule 2): its active privileged contact, if it has one."""
-    found = _visible_employer(siret)
+    require_page_right("employers.detail", "lire les entreprises")
+    found = visible_employer(siret)
     assignment = active_assignment_of(found)
     body = {"siret": found.siret, "has_privileged_contact": assignment is not None}
     if assignment is not None:
@@ -177,32 +134,10 @@ def privileged_contact(siret: str):
             "operator": assignment.operator.name,
             "since": assignment.started_at,
         }
-    return _json(PrivilegedContactSchema().dump(body))
+    return with_etag(PrivilegedContactSchema().dump(body), privileged_contact_etag(found, assignment))
 
 
 # --- Interactions -----------------------------------------------------------------------------
-
-
-def _request_fingerprint() -> str:
-    return hashlib.sha256(b"\n".join([request.method.encode(), request.path.encode(), request.get_data()])).hexdigest()
-
-
-def _idempotent_replay(key: str | None) -> Response | None:
-    """The first response to this key, if the client sent this request before."""
-    if key is None:
-        return None
-    if not key.strip() or len(key) > 255:
-        raise ApiProblem(400, "L'en-tête Idempotency-Key doit compter de 1 à 255 caractères.")
-    kept = db.session.scalar(
-        sa.select(ApiIdempotencyKey).where(
-            ApiIdempotencyKey.client_id == current_client().id, ApiIdempotencyKey.key == key
-        )
-    )
-    if kept is None:
-        return None
-    if kept.request_fingerprint != _request_fingerprint():
-        raise ApiProblem(409, "Cette clé d'idempotence a déjà servi pour une autre requête : prenez-en une nouvelle.")
-    return _json(kept.body, kept.status_code, {"Idempotent-Replayed": "true"})
 
 
 @bp.post("/employers/<siret>/interactions")
@@ -210,15 +145,13 @@ def _idempotent_replay(key: str | None) -> Response | None:
 def log_contact(siret: str):
     """Log a contact with the employer through the same service as the employer page (rule 4)."""
     require_write_scope()
-    key = request.headers.get("Idempotency-Key")
-    replay = _idempotent_replay(key)
-    if replay is not None:
-        return replay
-    found = _visible_employer(siret)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise ApiProblem(400, "Envoyez un objet JSON (Content-Type: application/json).")
-    data = _load(InteractionInputSchema(), payload)
+    require_page_right("activity.log_contact", "enregistrer un échange")
+    return idempotent_post(lambda: _log_contact(siret))
+
+
+def _log_contact(siret: str) -> dict:
+    found = visible_employer(siret)
+    data = load(InteractionInputSchema(), json_body())
     log = ContactLog(
         occurred_on=data["occurred_on"],
         channel=Channel(data["channel"]),
@@ -242,14 +175,8 @@ def log_contact(siret: str):
                 "author": client.name,
             }
         )
-        if key is not None:
-            db.session.add(
-                ApiIdempotencyKey(
-                    client_id=client.id, key=key, request_fingerprint=_request_fingerprint(), status_code=201, body=body
-                )
-            )
         db.session.flush()
-    return _json(body, 201)
+    return body
 
 
 # --- The description --------------------------------------------------------------------------
@@ -257,7 +184,7 @@ def log_contact(siret: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return _json(openapi_document())
+    return json_response(openapi_document())
 
 
 # --- Refusals, as Problem Details -------------------------------------------------------------
@@ -273,10 +200,14 @@ def _problem(error: ApiProblem):
     return problem_response(error.status, error.detail, error.errors, error.headers)
 
 
+# The refusals that mean "someone else got there first", a 409 as on the pages.
+CONFLICTS = (AssignmentConflict, NeedConflict, EditConflict, ExistingEmployer, LeadConflict, EventConflict)
+
+
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError):
     # A business rule's refusal (the same French message as on the page); nothing was written.
-    return problem_response(400, str(error))
+    return problem_response(409 if isinstance(error, CONFLICTS) else 400, str(error))
 
 
 def _http_error(error: HTTPException):

@@ -210,12 +210,42 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     # The API: a token for a client's credentials, and the API's description, need no token.
     "api.token": PUBLIC,
     "api.openapi": PUBLIC,
+    # The API's interactive documentation: it documents and holds no data.
+    "api.docs": PUBLIC,
+    # The API's clients, registered by admins (the same services as `flask api clients`).
+    "api_admin.clients": frozenset({ADMIN}),
+    "api_admin.rotate": frozenset({ADMIN}),
+    "api_admin.revoke": frozenset({ADMIN}),
     "api.employers": API_CLIENTS,
     "api.employer": API_CLIENTS,
     "api.privileged_contact": API_CLIENTS,
     "api.log_contact": API_CLIENTS,
     "api.employer_services": API_CLIENTS,
     "api.mobilise_service": API_CLIENTS,
+    # The API's writes and remaining resources: each view also holds the client's account to what
+    # its role may do on the pages (app/api/lookups.require_page_right).
+    "api.create_employer_resource": API_CLIENTS,
+    "api.update_employer_resource": API_CLIENTS,
+    "api.assign": API_CLIENTS,
+    "api.ask_handover": API_CLIENTS,
+    "api.decide": API_CLIENTS,
+    "api.needs_list": API_CLIENTS,
+    "api.need": API_CLIENTS,
+    "api.create_need_resource": API_CLIENTS,
+    "api.update_need_resource": API_CLIENTS,
+    "api.move_need_resource": API_CLIENTS,
+    "api.close_need_resource": API_CLIENTS,
+    "api.rome_codes": API_CLIENTS,
+    "api.naf_codes": API_CLIENTS,
+    "api.basins": API_CLIENTS,
+    "api.operators": API_CLIENTS,
+    "api.figures": API_CLIENTS,
+    "api.events_list": API_CLIENTS,
+    "api.event": API_CLIENTS,
+    "api.record_event_results": API_CLIENTS,
+    "api.leads_list": API_CLIENTS,
+    "api.lead": API_CLIENTS,
+    "api.submit_lead_resource": API_CLIENTS,
 }
 
 # After the hire and the employer's voice (app/aftercare).

@@ -100,6 +100,7 @@ PAGES = [
         ],
     ),
     ("Employeurs", [("leads.public_form", "Déposer un besoin")]),
+    ("API", [("api.docs", "Documentation de l'API"), ("api_admin.clients", "Clients de l'API")]),
     (
         "Informations",
         [
@@ -125,6 +126,14 @@ NOT_PAGES = {
     "leads.public_thanks": "shown after the public form",
     "api.openapi": "the API's description (JSON)",
     "api.employers": "the API, for a client's token",
+    "api.needs_list": "the API, for a client's token",
+    "api.rome_codes": "the API, for a client's token",
+    "api.naf_codes": "the API, for a client's token",
+    "api.basins": "the API, for a client's token",
+    "api.operators": "the API, for a client's token",
+    "api.figures": "the API, for a client's token",
+    "api.events_list": "the API, for a client's token",
+    "api.leads_list": "the API, for a client's token",
 }
 NOT_PAGES["aftercare.survey_thanks"] = "shown after the employer's survey"
 

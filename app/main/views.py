@@ -70,6 +70,11 @@ ADMINISTRATION_PAGES = [
     ("notifications.admin_jobs", "Tâches planifiées", "Les traitements périodiques, leurs dernières exécutions."),
     ("notifications.admin_outbox", "Courriels", "Les courriels en attente, envoyés ou en échec."),
     ("monitoring.error_reports", "Erreurs du service", "Les erreurs inattendues, regroupées par cause."),
+    (
+        "api_admin.clients",
+        "Clients de l'API",
+        "Les systèmes des opérateurs et partenaires qui appellent l'API : création, secret, révocation.",
+    ),
 ]
 
 

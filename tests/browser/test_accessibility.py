@@ -46,6 +46,8 @@ NOT_VISITED = {
     "auth.logout": "ends the session the visit relies on",
     "main.readiness": "a JSON answer, 503 while no scheduler runs",
 }
+# Pages whose content a script renders after the load event: axe waits for it.
+RENDERED_AFTER_LOAD = {"/api/v1/docs": ".opblock-summary-path"}
 
 
 def _axe_script() -> Path:
@@ -129,6 +131,8 @@ def test_no_page_has_an_accessibility_violation(app, chromium, live_server, brow
                 continue  # a file to download, not a page
             page.goto(url)
             page.wait_for_load_state("load")
+            if url in RENDERED_AFTER_LOAD:
+                page.locator(RENDERED_AFTER_LOAD[url]).first.wait_for()
             visited += 1
             problems += [f"{url} : {violation}" for violation in _violations(page)]
         print(f"axe, {role or 'anonymous'}: {visited} pages")

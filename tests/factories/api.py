@@ -10,14 +10,24 @@ _counter = iter(range(1, 10**9))
 
 
 def api_credentials(
-    scope: ApiScope = ApiScope.WRITE, basins=None, operator=None, name: str | None = None
+    scope: ApiScope = ApiScope.WRITE,
+    basins=None,
+    operator=None,
+    name: str | None = None,
+    lead: bool = False,
+    spotter_organisation=None,
 ) -> Credentials:
-    """A client of the pilot basin (5219) and its France Travail agency, unless told otherwise."""
+    """A client of the pilot basin (5219) and its France Travail agency, unless told otherwise
+    (``spotter_organisation``: a client of that organisation of spotters, with no operator)."""
+    if spotter_organisation is None:
+        operator = operator or seeded_operator(OperatorKind.FRANCE_TRAVAIL)
     credentials = create_client(
         name or f"Système de test {next(_counter)}",
-        operator or seeded_operator(OperatorKind.FRANCE_TRAVAIL),
+        operator,
         list(basins) if basins is not None else [seeded_basin()],
         scope,
+        lead=lead,
+        spotter_organisation=spotter_organisation,
     )
     db.session.flush()
     return credentials

@@ -101,7 +101,8 @@ def _sitemap_links(client) -> set[str]:
 def test_a_visitor_sees_only_the_public_pages(client):
     links = _sitemap_links(client)
 
-    assert {"/connexion", "/mot-de-passe-oublie", "/deposer-un-besoin", *FOOTER_PAGES} == links
+    # The API's documentation is public too: it documents and holds no data.
+    assert {"/connexion", "/mot-de-passe-oublie", "/deposer-un-besoin", "/api/v1/docs", *FOOTER_PAGES} == links
 
 
 def test_an_adviser_sees_their_pages_and_no_administration(client, login):
