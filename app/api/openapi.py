@@ -149,7 +149,7 @@ def openapi_document() -> dict:
     )
     from app.api.services_views import document_services  # imports the views, which import this module
 
-    document_services(spec, secured, SIRET, _problems)
+    document_services(spec, secured, SIRET, problems)
     for module in RESOURCES:
         for path, operations in module.PATHS.items():
             spec.path(path, operations=operations)
