@@ -219,9 +219,12 @@ def _register_error_handlers(app: Flask) -> None:
         title, message = ERROR_PAGES[code]
 
         def render(error):
+            # A 405 names the methods the address accepts (RFC 9110 § 15.5.6).
+            allowed = getattr(error, "valid_methods", None)
+            headers = {"Allow": ", ".join(sorted(allowed))} if allowed else {}
             if is_api_request():
-                return problem_response(code)
-            return render_template("errors/error.html", code=code, title=title, message=message), code
+                return problem_response(code, headers=headers)
+            return render_template("errors/error.html", code=code, title=title, message=message), code, headers
 
         return render
 

@@ -14,6 +14,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from app.api import schemas
 
 PROBLEM = {"application/problem+json": {"schema": "Problem"}}
+OAUTH_PROBLEM = {"application/problem+json": {"schema": "OAuthProblem"}}
 
 
 def _problems(*codes: int) -> dict:
@@ -32,7 +33,13 @@ def _json(schema: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-SIRET = {"name": "siret", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{14}$"}}
+SIRET = {
+    "name": "siret",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]{14}$"},
+    "example": "35600000000048",
+}
 
 
 @cache
@@ -57,6 +64,7 @@ def openapi_document() -> dict:
     )
     for name in (
         "Problem",
+        "OAuthProblem",
         "Token",
         "Basin",
         "Employer",
@@ -77,7 +85,12 @@ def openapi_document() -> dict:
                     "required": True,
                     "content": {"application/x-www-form-urlencoded": {"schema": schemas.TokenRequestSchema}},
                 },
-                "responses": {"200": _json("Token", "Le jeton"), **_problems(400, 401, 429)},
+                "responses": {
+                    "200": _json("Token", "Le jeton"),
+                    **_problems(429),
+                    "400": {"description": "Requête de jeton invalide", "content": OAUTH_PROBLEM},
+                    "401": {"description": "Client inconnu, révoqué ou secret incorrect", "content": OAUTH_PROBLEM},
+                },
             }
         },
     )
@@ -105,7 +118,7 @@ def openapi_document() -> dict:
                         "headers": {"ETag": {"schema": {"type": "string"}}},
                     },
                     "304": {"description": "Inchangée depuis l'ETag envoyé"},
-                    **_problems(401, 404, 429),
+                    **_problems(400, 401, 404, 429),
                 },
             }
         },
@@ -117,7 +130,7 @@ def openapi_document() -> dict:
                 "summary": "L'interlocuteur privilégié de l'entreprise",
                 "security": secured,
                 "parameters": [SIRET],
-                "responses": {"200": _json("PrivilegedContact", "L'interlocuteur"), **_problems(401, 404, 429)},
+                "responses": {"200": _json("PrivilegedContact", "L'interlocuteur"), **_problems(400, 401, 404, 429)},
             }
         },
     )
@@ -132,7 +145,7 @@ def openapi_document() -> dict:
                     {
                         "name": "Idempotency-Key",
                         "in": "header",
-                        "schema": {"type": "string", "maxLength": 255},
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "\\S"},
                         "description": "Une requête renvoyée avec la même clé rend la première réponse et ne crée rien.",
                     },
                 ],
