@@ -112,6 +112,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(views.bp)
     # The API authenticates each request by its bearer token, never by the session's cookie.
     csrf.exempt(api_views.bp)
+    from app.api import webhooks_views
+
+    app.register_blueprint(webhooks_views.bp)
 
 
 def _connect_receivers() -> None:
@@ -123,6 +126,10 @@ def _connect_receivers() -> None:
     connect_employers()
     connect_assignments()
     connect_notifications()
+    # The webhook outbox: the domains' changes, for the API clients that subscribed (app/api/webhooks.py).
+    from app.api.webhooks_receivers import connect_receivers as connect_webhooks
+
+    connect_webhooks()
 
 
 # The main menu: (label, [(endpoint, label), …]). Each user sees the entries their role may

@@ -200,6 +200,10 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.employer": API_CLIENTS,
     "api.privileged_contact": API_CLIENTS,
     "api.log_contact": API_CLIENTS,
+    # The webhooks' delivery log: admins resume a paused subscription and redeliver an event.
+    "webhooks_admin.index": frozenset({ADMIN}),
+    "webhooks_admin.resume": frozenset({ADMIN}),
+    "webhooks_admin.resend": frozenset({ADMIN}),
 }
 
 

@@ -12,6 +12,7 @@ from app.employers.models import Employer
 from app.errors import DomainError
 from app.events.enums import EventKind, EventStatus
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
+from app.events.signals import event_results_recorded
 from app.extensions import db
 from app.formatting import of, plural
 from app.needs.enums import TargetPublic
@@ -319,6 +320,7 @@ def record_results(
         participant.interviews, participant.hires = interviews, hires
     event.candidates_attended = candidates_attended
     event.status = EventStatus.HELD
+    event_results_recorded.send(event)
     return event
 
 

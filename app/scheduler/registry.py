@@ -12,6 +12,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from app.api.webhooks import deliver_webhooks
 from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
 from app.notifications.mail import deliver_outbox
@@ -107,6 +108,15 @@ JOBS: tuple[PeriodicJob, ...] = (
         grace_hours=None,
         records_idle_runs=False,
     ),
+    PeriodicJob(
+        "webhooks",
+        "Envoi des webhooks aux clients de l'API",
+        "Toutes les minutes",
+        deliver_webhooks,
+        IntervalTrigger(minutes=1, timezone=PARIS),
+        grace_hours=None,
+        records_idle_runs=False,
+    ),
 )
 JOBS_BY_ID = {job.id: job for job in JOBS}
 
@@ -130,6 +140,8 @@ COUNT_WORDS = {
     "signalements_anonymises": ("signalement anonymisé", "signalements anonymisés"),
     "courriels_supprimes": ("ancien courriel supprimé", "anciens courriels supprimés"),
     "causes": ("erreur signalée", "erreurs signalées"),
+    "webhooks_livres": ("webhook livré", "webhooks livrés"),
+    "webhooks_en_echec": ("webhook en échec", "webhooks en échec"),
 }
 # Counts that are a yes, not a number.
 COUNT_FLAGS = {"jour_non_ouvre": "jour non ouvré, rien n'est envoyé"}

@@ -2,7 +2,7 @@
 domain, all importable from here (``from tests.factories import UserFactory``)."""
 
 from tests.factories.activity import FollowUpFactory, InteractionFactory
-from tests.factories.api import api_credentials
+from tests.factories.api import api_credentials, webhook_subscription
 from tests.factories.assignments import (
     AssignmentFactory,
     HandoverRequestFactory,
@@ -52,6 +52,7 @@ __all__ = [
     "known_password_hash",
     "make_siret",
     "seeded_basin",
+    "webhook_subscription",
     "seeded_operator",
     "task_force_for",
 ]
