@@ -16,6 +16,8 @@ import sqlalchemy as sa
 
 from app.api.webhooks import REPLAY_WINDOW, WebhookError, create_subscription, deliver_webhooks, subscription_secret
 from app.api.webhooks_models import DeliveryStatus, WebhookDelivery, WebhookEvent
+from app.assignments.services import assign_privileged_contact
+from app.events.services import record_results
 from app.extensions import db
 from app.leads.enums import RejectionReason
 from app.leads.services import reject_lead
@@ -24,6 +26,8 @@ from app.needs.services import close_need, create_need, move_need
 from app.notifications.models import Notification, OutboxEmail
 from tests.factories import (
     EmployerFactory,
+    EventFactory,
+    EventParticipantFactory,
     LeadFactory,
     UserFactory,
     api_credentials,
@@ -272,3 +276,22 @@ def test_nothing_is_queried_beyond_one_statement_when_nobody_subscribed(count_qu
     with count_queries() as statements:
         _need(employer)
     assert len([s for s in statements if "webhook_subscriptions" in s]) == 1
+
+
+def test_an_assignment_and_an_events_results_are_told(travel):
+    travel(T0)
+    subscription = webhook_subscription(events=["employer.assigned", "event.results"])
+    employer = EmployerFactory()
+    adviser = UserFactory()
+    assign_privileged_contact(employer=employer, adviser=adviser, assigned_by=UserFactory(lead=True))
+    participant = EventParticipantFactory(event=EventFactory(starts_at=T0 - timedelta(days=1)), employer=employer)
+    record_results(
+        participant.event, candidates_attended=12, results={participant.id: (5, 2)}, author=UserFactory(lead=True)
+    )
+    db.session.flush()
+    assigned, results = _deliveries(subscription)
+    assert assigned.event_type is WebhookEvent.EMPLOYER_ASSIGNED
+    assert assigned.data["employer"]["siret"] == employer.siret
+    assert assigned.data["adviser_name"] == adviser.full_name
+    assert results.event_type is WebhookEvent.EVENT_RESULTS
+    assert (results.data["candidates_attended"], results.data["interviews"], results.data["hires"]) == (12, 5, 2)
