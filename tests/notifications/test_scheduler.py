@@ -44,6 +44,7 @@ def test_every_job_is_listed_once_with_coalescing_and_a_grace_in_hours():
         "retention",
         "outbox",
         "error_alerts",
+        "webhooks",
     }
     for job in JOBS:
         if isinstance(job.trigger, CronTrigger):
