@@ -398,7 +398,7 @@ def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["scheduler", "run"])
 
     assert result.exit_code == 0, result.output
-    assert "Planificateur démarré (processus-planificateur) : 7 tâches." in result.output
+    assert f"Planificateur démarré (processus-planificateur) : {len(JOBS)} tâches." in result.output
     assert seen["jobs"] == set(JOBS_BY_ID) | {"requested_runs", "heartbeat"}
     assert seen["holder"] == "processus-planificateur"
     db.session.expire_all()
