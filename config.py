@@ -111,6 +111,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
+    # A webhook may be sent to http://127.0.0.1 (a receiver on the developer's machine); elsewhere https only.
+    WEBHOOK_ALLOW_LOCAL_HTTP = True
 
 
 class TestingConfig(Config):
@@ -125,6 +127,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     IMPORTS_IN_BACKGROUND = False
     SENTRY_DSN = ""
+    WEBHOOK_ALLOW_LOCAL_HTTP = True
 
 
 class ProductionConfig(Config):

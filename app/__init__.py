@@ -124,6 +124,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.admin_views import admin_bp as api_admin_bp
 
     app.register_blueprint(api_admin_bp)
+    from app.api import webhooks_views
+
+    app.register_blueprint(webhooks_views.bp)
 
 
 def _connect_receivers() -> None:
@@ -138,6 +141,10 @@ def _connect_receivers() -> None:
     from app.aftercare.receivers import connect_receivers as connect_aftercare
 
     connect_aftercare()
+    # The webhook outbox: the domains' changes, for the API clients that subscribed (app/api/webhooks.py).
+    from app.api.webhooks_receivers import connect_receivers as connect_webhooks
+
+    connect_webhooks()
 
 
 # The main menu: (label, [(endpoint, label), …]). Each user sees the entries their role may
@@ -235,9 +242,12 @@ def _register_error_handlers(app: Flask) -> None:
         title, message = ERROR_PAGES[code]
 
         def render(error):
+            # A 405 names the methods the address accepts (RFC 9110 § 15.5.6).
+            allowed = getattr(error, "valid_methods", None)
+            headers = {"Allow": ", ".join(sorted(allowed))} if allowed else {}
             if is_api_request():
-                return problem_response(code)
-            return render_template("errors/error.html", code=code, title=title, message=message), code
+                return problem_response(code, headers=headers)
+            return render_template("errors/error.html", code=code, title=title, message=message), code, headers
 
         return render
 

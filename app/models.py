@@ -3,6 +3,7 @@
 from app.activity.models import FollowUp, Interaction
 from app.aftercare.models import EmployerIntroduction, EmployerSurvey, RetentionCheck
 from app.api.models import ApiClient, ApiIdempotencyKey
+from app.api.webhooks_models import WebhookDelivery, WebhookSubscription
 from app.assignments.models import Assignment, HandoverRequest, TaskForce, TaskForceMember
 from app.audit import services as _audit_listeners  # noqa: F401  (registers the trail)
 from app.audit.models import AuditEvent
@@ -80,4 +81,6 @@ __all__ = [
     "TaskForce",
     "TaskForceMember",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

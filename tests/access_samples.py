@@ -15,6 +15,8 @@ SAMPLES = {
     "api.log_contact": lambda world: {"siret": world["employer"].siret},
     "api.employer_services": lambda world: {"siret": world["employer"].siret},
     "api.mobilise_service": lambda world: {"siret": world["employer"].siret},
+    "webhooks_admin.resume": lambda world: {"subscription_id": _webhook_delivery(world).subscription_id},
+    "webhooks_admin.resend": lambda world: {"delivery_id": _webhook_delivery(world).id},
     "employers.import_run": lambda world: {"run_id": _import_run(world).id},
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},
@@ -424,3 +426,22 @@ def _api_client(world):
     from tests.factories import api_credentials
 
     return api_credentials(basins=[world["basin"]]).client
+
+
+def _webhook_delivery(world):
+    from app.api.webhooks_models import WebhookDelivery, WebhookEvent
+    from app.extensions import db
+    from app.timeutils import utcnow
+    from tests.factories import webhook_subscription
+
+    subscription = webhook_subscription(basins=[world["basin"]], is_active=False)
+    delivery = WebhookDelivery(
+        subscription=subscription,
+        event_id="evt_sample",
+        event_type=WebhookEvent.NEED_CREATED,
+        occurred_at=utcnow(),
+        data={},
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    return delivery

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from app.api.enums import ApiScope
 from app.api.services import ApiClientError, create_client, get_client, revoke_client, rotate_secret
+from app.api.webhooks import WebhookError, create_subscription
 from app.audit.services import acting_as
 from app.extensions import db
 from app.leads.models import SpotterOrganisation
@@ -95,3 +96,23 @@ def rotate_command(client_id: str) -> None:
     except ApiClientError as error:
         raise click.ClickException(str(error)) from error
     _print_credentials(credentials)
+
+
+webhooks_cli = AppGroup("webhooks", help="Les webhooks des clients de l'API.")
+api_cli.add_command(webhooks_cli)
+
+
+@webhooks_cli.command("create")
+@click.argument("client_id")
+@click.option("--url", required=True, help="L'adresse https:// du récepteur.")
+@click.option("--event", "event_types", multiple=True, required=True, help="need.created, lead.accepted… (répétable).")
+def create_webhook_command(client_id: str, url: str, event_types: tuple[str, ...]) -> None:
+    """Abonner un client à des événements ; affiche une seule fois le secret de signature."""
+    try:
+        with acting_as("flask api webhooks create"), transaction():
+            subscription, secret = create_subscription(_client_or_fail(client_id), url, list(event_types))
+    except WebhookError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Abonnement {subscription.id} : {', '.join(subscription.event_types)} vers {subscription.url}")
+    click.echo(f"Secret de signature : {secret}")
+    click.echo("Notez ce secret maintenant : il ne sera plus affiché (docs/API.md : vérifier une signature).")

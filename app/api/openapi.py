@@ -22,7 +22,7 @@ from app.api import (
     reference,
     schemas,
 )
-from app.api.openapi_parts import SIRET, json_content, problems
+from app.api.openapi_parts import OAUTH_PROBLEM, SIRET, json_content, problems
 
 # The resources described by their own module (SCHEMAS and PATHS), beside the first ones below.
 # Importing them here also attaches their routes to the blueprint (views.py imports this module).
@@ -51,6 +51,8 @@ def openapi_document() -> dict:
     )
     for name in (
         "Problem",
+        "OAuthProblem",
+        "OAuthProblem",
         "Token",
         "Basin",
         "Employer",
@@ -74,7 +76,12 @@ def openapi_document() -> dict:
                     "required": True,
                     "content": {"application/x-www-form-urlencoded": {"schema": schemas.TokenRequestSchema}},
                 },
-                "responses": {"200": json_content("Token", "Le jeton"), **problems(400, 401, 429)},
+                "responses": {
+                    "200": json_content("Token", "Le jeton"),
+                    **problems(429),
+                    "400": {"description": "Requête de jeton invalide", "content": OAUTH_PROBLEM},
+                    "401": {"description": "Client inconnu, révoqué ou secret incorrect", "content": OAUTH_PROBLEM},
+                },
             }
         },
     )
@@ -102,7 +109,7 @@ def openapi_document() -> dict:
                         "headers": {"ETag": {"schema": {"type": "string"}}},
                     },
                     "304": {"description": "Inchangée depuis l'ETag envoyé"},
-                    **problems(401, 404, 429),
+                    **problems(400, 401, 404, 429),
                 },
             }
         },
@@ -114,7 +121,10 @@ def openapi_document() -> dict:
                 "summary": "L'interlocuteur privilégié de l'entreprise",
                 "security": secured,
                 "parameters": [SIRET],
-                "responses": {"200": json_content("PrivilegedContact", "L'interlocuteur"), **problems(401, 404, 429)},
+                "responses": {
+                    "200": json_content("PrivilegedContact", "L'interlocuteur"),
+                    **problems(400, 401, 404, 429),
+                },
             }
         },
     )
@@ -129,7 +139,7 @@ def openapi_document() -> dict:
                     {
                         "name": "Idempotency-Key",
                         "in": "header",
-                        "schema": {"type": "string", "maxLength": 255},
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "\\S"},
                         "description": "Une requête renvoyée avec la même clé rend la première réponse et ne crée rien.",
                     },
                 ],

@@ -1,6 +1,7 @@
 """Pieces of the OpenAPI document that every resource's description uses (app/api/openapi.py)."""
 
 PROBLEM = {"application/problem+json": {"schema": "Problem"}}
+OAUTH_PROBLEM = {"application/problem+json": {"schema": "OAuthProblem"}}
 SECURED = [{"client_credentials": []}]
 
 PROBLEM_DESCRIPTIONS = {
@@ -31,7 +32,13 @@ def json_body(schema: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-SIRET = {"name": "siret", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{14}$"}}
+SIRET = {
+    "name": "siret",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]{14}$"},
+    "example": "35600000000048",
+}
 IF_MATCH = {
     "name": "If-Match",
     "in": "header",
@@ -43,7 +50,7 @@ IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "st
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "\\S"},
     "description": "Une requête renvoyée avec la même clé rend la première réponse et ne crée rien.",
 }
 

@@ -27,6 +27,13 @@ class ProblemSchema(StrictSchema):
     errors = fields.Dict(metadata={"description": "Les erreurs par champ, en français."})
 
 
+class OAuthProblemSchema(ProblemSchema):
+    """The token endpoint's refusals: a Problem Details document with OAuth 2's fields (RFC 6749 § 5.2)."""
+
+    error = fields.String(metadata={"enum": ["invalid_client", "unsupported_grant_type"]})
+    error_description = fields.String()
+
+
 class TokenRequestSchema(StrictSchema):
     grant_type = fields.String(required=True, metadata={"enum": ["client_credentials"]})
     client_id = fields.String(metadata={"description": "Ou en HTTP Basic."})

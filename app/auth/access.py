@@ -246,6 +246,10 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.leads_list": API_CLIENTS,
     "api.lead": API_CLIENTS,
     "api.submit_lead_resource": API_CLIENTS,
+    # The webhooks' delivery log: admins resume a paused subscription and redeliver an event.
+    "webhooks_admin.index": frozenset({ADMIN}),
+    "webhooks_admin.resume": frozenset({ADMIN}),
+    "webhooks_admin.resend": frozenset({ADMIN}),
 }
 
 # After the hire and the employer's voice (app/aftercare).

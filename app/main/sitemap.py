@@ -87,6 +87,7 @@ PAGES = [
             ("notifications.admin_jobs", "Tâches planifiées"),
             ("notifications.admin_outbox", "Courriels"),
             ("monitoring.error_reports", "Erreurs du service"),
+            ("webhooks_admin.index", "Webhooks de l'API"),
         ],
     ),
     (

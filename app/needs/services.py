@@ -21,7 +21,7 @@ from app.needs.enums import (
     Public,
 )
 from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.needs.signals import need_closed
+from app.needs.signals import need_closed, need_created, need_status_changed
 from app.timeutils import today_paris, utcnow
 
 # Fields a user may change on the edit form; the stage goes through move/close/reopen.
@@ -88,6 +88,7 @@ def create_need(
         )
     )
     db.session.add(need)
+    need_created.send(need)
     return need
 
 
@@ -98,15 +99,17 @@ def _check_version(need: RecruitmentNeed, expected_version: int | None) -> None:
 
 
 def _change_status(need: RecruitmentNeed, to_status: NeedStatus, author: User | None) -> None:
+    from_status = need.status
     need.status_changes.append(
         NeedStatusChange(
-            from_status=need.status,
+            from_status=from_status,
             to_status=to_status,
             changed_at=utcnow(),
             changed_by_id=author.id if author else None,
         )
     )
     need.status = to_status
+    need_status_changed.send(need, from_status=from_status, to_status=to_status)
 
 
 def update_need(need: RecruitmentNeed, *, expected_version: int | None = None, **fields) -> RecruitmentNeed:

@@ -13,6 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from app.aftercare.tasks import remind_unanswered_surveys
+from app.api.webhooks import deliver_webhooks
 from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
 from app.notifications.basin_reports import send_basin_reports
@@ -117,6 +118,15 @@ JOBS: tuple[PeriodicJob, ...] = (
         grace_hours=None,
         records_idle_runs=False,
     ),
+    PeriodicJob(
+        "webhooks",
+        "Envoi des webhooks aux clients de l'API",
+        "Toutes les minutes",
+        deliver_webhooks,
+        IntervalTrigger(minutes=1, timezone=PARIS),
+        grace_hours=None,
+        records_idle_runs=False,
+    ),
 )
 # The employers' satisfaction surveys: one reminder each, a week after the first e-mail (app/aftercare).
 JOBS += (
@@ -156,6 +166,8 @@ COUNT_WORDS = {
         "destinataires du point mensuel anonymisés",
     ),
     "causes": ("erreur signalée", "erreurs signalées"),
+    "webhooks_livres": ("webhook livré", "webhooks livrés"),
+    "webhooks_en_echec": ("webhook en échec", "webhooks en échec"),
 }
 COUNT_WORDS["relances_enquete"] = ("enquête relancée", "enquêtes relancées")
 # Counts that are a yes, not a number.

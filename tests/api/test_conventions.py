@@ -27,7 +27,9 @@ def test_unknown_api_urls_and_methods_answer_problems_not_pages(client):
     response = client.get("/api/v1/nulle-part")
     _is_problem(response, 404)
     assert response.get_json()["title"] == "Ressource introuvable"
-    _is_problem(client.delete("/api/v1/token"), 405)
+    refused = client.delete("/api/v1/token")
+    _is_problem(refused, 405)
+    assert refused.headers["Allow"] == "OPTIONS, POST"  # RFC 9110: a 405 names what the address accepts
     _is_problem(client.get("/api/v1/employers"), 401)
 
 

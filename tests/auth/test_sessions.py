@@ -25,7 +25,9 @@ def test_logout_ends_a_copied_cookie(app, client, login):
 
 def test_logout_by_get_is_not_allowed(client, login):
     login(UserFactory())
-    assert client.get("/deconnexion").status_code == 405
+    refused = client.get("/deconnexion")
+    assert refused.status_code == 405
+    assert refused.headers["Allow"] == "OPTIONS, POST"
     assert client.get("/").status_code == 200
 
 

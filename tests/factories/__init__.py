@@ -3,7 +3,7 @@ domain, all importable from here (``from tests.factories import UserFactory``)."
 
 from tests.factories.activity import FollowUpFactory, InteractionFactory
 from tests.factories.aftercare import EmployerSurveyFactory, RetentionCheckFactory
-from tests.factories.api import api_credentials
+from tests.factories.api import api_credentials, webhook_subscription
 from tests.factories.assignments import (
     AssignmentFactory,
     HandoverRequestFactory,
@@ -68,6 +68,7 @@ __all__ = [
     "known_password_hash",
     "make_siret",
     "seeded_basin",
+    "webhook_subscription",
     "seeded_operator",
     "seeded_service_type",
     "ServiceMobilisationFactory",

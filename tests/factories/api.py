@@ -31,3 +31,21 @@ def api_credentials(
     )
     db.session.flush()
     return credentials
+
+
+def webhook_subscription(
+    url: str = "https://recepteur.example.test/relais",
+    events=None,
+    basins=None,
+    is_active: bool = True,
+    client=None,
+):
+    """A subscription of a (new) write client of these basins, to every event unless told otherwise."""
+    from app.api.webhooks import create_subscription
+    from app.api.webhooks_models import WebhookEvent
+
+    client = client or api_credentials(basins=basins).client
+    subscription, _ = create_subscription(client, url, list(events or [event.value for event in WebhookEvent]))
+    subscription.is_active = is_active
+    db.session.flush()
+    return subscription

@@ -52,7 +52,8 @@ def _addresses() -> list[str]:
 
 def test_the_emailing_jobs_are_the_ones_checked_here():
     # A new job that queues e-mails must be added below.
-    assert {job.id for job in JOBS} - EMAILING_JOBS == {"retention", "outbox"}
+    # webhooks: its e-mail (a paused subscription) goes to the admins only, never to an employer's contact.
+    assert {job.id for job in JOBS} - EMAILING_JOBS == {"retention", "outbox", "webhooks"}
 
 
 def test_the_morning_digest(travel):

@@ -46,6 +46,7 @@ def test_every_job_is_listed_once_with_coalescing_and_a_grace_in_hours():
         "outbox",
         "error_alerts",
         "survey_reminders",
+        "webhooks",
     }
     for job in JOBS:
         if isinstance(job.trigger, CronTrigger):
@@ -399,7 +400,7 @@ def test_flask_scheduler_run_holds_the_lock_while_it_runs(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["scheduler", "run"])
 
     assert result.exit_code == 0, result.output
-    assert "Planificateur démarré (processus-planificateur) : 8 tâches." in result.output
+    assert f"Planificateur démarré (processus-planificateur) : {len(JOBS)} tâches." in result.output
     assert seen["jobs"] == set(JOBS_BY_ID) | {"requested_runs", "heartbeat"}
     assert seen["holder"] == "processus-planificateur"
     db.session.expire_all()
