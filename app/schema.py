@@ -16,6 +16,9 @@ DATABASE_SPECIFIC_INDEXES = {
     # GIN trigram index on contact persons' folded names and e-mail, for the header's search,
     # PostgreSQL only (migrations/versions/20261130_2500_global_search.py).
     "ix_employer_contacts_search_trgm",
+    # GiST trigram index on employer names, nearest first for a typo, PostgreSQL only
+    # (migrations/versions/20261201_3300_search_imports_scale.py).
+    "ix_employers_search_name_gist",
 }
 
 

@@ -86,8 +86,14 @@ LEGAL_UNIT_HEADER = ["siren", "statutDiffusionUniteLegale", "prenom1UniteLegale"
 LEGAL_UNIT_HEADER += ["denominationUniteLegale", "etatAdministratifUniteLegale", "activitePrincipaleUniteLegale"]
 
 
-def write_files(directory: Path, rows: int, basin_communes, seed: int) -> tuple[Path, Path]:
-    """90 % active establishments of the basin, 5 % closed, 5 % elsewhere in France."""
+# Communes of other basins, for the lines of the national file that a basin leaves aside.
+ELSEWHERE = ["75056", "69123", "13055", "31555", "06088", "44109", "67482", "33063", "59350", "35238"]
+
+
+def write_files(directory: Path, rows: int, basin_communes, seed: int, outside: float) -> tuple[Path, Path]:
+    """Active establishments of the basin, 5 % of them closed, and a share ``outside`` of lines
+    elsewhere in France (the national file: 44 million lines, a basin keeps a few thousand);
+    one street in fifty holds a comma, so that its line is quoted as INSEE writes it."""
     rng = random.Random(seed)
     establishments = directory / "StockEtablissement_bench.csv"
     legal_units = directory / "StockUniteLegale_bench.csv"
@@ -101,9 +107,10 @@ def write_files(directory: Path, rows: int, basin_communes, seed: int) -> tuple[
         lu_writer.writerow(LEGAL_UNIT_HEADER)
         for row in employer_rows(rows, basin_communes, seed):
             cells = [""] * len(ESTABLISHMENT_HEADER)
-            draw = rng.random()
             number, _, street = row["street"].partition(" ")
             street_type, _, street_name = street.partition(" ")
+            if rng.random() < 0.02:
+                street_name += ", BATIMENT A"
             values = {
                 "siren": row["siren"],
                 "nic": row["siret"][9:],
@@ -117,9 +124,9 @@ def write_files(directory: Path, rows: int, basin_communes, seed: int) -> tuple[
                 "libelleVoieEtablissement": street_name.upper(),
                 "codePostalEtablissement": row["postcode"],
                 "libelleCommuneEtablissement": row["commune_name"].upper(),
-                "codeCommuneEtablissement": "75056" if draw < 0.05 else row["commune_insee"],
+                "codeCommuneEtablissement": rng.choice(ELSEWHERE) if rng.random() < outside else row["commune_insee"],
                 "dateDebut": "2020-01-01",
-                "etatAdministratifEtablissement": "F" if 0.05 <= draw < 0.10 else "A",
+                "etatAdministratifEtablissement": "F" if rng.random() < 0.05 else "A",
                 "enseigne1Etablissement": row["enseigne"] or "",
                 "activitePrincipaleEtablissement": row["naf_code"],
                 "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
@@ -139,19 +146,26 @@ def _sibling_url(url: str, suffix: str) -> str:
     return parsed.set(database=parsed.database + suffix).render_as_string(False)
 
 
+NATIONAL_LINES, NATIONAL_BYTES = 44_000_000, 9e9
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="sqlite:////tmp/bench_sirene.db")
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--outside", type=float, default=0.05, help="share of the lines outside the basin")
     parser.add_argument("--directory", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--keep-files", action="store_true", help="reuse the files of a previous run if present")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.employers.sirene import import_sirene
+    from app.employers.establishments import ImportReport
+    from app.employers.sirene import import_sirene, read_sirene_establishments
     from app.extensions import db
+    from app.referential.models import Commune
     from seeds.reference import load_reference
 
     recreate_database(args.database_url)
@@ -163,18 +177,46 @@ def main() -> None:
         with db.engine.connect() as connection:
             basin_id = connection.execute(sa.text("SELECT id FROM basins WHERE code = :c"), {"c": BASIN}).scalar()
             basin_communes = [c for c in communes(connection) if c[3] == basin_id]
-        establishments, legal_units = write_files(args.directory, args.rows, basin_communes, args.seed)
-        size_mb = (establishments.stat().st_size + legal_units.stat().st_size) / 1e6
-        print(f"Fichiers : {args.rows} établissements, {size_mb:.0f} Mo")
+        establishments = args.directory / "StockEtablissement_bench.csv"
+        legal_units = args.directory / "StockUniteLegale_bench.csv"
+        if not (args.keep_files and establishments.exists() and legal_units.exists()):
+            started = time.perf_counter()
+            write_files(args.directory, args.rows, basin_communes, args.seed, args.outside)
+            print(f"Fichiers écrits en {time.perf_counter() - started:.0f} s")
+        est_bytes = establishments.stat().st_size
+        size_mb = (est_bytes + legal_units.stat().st_size) / 1e6
+        print(f"Fichiers : {args.rows:,} établissements ({args.outside:.0%} hors du bassin), {size_mb:,.0f} Mo")
+
+        # Reading alone: what the national file costs whatever the basin keeps.
+        commune_map = {
+            c.insee_code: c for c in db.session.scalars(sa.select(Commune).where(Commune.basin_id == basin_id))
+        }
+        started = time.perf_counter()
+        read_report = ImportReport()
+        kept_read = sum(1 for _ in read_sirene_establishments(establishments, commune_map, read_report))
+        reading = time.perf_counter() - started
+        print(
+            f"Lecture seule : {reading:.2f} s, {read_report.read / reading:,.0f} lignes/s, "
+            f"{est_bytes / reading / 1e6:,.0f} Mo/s ({kept_read:,} retenues)"
+        )
 
         started = time.perf_counter()
         report = import_sirene(BASIN, establishments, legal_units)
         db.session.commit()
         first = time.perf_counter() - started
         print(
-            f"1er import : {first:.2f} s, {report.read / first:,.0f} lignes lues/s, {report.created / first:,.0f} créations/s"
+            f"1er import : {first:.2f} s, {report.read / first:,.0f} lignes lues/s, "
+            f"{report.created / first:,.0f} créations/s (retenues : {report.kept:,})"
         )
         print("  " + " · ".join(report.summary_lines()))
+        writing = max(first - reading * (1 + legal_units.stat().st_size / est_bytes), 0.001)
+        print(f"  dont écriture des retenues ≈ {writing:.2f} s, {report.kept / writing:,.0f} lignes retenues/s")
+        national = NATIONAL_BYTES / (est_bytes / reading)
+        print(
+            f"Extrapolation au fichier national ({NATIONAL_LINES / 1e6:.0f} M lignes, {NATIONAL_BYTES / 1e9:.0f} Go) : "
+            f"lecture ≈ {national / 60:.1f} min ({NATIONAL_LINES / (read_report.read / reading) / 60:.1f} min au débit "
+            f"en lignes), plus l'écriture des établissements du bassin au débit ci-dessus"
+        )
 
         started = time.perf_counter()
         again = import_sirene(BASIN, establishments, legal_units)
@@ -182,16 +224,13 @@ def main() -> None:
         second = time.perf_counter() - started
         print(f"2e import (rien à changer) : {second:.2f} s, créés {again.created}, mis à jour {again.updated}")
 
-        kept = [row[0] for row in db.session.execute(sa.text("SELECT siret FROM employers"))]
+        kept_set = {row[0] for row in db.session.execute(sa.text("SELECT siret FROM employers"))}
+        now = "2026-11-22 08:00:00+00" if db.engine.dialect.name == "postgresql" else "2026-11-22 08:00:00"
         floor_rows = [
-            {**row, "created_at": "2026-11-22 08:00:00+00", "updated_at": "2026-11-22 08:00:00+00"}
+            {**row, "created_at": now, "updated_at": now}
             for row in employer_rows(args.rows, basin_communes, args.seed)
+            if row["siret"] in kept_set
         ]
-        kept_set = set(kept)
-        floor_rows = [row for row in floor_rows if row["siret"] in kept_set]
-        if db.engine.dialect.name == "sqlite":
-            for row in floor_rows:
-                row["created_at"] = row["updated_at"] = "2026-11-22 08:00:00"
         db.session.remove()
         db.engine.dispose()
     # The floor loads the same rows into a fresh database built the same way (same
@@ -209,7 +248,7 @@ def main() -> None:
         floor = time.perf_counter() - started
         method = "COPY" if db.engine.dialect.name == "postgresql" else "executemany (une transaction)"
         print(f"Plancher {method} : {loaded} lignes en {floor:.2f} s, {loaded / floor:,.0f} lignes/s")
-        print(f"Rapport import / plancher : {first / floor:.2f}×")
+        print(f"Rapport écriture des retenues / plancher : {writing / floor:.2f}×")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.pagination import MAX_PAGE, Page
+from app.pagination import COUNT_LIMIT, MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
 from app.text import normalize_for_search
@@ -31,6 +31,8 @@ TYPO_SIMILARITY = 0.5
 # sort may end at.
 LOOK_AHEAD_NAMES = 20_000
 MAX_NAME_ORDER_ROW = 1_000
+# A typo-tolerant search keeps the nearest names up to one more than a list counts.
+NEAR_LIMIT = COUNT_LIMIT + 1
 
 
 def visible_employers(user: User) -> sa.Select:
@@ -137,11 +139,18 @@ def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
 
 
 def _typo_condition(text: str) -> sa.ColumnElement[bool] | None:
-    """PostgreSQL only: every word close to a word of the name (pg_trgm's <% operator)."""
+    """PostgreSQL only: every word close to a word of the name (pg_trgm's ``%>``: ``word <% name``)."""
     words = normalize_for_search(text).split()[:MAX_SEARCH_WORDS]
     if not words or parse_identifier(text):
         return None
-    return sa.and_(*[sa.literal(word).op("<%")(Employer.search_name) for word in words])
+    return sa.and_(*[Employer.search_name.op("%>")(sa.literal(word)) for word in words])
+
+
+def _typo_distance(text: str) -> sa.ColumnElement[float]:
+    """How far the name is from the typed words (``'words' <<-> name``), written with the indexed
+    column on the left (``name <->> 'words'``): the GiST index of migration 3300 then reads the
+    names nearest first, and a LIMIT stops it there."""
+    return Employer.search_name.op("<->>", return_type=sa.Float)(sa.literal(normalize_for_search(text)))
 
 
 def _with_active_assignment(*conditions) -> sa.ColumnElement[bool]:
@@ -235,8 +244,17 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
         joinedload(Employer.basin), selectinload(Employer.naf)
     )
     if typo_tolerant:
-        distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
-        return query.order_by(distance, Employer.id)
+        # The nearest NEAR_LIMIT only, walked nearest first in the GiST index: a common word
+        # ("boulangrie") is near a twentieth of the register, and reading every near name to
+        # sort them took seconds. One more than any list counts, so the count reads as usual.
+        distance = _typo_distance(filters.text)
+        nearest = query.with_only_columns(Employer.id).order_by(distance).limit(NEAR_LIMIT)
+        return (
+            sa.select(Employer)
+            .where(Employer.id.in_(nearest))
+            .options(joinedload(Employer.basin), selectinload(Employer.naf))
+            .order_by(distance, Employer.id)
+        )
     narrowed = condition is not None or filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
     if narrowed and filters.sort in (EmployerSort.NAME, EmployerSort.NAME_DESC):
         # Sort on an expression, not the indexed column: otherwise the planner walks the
