@@ -83,11 +83,14 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     # Digits alone (a phone number, a SIRET) have no typo to forgive: digits a typo away are
     # another number, and the near pass would read every table for nothing.
     passes = (False, True) if any(character.isalpha() for character in text) else (False,)
+    # A SIRET or SIREN names an establishment or a company: one index lookup among employers. Read
+    # as a phone number or as words, it made every other group scan its whole table for nothing.
+    identifier = parse_identifier(text) is not None
     for typo in passes:
         if typo:
             tolerate_typos(TYPO_SIMILARITY)
         for group, (_, _, _, query_of) in zip(groups, allowed, strict=True):
-            query = query_of(typo)
+            query = None if identifier and group.kind != "employers" else query_of(typo)
             if query is None:
                 continue
             group.items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
