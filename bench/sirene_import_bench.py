@@ -93,11 +93,15 @@ ELSEWHERE = ["75056", "69123", "13055", "31555", "06088", "44109", "67482", "330
 def write_files(directory: Path, rows: int, basin_communes, seed: int, outside: float) -> tuple[Path, Path]:
     """Active establishments of the basin, 5 % of them closed, and a share ``outside`` of lines
     elsewhere in France (the national file: 44 million lines, a basin keeps a few thousand);
-    one street in fifty holds a comma, so that its line is quoted as INSEE writes it."""
+    one street in fifty holds a comma, so that its line is quoted as INSEE writes it.
+
+    The basin's lines are the synthetic employers (``employer_rows``); the others, which the
+    import skips unread, are written from a template of the same length, fast."""
     rng = random.Random(seed)
     establishments = directory / "StockEtablissement_bench.csv"
     legal_units = directory / "StockUniteLegale_bench.csv"
     position = {name: index for index, name in enumerate(ESTABLISHMENT_HEADER)}
+    inside = employer_rows(rows, basin_communes, seed)
     with (
         establishments.open("w", newline="", encoding="utf-8") as est,
         legal_units.open("w", newline="", encoding="utf-8") as lu,
@@ -105,8 +109,19 @@ def write_files(directory: Path, rows: int, basin_communes, seed: int, outside: 
         est_writer, lu_writer = csv.writer(est, lineterminator="\n"), csv.writer(lu, lineterminator="\n")
         est_writer.writerow(ESTABLISHMENT_HEADER)
         lu_writer.writerow(LEGAL_UNIT_HEADER)
-        for row in employer_rows(rows, basin_communes, seed):
+        for index in range(rows):
             cells = [""] * len(ESTABLISHMENT_HEADER)
+            if rng.random() < outside:
+                siren = f"{900_000_000 + index}"
+                for name, value in _ELSEWHERE_CELLS.items():
+                    cells[position[name]] = value
+                cells[position["siren"]], cells[position["nic"]] = siren, "00012"
+                cells[position["siret"]] = siren + "00012"
+                cells[position["codeCommuneEtablissement"]] = ELSEWHERE[index % len(ELSEWHERE)]
+                est.write(",".join(cells) + "\n")
+                lu.write(f"{siren},O,,,SOCIETE {index},A,56.10A\n")
+                continue
+            row = next(inside)
             number, _, street = row["street"].partition(" ")
             street_type, _, street_name = street.partition(" ")
             if rng.random() < 0.02:
@@ -124,7 +139,7 @@ def write_files(directory: Path, rows: int, basin_communes, seed: int, outside: 
                 "libelleVoieEtablissement": street_name.upper(),
                 "codePostalEtablissement": row["postcode"],
                 "libelleCommuneEtablissement": row["commune_name"].upper(),
-                "codeCommuneEtablissement": rng.choice(ELSEWHERE) if rng.random() < outside else row["commune_insee"],
+                "codeCommuneEtablissement": row["commune_insee"],
                 "dateDebut": "2020-01-01",
                 "etatAdministratifEtablissement": "F" if rng.random() < 0.05 else "A",
                 "enseigne1Etablissement": row["enseigne"] or "",
@@ -137,6 +152,24 @@ def write_files(directory: Path, rows: int, basin_communes, seed: int, outside: 
             est_writer.writerow(cells)
             lu_writer.writerow([row["siren"], "O", "", "", row["name"], "A", row["naf_code"]])
     return establishments, legal_units
+
+
+_ELSEWHERE_CELLS = {
+    "statutDiffusionEtablissement": "O",
+    "dateCreationEtablissement": "2008-03-14",
+    "trancheEffectifsEtablissement": "01",
+    "etablissementSiege": "true",
+    "numeroVoieEtablissement": "12",
+    "typeVoieEtablissement": "RUE",
+    "libelleVoieEtablissement": "DE LA REPUBLIQUE",
+    "codePostalEtablissement": "75001",
+    "libelleCommuneEtablissement": "AILLEURS",
+    "dateDebut": "2020-01-01",
+    "etatAdministratifEtablissement": "A",
+    "activitePrincipaleEtablissement": "56.10A",
+    "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
+    "caractereEmployeurEtablissement": "O",
+}
 
 
 def _sibling_url(url: str, suffix: str) -> str:
@@ -226,11 +259,12 @@ def main() -> None:
 
         kept_set = {row[0] for row in db.session.execute(sa.text("SELECT siret FROM employers"))}
         now = "2026-11-22 08:00:00+00" if db.engine.dialect.name == "postgresql" else "2026-11-22 08:00:00"
-        floor_rows = [
-            {**row, "created_at": now, "updated_at": now}
-            for row in employer_rows(args.rows, basin_communes, args.seed)
-            if row["siret"] in kept_set
-        ]
+        floor_rows = []
+        for row in employer_rows(args.rows, basin_communes, args.seed):  # the basin's lines come first
+            if row["siret"] in kept_set:
+                floor_rows.append({**row, "created_at": now, "updated_at": now})
+                if len(floor_rows) == len(kept_set):
+                    break
         db.session.remove()
         db.engine.dispose()
     # The floor loads the same rows into a fresh database built the same way (same
