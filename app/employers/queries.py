@@ -16,7 +16,7 @@ from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.pagination import COUNT_LIMIT, MAX_PAGE, Page
+from app.pagination import MAX_PAGE, Page
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
 from app.text import normalize_for_search
@@ -31,8 +31,6 @@ TYPO_SIMILARITY = 0.5
 # sort may end at.
 LOOK_AHEAD_NAMES = 20_000
 MAX_NAME_ORDER_ROW = 1_000
-# A typo-tolerant search keeps the nearest names up to one more than a list counts.
-NEAR_LIMIT = COUNT_LIMIT + 1
 
 
 def visible_employers(user: User) -> sa.Select:
@@ -138,19 +136,29 @@ def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
     return _contains_words(Employer.search_name, words)
 
 
-def _typo_condition(text: str) -> sa.ColumnElement[bool] | None:
-    """PostgreSQL only: every word close to a word of the name (pg_trgm's ``%>``: ``word <% name``)."""
-    words = normalize_for_search(text).split()[:MAX_SEARCH_WORDS]
+# PostgreSQL: the words of the register's names, each once (migration 3300, kept by triggers).
+_NAME_WORDS = sa.table("employer_name_words", sa.column("word"))
+
+
+def corrected_text(text: str) -> str | None:
+    """PostgreSQL: the text with each word replaced by the nearest word the names hold (itself
+    when a name holds it), read nearest first from the words' trigram index (pg_trgm's ``%`` and
+    ``<->``); None when a word has none near, or the text is a SIRET or SIREN."""
+    words = _search_words(text)
     if not words or parse_identifier(text):
         return None
-    return sa.and_(*[Employer.search_name.op("%>")(sa.literal(word)) for word in words])
-
-
-def _typo_distance(text: str) -> sa.ColumnElement[float]:
-    """How far the name is from the typed words (``'words' <<-> name``), written with the indexed
-    column on the left (``name <->> 'words'``): the GiST index of migration 3300 then reads the
-    names nearest first, and a LIMIT stops it there."""
-    return Employer.search_name.op("<->>", return_type=sa.Float)(sa.literal(normalize_for_search(text)))
+    corrected = []
+    for word in words:
+        nearest = db.session.scalar(
+            sa.select(_NAME_WORDS.c.word)
+            .where(_NAME_WORDS.c.word.op("%")(word))
+            .order_by(_NAME_WORDS.c.word.op("<->")(word))
+            .limit(1)
+        )
+        if nearest is None:
+            return None
+        corrected.append(nearest)
+    return " ".join(corrected)
 
 
 def _with_active_assignment(*conditions) -> sa.ColumnElement[bool]:
@@ -238,23 +246,16 @@ def _matching_employers(user: User, filters: EmployerFilters, today: date, condi
 
 
 def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
-    """The employers matching the filters, sorted; ``typo_tolerant`` swaps exact words for near ones."""
-    condition = _typo_condition(filters.text) if typo_tolerant else _text_condition(filters.text)
+    """The employers matching the filters, sorted; ``typo_tolerant`` (PostgreSQL) searches the
+    words of the names nearest to the typed ones instead (``corrected_text``)."""
+    if typo_tolerant:
+        corrected = corrected_text(filters.text) if has_trigram_search() else None
+        condition = _text_condition(corrected) if corrected else sa.false()
+    else:
+        condition = _text_condition(filters.text)
     query = _matching_employers(user, filters, today, condition).options(
         joinedload(Employer.basin), selectinload(Employer.naf)
     )
-    if typo_tolerant:
-        # The nearest NEAR_LIMIT only, walked nearest first in the GiST index: a common word
-        # ("boulangrie") is near a twentieth of the register, and reading every near name to
-        # sort them took seconds. One more than any list counts, so the count reads as usual.
-        distance = _typo_distance(filters.text)
-        nearest = query.with_only_columns(Employer.id).order_by(distance).limit(NEAR_LIMIT)
-        return (
-            sa.select(Employer)
-            .where(Employer.id.in_(nearest))
-            .options(joinedload(Employer.basin), selectinload(Employer.naf))
-            .order_by(distance, Employer.id)
-        )
     narrowed = condition is not None or filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
     if narrowed and filters.sort in (EmployerSort.NAME, EmployerSort.NAME_DESC):
         # Sort on an expression, not the indexed column: otherwise the planner walks the

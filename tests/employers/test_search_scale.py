@@ -1,13 +1,14 @@
-"""Searches that stay instant on a national register: a typo reads the nearest names from an index,
-and a SIRET or SIREN is one exact lookup, in the employers' list and in the header's search."""
+"""Searches that stay instant on a national register: a typo is matched to the nearest words of the
+names, read from an index, then searched as typed; a SIRET or SIREN is one exact lookup, in the
+employers' list and in the header's search."""
 
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
-from app.employers.queries import NEAR_LIMIT, EmployerFilters, search_employers
+from app.employers.models import Employer
+from app.employers.queries import EmployerFilters, corrected_text, search_employers
 from app.extensions import db
 from app.search.queries import search_everything
 from tests.factories import EmployerContactFactory, EmployerFactory, RecruitmentNeedFactory, UserFactory
@@ -26,66 +27,54 @@ NAMES = [
 ]
 
 
-def _near_names(user, text: str) -> list[str]:
-    query = search_employers(user, EmployerFilters(text=text), TODAY, typo_tolerant=True)
+def _names(user, text: str, typo_tolerant: bool = False) -> list[str]:
+    query = search_employers(user, EmployerFilters(text=text), TODAY, typo_tolerant=typo_tolerant)
     return [employer.name for employer in db.session.scalars(query).unique()]
 
 
 @pytest.mark.postgresql_only
-def test_a_typo_lists_the_same_names_in_the_same_order_as_a_plain_scan():
+def test_a_typo_searches_the_nearest_words_of_the_names_as_if_typed(client, login):
     for name in NAMES:
-        EmployerFactory(name=name)
+        EmployerFactory(name=name, commune_name="Saint-Nazaire")
     user = UserFactory()
-    texts = ("boulangrie", "boulangrie martn", "garag centre", "patiserie")
-    found = {text: _near_names(user, text) for text in texts}
-    # The plain scan: every name read, its distance computed row by row, no index.
-    db.session.execute(sa.text("SET LOCAL enable_indexscan = off"))
-    db.session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
-    for text in texts:
-        words = text.split()
-        near = " AND ".join(f":w{n} <% search_name" for n in range(len(words)))
-        expected = list(
-            db.session.scalars(
-                sa.text(f"SELECT name FROM employers WHERE {near} ORDER BY :text <<-> search_name, id").bindparams(
-                    text=text, **{f"w{n}": word for n, word in enumerate(words)}
-                )
-            )
-        )
-        assert found[text] == expected and expected, text
+    assert corrected_text("boulangrie") == "boulangerie"
+    assert corrected_text("Boulangrie  MARTN") == "boulangerie martin"
+    assert corrected_text("garage centre") == "garage centre"  # words the names hold stay
+    assert corrected_text("zqxw") is None and corrected_text(make_siret()) is None
+    for typed, corrected in (("boulangrie", "boulangerie"), ("boulangrie martn", "boulangerie martin")):
+        assert _names(user, typed, typo_tolerant=True) == _names(user, corrected) != []
+    login(user)
+    html = client.get("/entreprises?q=boulangrie+martn").get_data(as_text=True)
+    assert "les plus proches" in html and "Boulangerie Martin" in html and "Garage du Centre" not in html
 
 
 @pytest.mark.postgresql_only
-def test_a_typo_walks_the_gist_index_nearest_first():
+def test_the_words_follow_every_write():
+    def words():
+        return set(db.session.scalars(sa.text("SELECT word FROM employer_name_words")))
+
+    employer = EmployerFactory(name="Quincaillerie Ozanne", commune_name="Pornichet")
+    assert {"quincaillerie", "ozanne", "pornichet"} <= words()
+    employer.name = "Droguerie Ozanne"
+    db.session.flush()
+    assert "droguerie" in words()
+    # A Core statement (the imports' path) is followed too.
+    db.session.execute(sa.update(Employer).where(Employer.id == employer.id).values(search_name="ferronnerie"))
+    assert "ferronnerie" in words()
+
+
+@pytest.mark.postgresql_only
+def test_the_nearest_word_is_read_from_the_trigram_index():
     EmployerFactory(name="Boulangerie Martin")
-    user = UserFactory()
-    query = search_employers(user, EmployerFilters(text="boulangrie"), TODAY, typo_tolerant=True)
-    sql = str(query.compile(dialect=postgresql.dialect(paramstyle="named"), compile_kwargs={"literal_binds": True}))
-    # The table is tiny: forbid the sequential scan, as 2.5 million rows would.
     db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
-    with db.session.connection().connection.driver_connection.cursor() as cursor:
-        plan = "\n".join(row[0] for row in cursor.execute(f"EXPLAIN {sql}"))
-    assert "ix_employers_search_name_gist" in plan and "Order By" in plan, plan
-    assert f"LIMIT {NEAR_LIMIT}" in sql
-
-
-@pytest.mark.postgresql_only
-def test_a_typo_keeps_the_nearest_within_the_limit(monkeypatch):
-    import app.employers.queries as queries
-
-    for name in NAMES:
-        EmployerFactory(name=name)
-    user = UserFactory()
-    distance = {
-        name: value
-        for name, value in db.session.execute(sa.text("SELECT name, 'boulangrie' <<-> search_name AS d FROM employers"))
-    }
-    everything = _near_names(user, "boulangrie")
-    monkeypatch.setattr(queries, "NEAR_LIMIT", 3)
-    kept = _near_names(user, "boulangrie")
-    assert len(everything) > 3 and len(kept) == 3
-    # The nearest three (a tie at the edge may keep either name), still nearest first.
-    assert max(distance[name] for name in kept) <= min(distance[name] for name in set(everything) - set(kept))
-    assert [distance[name] for name in kept] == sorted(distance[name] for name in kept)
+    plan = "\n".join(
+        db.session.scalars(
+            sa.text(
+                "EXPLAIN SELECT word FROM employer_name_words WHERE word % :w ORDER BY word <-> :w LIMIT 1"
+            ).bindparams(w="boulangrie")
+        )
+    )
+    assert "ix_employer_name_words_trgm" in plan and "Order By" in plan, plan
 
 
 @pytest.mark.parametrize("kind", ["siret", "siren"])
