@@ -15,10 +15,9 @@ import sqlalchemy as sa
 
 from app.dialects import insert, is_postgresql
 from app.employers.enums import EmployerSource
-from app.employers.establishments import COMPARED_FIELDS, Establishment, ImportReport
+from app.employers.establishments import COMPARED_FIELDS, Establishment, ImportReport, search_text
 from app.employers.models import Employer
 from app.extensions import db
-from app.text import normalize_for_search
 
 STAGING_BATCH = 10_000
 _EMPLOYERS = Employer.__table__
@@ -45,11 +44,6 @@ _staged = sa.Table(
 _COLUMNS = [column.name for column in _staged.columns]
 
 
-def _search_name(name: str | None, enseigne: str | None, commune_name: str | None) -> str:
-    # Same text as Employer.refresh_search_name: Core statements bypass the ORM event.
-    return normalize_for_search(" ".join(filter(None, [name, enseigne, commune_name])))
-
-
 def _values(establishment: Establishment) -> tuple:
     band = establishment.headcount_band
     return (
@@ -57,7 +51,7 @@ def _values(establishment: Establishment) -> tuple:
         establishment.siret,
         establishment.name,
         establishment.enseigne,
-        _search_name(establishment.name, establishment.enseigne, establishment.commune_name),
+        search_text(establishment.name, establishment.enseigne, establishment.commune_name),
         establishment.naf_code,
         establishment.naf25_code,
         band.value if band is not None else None,
@@ -107,7 +101,7 @@ class Staging:
     def rename(self, names: dict[str, str]) -> None:
         """The legal units' names (by SIREN) as the establishments' names, their search text with them."""
         rows = [
-            {"b_siret": siret, "b_name": names[siret[:9]], "b_search_name": _search_name(names[siret[:9]], *rest)}
+            {"b_siret": siret, "b_name": names[siret[:9]], "b_search_name": search_text(names[siret[:9]], *rest)}
             for siret, *rest in self.connection.execute(
                 sa.select(_staged.c.siret, _staged.c.enseigne, _staged.c.commune_name)
             )
@@ -172,7 +166,7 @@ class Staging:
         renamed = [
             {"b_id": row.id, "b_search_name": text}
             for row in rows
-            if (text := _search_name(row.name, row.enseigne, row.commune_name)) != row.search_name
+            if (text := search_text(row.name, row.enseigne, row.commune_name)) != row.search_name
         ]
         if renamed:
             self.connection.execute(
