@@ -312,20 +312,22 @@ def time_requests(client, plan: list[tuple[str, str]], warm: int, label_width: i
     print(out.getvalue())
 
 
-_COUNT = re.compile(r"(plus de 1[\u202f ]000|[0-9][0-9\u202f ]*|Aucun) résultat")
+# The employers' list says its count in its "result-count" line; the header's search in each
+# group's heading, the employers' first; a page with nothing found says "Aucun résultat pour".
+_COUNTS = (re.compile(r'result-count">([^<]*)<'), re.compile(r"\(([^()]*résultats?)\)</span>"))
 
 
 def _result_count(html: str) -> int:
-    """The number of results a page says it lists (the first count it shows: the employers'), -1 if none."""
-    match = _COUNT.search(html)
-    if match is None:
-        return -1
-    text = match.group(1)
-    if text == "Aucun":
-        return 0
-    if text.startswith("plus"):
-        return 1001
-    return int(re.sub(r"[^0-9]", "", text))
+    """The number of results a page says it lists (the employers' when it lists several kinds), -1 if none."""
+    for pattern in _COUNTS:
+        match = pattern.search(html)
+        if match:
+            label = match.group(1)
+            if label.startswith("plus de"):
+                return 1001
+            digits = re.sub(r"[^0-9]", "", label)
+            return int(digits) if digits else 0
+    return 0 if "Aucun résultat" in html else -1
 
 
 def _p95(values: list[float]) -> float:
