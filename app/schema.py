@@ -16,7 +16,12 @@ DATABASE_SPECIFIC_INDEXES = {
     # GIN trigram index on contact persons' folded names and e-mail, for the header's search,
     # PostgreSQL only (migrations/versions/20261130_2500_global_search.py).
     "ix_employer_contacts_search_trgm",
+    # GiST trigram index on the words of employer names, for a typo, PostgreSQL only
+    # (migrations/versions/20261201_3300_search_imports_scale.py).
+    "ix_employer_name_words_trgm",
 }
+# The words of employer names, kept by triggers, PostgreSQL only (same migration).
+DATABASE_SPECIFIC_TABLES = {"employer_name_words"}
 
 
 # Not listed because the comparison cannot tell them apart from the models' declaration:
@@ -37,5 +42,5 @@ def include_object(object_, name, type_, reflected, compare_to) -> bool:
     if type_ == "index":
         return name not in DATABASE_SPECIFIC_INDEXES
     if type_ == "table":
-        return not name.startswith(DATABASE_SPECIFIC_TABLE_PREFIX)
+        return not name.startswith(DATABASE_SPECIFIC_TABLE_PREFIX) and name not in DATABASE_SPECIFIC_TABLES
     return True

@@ -15,6 +15,7 @@ The database named in the URL is dropped and recreated (SQLite: the file is dele
 import argparse
 import io
 import random
+import re
 import statistics
 import sys
 import time
@@ -25,7 +26,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.synthetic_employers import SURNAMES, communes, employer_rows  # noqa: E402
+from bench.synthetic_employers import SURNAMES, communes, employer_rows, siret_of  # noqa: E402
 
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)
 # PostgreSQL's trigram indexes on employers (migration 0300): built once after the bulk load,
@@ -235,7 +236,7 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
             bulk_insert(connection, table, list(rows[0]), iter(rows))
 
 
-def requests_to_time(connection, rng: random.Random, typo: bool) -> list[tuple[str, str]]:
+def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
     sirets = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers ORDER BY random() LIMIT 60"))]
     names = [row[0] for row in connection.execute(sa.text("SELECT name FROM employers ORDER BY random() LIMIT 30"))]
     communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM communes WHERE basin_id IS NOT NULL"))]
@@ -250,6 +251,9 @@ def requests_to_time(connection, rng: random.Random, typo: bool) -> list[tuple[s
             ("recherche : nom exact d'un établissement", f"/entreprises?q={names[index]}"),
             ("recherche : SIRET avec espaces", f"/entreprises?q={siret[:3]}+{siret[3:6]}+{siret[6:9]}+{siret[9:]}"),
             ("recherche : SIREN", f"/entreprises?q={siret[:9]}"),
+            ("recherche : SIRET absent du répertoire", f"/entreprises?q={siret_of(10_000_000 + index)}"),
+            ("recherche : SIREN absent du répertoire", f"/entreprises?q={siret_of(10_000_000 + index)[:9]}"),
+            ("recherche : un mot courant à l'intérieur des noms", f"/entreprises?q={surname}"),
             ("recherche : commune", f"/entreprises?q={rng.choice(communes_)}"),
             ("recherche : page 5", "/entreprises?q=garage&page=5"),
             ("filtres : mon portefeuille + NAF 56", "/entreprises?contact=mine&naf=56"),
@@ -261,8 +265,8 @@ def requests_to_time(connection, rng: random.Random, typo: bool) -> list[tuple[s
             ("filtres : effectif 10-19 + étiquette", f"/entreprises?headcount=11&tag={tag_id}"),
             ("fiche entreprise", f"/entreprises/{sirets[30 + index]}"),
         ]
-        if typo:
-            plan.append(("recherche : faute de frappe (trigrammes)", f"/entreprises?q=boulangrie+{surname[:-1]}"))
+        plan.append(("recherche : faute de frappe, un mot", "/entreprises?q=boulangrie"))
+        plan.append(("recherche : faute de frappe, deux mots", f"/entreprises?q=boulangrie+{surname[:-1]}"))
     return plan
 
 
@@ -274,7 +278,7 @@ def run(app, email: str, seed: int) -> None:
     response = client.post("/connexion", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
     with app.app_context(), db.engine.connect() as connection:
-        plan = requests_to_time(connection, rng, typo=connection.dialect.name == "postgresql")
+        plan = requests_to_time(connection, rng)
     time_requests(client, plan, warm=12, label_width=62)
 
 
@@ -283,22 +287,46 @@ def time_requests(client, plan: list[tuple[str, str]], warm: int, label_width: i
     for _, url in plan[:warm]:
         client.get(url)
     timings: dict[str, list[float]] = {}
+    found: dict[str, list[int]] = {}
     for label, url in plan:
         started = time.perf_counter()
         response = client.get(url)
         elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
         timings.setdefault(label, []).append(elapsed)
+        found.setdefault(label, []).append(_result_count(response.get_data(as_text=True)))
     everything = sorted(t for values in timings.values() for t in values)
     out = io.StringIO()
-    out.write(f"{'requête':<{label_width}} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}\n")
+    out.write(
+        f"{'requête':<{label_width}} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'résultats (médiane)':>20}\n"
+    )
     for label, values in [*timings.items(), ("TOUT", everything)]:
         values.sort()
+        counts = sorted(found.get(label, [-1]))
+        count = statistics.median_low(counts)
         out.write(
             f"{label:<{label_width}} {len(values):>3} {statistics.median(values):8.1f} {_p95(values):8.1f} "
-            f"{values[-1]:8.1f}\n"
+            f"{values[-1]:8.1f} {'' if count < 0 else ('> 1000' if count > 1000 else count):>20}\n"
         )
     print(out.getvalue())
+
+
+# The employers' list says its count in its "result-count" line; the header's search in each
+# group's heading, the employers' first; a page with nothing found says "Aucun résultat pour".
+_COUNTS = (re.compile(r'result-count">([^<]*)<'), re.compile(r"\(([^()]*résultats?)\)</span>"))
+
+
+def _result_count(html: str) -> int:
+    """The number of results a page says it lists (the employers' when it lists several kinds), -1 if none."""
+    for pattern in _COUNTS:
+        match = pattern.search(html)
+        if match:
+            label = match.group(1)
+            if label.startswith("plus de"):
+                return 1001
+            digits = re.sub(r"[^0-9]", "", label)
+            return int(digits) if digits else 0
+    return 0 if "Aucun résultat" in html else -1
 
 
 def _p95(values: list[float]) -> float:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.employers_bench import PASSWORD, bench_app, build, bulk_insert, time_requests  # noqa: E402
-from bench.synthetic_employers import SURNAMES  # noqa: E402
+from bench.synthetic_employers import SURNAMES, siret_of  # noqa: E402
 
 FIRST_NAMES = ["Anne", "Bruno", "Claire", "David", "Élodie", "Gwenaëlle", "Hervé", "Inès", "Loïc", "Maël", "Yann"]
 CONTACT_COLUMNS = ["employer_id", "first_name", "last_name", "email", "phone", "is_opposed_to_contact", "created_at"]
@@ -66,6 +66,9 @@ def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
             ("nom exact d'un établissement", f"/recherche?q={name}"),
             ("deux mots", f"/recherche?q=restaurant+{surname}"),
             ("SIRET", f"/recherche?q={sirets[index]}"),
+            ("SIRET absent du répertoire", f"/recherche?q={siret_of(10_000_000 + index)}"),
+            ("SIREN absent du répertoire", f"/recherche?q={siret_of(10_000_000 + index)[:9]}"),
+            ("un mot à l'intérieur des noms", f"/recherche?q={surname}"),
             ("commune", f"/recherche?q={rng.choice(communes_)}"),
             ("personne : prénom et nom", f"/recherche?q={rng.choice(FIRST_NAMES)}+{surname}"),
             ("téléphone", f"/recherche?q=02+{rng.randint(10, 99)}+{rng.randint(10, 99)}"),
@@ -89,7 +92,7 @@ def run(app, email: str, seed: int) -> None:
         recent = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers LIMIT 8"))]
     for siret in recent:  # the employers opened last, for the empty box
         client.get(f"/entreprises/{siret}")
-    time_requests(client, plan, warm=11, label_width=40)
+    time_requests(client, plan, warm=14, label_width=40)
 
 
 def main() -> None:

@@ -178,7 +178,7 @@ def first_occurrence_of_siret(
 _TABLE = Employer.__table__
 
 
-def _search_name(name: str, enseigne: str | None, commune_name: str | None) -> str:
+def search_text(name: str | None, enseigne: str | None, commune_name: str | None) -> str:
     # Same text as Employer.refresh_search_name: Core statements bypass the ORM event.
     return normalize_for_search(" ".join(filter(None, [name, enseigne, commune_name])))
 
@@ -253,7 +253,7 @@ def upsert_establishments(
                 {f"b_{name}": value for name, value in values.items()}
                 | {
                     "b_id": row.id,
-                    "b_search_name": _search_name(values["name"], values["enseigne"], row.commune_name),
+                    "b_search_name": search_text(values["name"], values["enseigne"], row.commune_name),
                     "b_updated_at": now,
                 }
             )
@@ -277,7 +277,7 @@ def _new_row(establishment: Establishment, source: EmployerSource, now) -> dict:
         "siren": establishment.siret[:9],
         "name": establishment.name,
         "enseigne": establishment.enseigne,
-        "search_name": _search_name(establishment.name, establishment.enseigne, establishment.commune_name),
+        "search_name": search_text(establishment.name, establishment.enseigne, establishment.commune_name),
         "naf_code": establishment.naf_code,
         "naf25_code": establishment.naf25_code,
         "headcount_band": establishment.headcount_band.value if establishment.headcount_band else None,

@@ -140,12 +140,29 @@ def _text_condition(text: str) -> sa.ColumnElement[bool] | None:
     return _contains_words(Employer.search_name, words)
 
 
-def _typo_condition(text: str) -> sa.ColumnElement[bool] | None:
-    """PostgreSQL only: every word close to a word of the name (pg_trgm's <% operator)."""
-    words = normalize_for_search(text).split()[:MAX_SEARCH_WORDS]
+# PostgreSQL: the words of the register's names, each once (migration 3300, kept by triggers).
+_NAME_WORDS = sa.table("employer_name_words", sa.column("word"))
+
+
+def corrected_text(text: str) -> str | None:
+    """PostgreSQL: the text with each word replaced by the nearest word the names hold (itself
+    when a name holds it), read nearest first from the words' trigram index (pg_trgm's ``%`` and
+    ``<->``); None when a word has none near, or the text is a SIRET or SIREN."""
+    words = _search_words(text)
     if not words or parse_identifier(text):
         return None
-    return sa.and_(*[sa.literal(word).op("<%")(Employer.search_name) for word in words])
+    corrected = []
+    for word in words:
+        nearest = db.session.scalar(
+            sa.select(_NAME_WORDS.c.word)
+            .where(_NAME_WORDS.c.word.op("%")(word))
+            .order_by(_NAME_WORDS.c.word.op("<->")(word))
+            .limit(1)
+        )
+        if nearest is None:
+            return None
+        corrected.append(nearest)
+    return " ".join(corrected)
 
 
 def _with_active_assignment(*conditions) -> sa.ColumnElement[bool]:
@@ -235,14 +252,16 @@ def _matching_employers(user: User, filters: EmployerFilters, today: date, condi
 
 
 def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
-    """The employers matching the filters, sorted; ``typo_tolerant`` swaps exact words for near ones."""
-    condition = _typo_condition(filters.text) if typo_tolerant else _text_condition(filters.text)
+    """The employers matching the filters, sorted; ``typo_tolerant`` (PostgreSQL) searches the
+    words of the names nearest to the typed ones instead (``corrected_text``)."""
+    if typo_tolerant:
+        corrected = corrected_text(filters.text) if has_trigram_search() else None
+        condition = _text_condition(corrected) if corrected else sa.false()
+    else:
+        condition = _text_condition(filters.text)
     query = _matching_employers(user, filters, today, condition).options(
         joinedload(Employer.basin), selectinload(Employer.naf)
     )
-    if typo_tolerant:
-        distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
-        return query.order_by(distance, Employer.id)
     narrowed = condition is not None or filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
     if narrowed and filters.sort in (EmployerSort.NAME, EmployerSort.NAME_DESC):
         # Sort on an expression, not the indexed column: otherwise the planner walks the

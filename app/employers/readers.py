@@ -171,3 +171,78 @@ def _csv_encoding(binary: BinaryIO) -> str:
         binary.seek(0)
         return encoding
     raise ImportFileError("Le fichier CSV n'est ni en UTF-8 ni en Windows-1252.")
+
+
+class PrefilteredCsv:
+    """A UTF-8 comma-separated file read as a stream, whose lines are kept by one column before being parsed.
+
+    INSEE's national stock file has 44 million lines and a basin keeps a few thousand: a line
+    with no quote in it is split on its commas (exactly what the CSV parser would do), and a
+    line whose ``column`` names a value outside ``keep`` is counted in ``skipped`` and left
+    there. A line with quotes (a comma inside a cell, a cell on several lines) goes through
+    the CSV parser. Every byte is still decoded, so a file that is not UTF-8 is refused.
+    """
+
+    def __init__(self, binary, name: str, on_bytes=None):
+        self.name = name
+        self.skipped = 0
+        self.line_number = 0
+        self._binary = binary
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(_CountingReader(binary, on_bytes), 1 << 20), "utf-8", newline=""
+        )
+        try:
+            header = self._record()
+            if header is None:
+                raise ImportFileError(f"{name} : le fichier est vide.")
+        except ImportFileError:
+            binary.close()
+            raise
+        self.header = header
+
+    def rows(self, position: int, keep, width: int) -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells) of the lines whose cell at ``position`` is in ``keep``, or is not a
+        code of ``width`` characters (absent, malformed: the caller judges those lines)."""
+        try:
+            while (cells := self._record(position, keep, width)) is not None:
+                if cells is not _SKIPPED:
+                    yield self.line_number, cells
+        finally:
+            self._binary.close()
+
+    def _record(self, position: int | None = None, keep=(), width: int = 0):
+        try:
+            line = self._text.readline()
+            if not line:
+                return None
+            self.line_number += 1
+            if '"' not in line:
+                line = line.rstrip("\r\n")
+                if position is not None:
+                    parts = line.split(",", position + 1)
+                    # Skipped only when the cell is there and well formed: anything else is parsed and judged.
+                    if len(parts) > position and len(parts[position]) == width and parts[position] not in keep:
+                        self.skipped += 1
+                        return _SKIPPED
+                return line.split(",") if line else []
+            lines = [line]
+            while sum(part.count('"') for part in lines) % 2:
+                more = self._text.readline()
+                if not more:
+                    break
+                self.line_number += 1
+                lines.append(more)
+            return next(csv.reader(lines), [])
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"{self.name} : le fichier n'est pas encodé en UTF-8 (vers la ligne {self.line_number + 1})."
+            ) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise ImportFileError(
+                f"{self.name} : archive tronquée ou corrompue (vers la ligne {self.line_number})."
+            ) from None
+        except csv.Error as error:
+            raise ImportFileError(f"{self.name} : CSV mal formé à la ligne {self.line_number} ({error}).") from None
+
+
+_SKIPPED: list[str] = []

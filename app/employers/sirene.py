@@ -1,5 +1,6 @@
 """The SIRENE import: the basin's active establishments from INSEE's stock files."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,7 +11,6 @@ from app.employers.establishments import (
     ImportReport,
     Reference,
     first_occurrence_of_siret,
-    upsert_establishments,
 )
 from app.employers.import_cells import (
     ENSEIGNE_MAX,
@@ -21,11 +21,15 @@ from app.employers.import_cells import (
     postcode_cell,
     text_cell,
 )
-from app.employers.readers import ImportFileError, csv_rows, open_binary
+from app.employers.readers import ImportFileError, PrefilteredCsv, open_binary
+from app.employers.staging import Staging
 from app.extensions import db
 from app.referential.models import Basin, Commune
+from app.timeutils import utcnow
 
-WITHHELD = "[ND]"  # INSEE: field withheld at the person's request
+WITHHELD = "[ND]"
+COMMUNE_CODE_LENGTH = 5
+SIREN_LENGTH = 9  # INSEE: field withheld at the person's request
 
 SIRENE_REQUIRED = (
     "siren",
@@ -73,55 +77,59 @@ def _street(cells, index) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
-def _rows_after_header(path: Path, required: tuple[str, ...], on_bytes):
-    """The file's rows after its header, and the position of each column the header names."""
+def _open(path: Path, required: tuple[str, ...], on_bytes) -> tuple[PrefilteredCsv, dict[str, int]]:
+    """The file, its header read, and the position of each column the header names."""
     binary, _size = open_binary(path)
-    rows = csv_rows(binary, path.name, on_bytes)
+    reader = PrefilteredCsv(binary, path.name, on_bytes)
     try:
-        _, header = next(rows)
-    except StopIteration:
-        raise ImportFileError(f"{path.name} : le fichier est vide.") from None
-    return rows, _header_index(header, required, path.name)
+        return reader, _header_index(reader.header, required, path.name)
+    except ImportFileError:
+        binary.close()
+        raise
 
 
 def read_sirene_establishments(
     path: Path, communes: dict[str, Commune], report: ImportReport, on_bytes=None
-) -> list[Establishment]:
-    """The active establishments of the basin's communes; the rest counted or rejected."""
-    rows, index = _rows_after_header(path, SIRENE_REQUIRED, on_bytes)
+) -> Iterator[Establishment]:
+    """The active establishments of the basin's communes, as they are read; the rest counted or rejected.
+
+    A line of another commune is skipped before it is parsed (``PrefilteredCsv``): it is counted
+    outside the basin, open or closed."""
+    reader, index = _open(path, SIRENE_REQUIRED, on_bytes)
     reference = Reference(communes)
-    kept: list[Establishment] = []
     seen: set[str] = set()
-    for line, cells in rows:
-        report.read += 1
-        if _value(cells, index, "etatAdministratifEtablissement") != "A":
-            report.closed += 1
-            continue
-        raw_siret = _value(cells, index, "siret") or ""
-        commune_code = _value(cells, index, "codeCommuneEtablissement")
-        if not commune_code or len(commune_code) != 5:
-            report.reject(line, raw_siret, "commune inconnue (code commune absent ou mal formé)")
-            continue
-        commune = communes.get(commune_code)
-        if commune is None:
-            report.outside_basin += 1
-            continue
-        siret = first_occurrence_of_siret(
-            line, raw_siret, _value(cells, index, "siren"), _value(cells, index, "nic"), seen, report
-        )
-        if siret is None:
-            continue
-        try:
-            enseigne = text_cell(_value(cells, index, "enseigne1Etablissement"), "enseigne", ENSEIGNE_MAX)
-            usual_name = text_cell(_value(cells, index, "denominationUsuelleEtablissement"), "raison sociale", NAME_MAX)
-            street = text_cell(_street(cells, index), "adresse", STREET_MAX)
-            postcode = postcode_cell(_value(cells, index, "codePostalEtablissement"))
-            created_on = date_cell(_value(cells, index, "dateCreationEtablissement"), "date de création")
-        except CellError as error:
-            report.reject(line, siret, str(error))
-            continue
-        kept.append(
-            Establishment(
+    try:
+        for line, cells in reader.rows(index["codeCommuneEtablissement"], communes, COMMUNE_CODE_LENGTH):
+            report.read += 1
+            if _value(cells, index, "etatAdministratifEtablissement") != "A":
+                report.closed += 1
+                continue
+            raw_siret = _value(cells, index, "siret") or ""
+            commune_code = _value(cells, index, "codeCommuneEtablissement")
+            if not commune_code or len(commune_code) != COMMUNE_CODE_LENGTH:
+                report.reject(line, raw_siret, "commune inconnue (code commune absent ou mal formé)")
+                continue
+            commune = communes.get(commune_code)
+            if commune is None:
+                report.outside_basin += 1
+                continue
+            siret = first_occurrence_of_siret(
+                line, raw_siret, _value(cells, index, "siren"), _value(cells, index, "nic"), seen, report
+            )
+            if siret is None:
+                continue
+            try:
+                enseigne = text_cell(_value(cells, index, "enseigne1Etablissement"), "enseigne", ENSEIGNE_MAX)
+                usual_name = text_cell(
+                    _value(cells, index, "denominationUsuelleEtablissement"), "raison sociale", NAME_MAX
+                )
+                street = text_cell(_street(cells, index), "adresse", STREET_MAX)
+                postcode = postcode_cell(_value(cells, index, "codePostalEtablissement"))
+                created_on = date_cell(_value(cells, index, "dateCreationEtablissement"), "date de création")
+            except CellError as error:
+                report.reject(line, siret, str(error))
+                continue
+            yield Establishment(
                 line=line,
                 siret=siret,
                 name=usual_name or enseigne,
@@ -137,15 +145,16 @@ def read_sirene_establishments(
                 postcode=postcode,
                 created_on=created_on,
             )
-        )
-    return kept
+    finally:
+        report.read += reader.skipped
+        report.outside_basin += reader.skipped
 
 
 def read_legal_unit_names(path: Path, sirens: set[str], on_bytes=None) -> dict[str, str]:
     """denominationUniteLegale (or the person's name) of the given SIRENs only: memory stays bounded."""
-    rows, index = _rows_after_header(path, LEGAL_UNITS_REQUIRED, on_bytes)
+    reader, index = _open(path, LEGAL_UNITS_REQUIRED, on_bytes)
     names = {}
-    for _line, cells in rows:
+    for _line, cells in reader.rows(index["siren"], sirens, SIREN_LENGTH):
         siren = _value(cells, index, "siren")
         if siren not in sirens:
             continue
@@ -167,21 +176,23 @@ def import_sirene(
         raise ImportFileError(f"Bassin inconnu : {basin_code}. Les codes sont ceux des zones d'emploi (ex. 5219).")
     communes = {c.insee_code: c for c in db.session.scalars(sa.select(Commune).where(Commune.basin_id == basin.id))}
     report = ImportReport()
-    establishments = read_sirene_establishments(Path(establishments_path), communes, report, on_bytes)
+    staging = Staging()
+    staging.add(read_sirene_establishments(Path(establishments_path), communes, report, on_bytes))
     if legal_units_path is not None:
-        names = read_legal_unit_names(Path(legal_units_path), {e.siret[:9] for e in establishments}, on_bytes)
-        named = []
-        for establishment in establishments:
-            # The legal unit's name is the employer's name; the establishment's own names stay as enseigne.
-            try:
-                establishment.name = text_cell(
-                    names.get(establishment.siret[:9], establishment.name), "raison sociale", NAME_MAX
-                )
-            except CellError as error:
-                report.reject(establishment.line, establishment.siret, f"{error} (fichier des unités légales)")
-                continue
-            named.append(establishment)
-        establishments = named
-    report.kept = len(establishments)
-    upsert_establishments(establishments, EmployerSource.SIRENE, report)
+        _name_after_legal_units(staging, Path(legal_units_path), report, on_bytes)
+    report.kept = staging.count
+    staging.upsert(EmployerSource.SIRENE, report, utcnow())
     return report
+
+
+def _name_after_legal_units(staging: Staging, path: Path, report: ImportReport, on_bytes) -> None:
+    """The legal unit's name is the employer's name; the establishment's own names stay as enseigne."""
+    names, refused = {}, {}
+    for siren, name in read_legal_unit_names(path, staging.sirens(), on_bytes).items():
+        try:
+            names[siren] = text_cell(name, "raison sociale", NAME_MAX)
+        except CellError as error:
+            refused[siren] = f"{error} (fichier des unités légales)"
+    for line, siret in staging.remove(set(refused)):
+        report.reject(line, siret, refused[siret[:9]])
+    staging.rename({siren: name for siren, name in names.items() if name})

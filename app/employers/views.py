@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +31,7 @@ from app.employers.import_runs import (
 )
 from app.employers.queries import (
     EmployerFilters,
+    corrected_text,
     described_filters,
     get_employer_contact,
     get_tag,
@@ -63,7 +66,7 @@ from app.employers.tags import add_tag_to_employers, remove_tag_from_employers
 from app.extensions import db
 from app.formatting import of, plural
 from app.main.pages import render_employer_page
-from app.pagination import page_count, paginate
+from app.pagination import page_count
 from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
@@ -127,10 +130,16 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
     near_matches = False
     # A SIRET or SIREN names one establishment or company: names "close" to its digits mean
     # nothing, and ordering the whole register by that distance took seconds.
+    # A typo: the nearest words of the register's names, searched as if typed (the same fast
+    # page as any search, where ordering every near name by its distance took seconds).
+    corrected = None
     if not page.items and filters.text and not identifier and supports_typo_tolerance():
-        page = paginate(
-            search_employers(current_user, filters, today_paris(), typo_tolerant=True), page_number, counted=True
-        )
+        corrected = corrected_text(filters.text)
+    if corrected:
+        near_filters = replace(filters, text=corrected)
+        per_page = current_app.config["ITEMS_PER_PAGE"]
+        page = search_page(current_user, near_filters, today_paris(), page_number, per_page)
+        page.count = page_count(page, matching_employers_query(current_user, near_filters, today_paris()))
         near_matches = bool(page.items)
     unknown_identifier = identifier if not page.items and page.number == 1 and only_text_searched(filters) else None
     facts = row_facts([employer.id for employer in page.items])

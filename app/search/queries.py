@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth.access import is_allowed
 from app.auth.models import User
@@ -48,9 +48,6 @@ MIN_PHONE_DIGITS = 4
 NEAR_TERMS = 5
 # SQLite: rows of the smaller tables read for a typo (see _near).
 NEAR_CANDIDATES = 2_000
-# PostgreSQL: employers a typo away sorted by distance (see _nearest_employers); a few hundred
-# keep the planner on the primary key, where thousands made it read every employer.
-NEAR_EMPLOYERS = 300
 
 
 @dataclass
@@ -86,11 +83,14 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     # Digits alone (a phone number, a SIRET) have no typo to forgive: digits a typo away are
     # another number, and the near pass would read every table for nothing.
     passes = (False, True) if any(character.isalpha() for character in text) else (False,)
+    # A SIRET or SIREN names an establishment or a company: one index lookup among employers. Read
+    # as a phone number or as words, it made every other group scan its whole table for nothing.
+    identifier = parse_identifier(text) is not None
     for typo in passes:
         if typo:
             tolerate_typos(TYPO_SIMILARITY)
         for group, (_, _, _, query_of) in zip(groups, allowed, strict=True):
-            query = query_of(typo)
+            query = None if identifier and group.kind != "employers" else query_of(typo)
             if query is None:
                 continue
             group.items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
@@ -151,7 +151,7 @@ def _employers(user: User, text: str, words: list[str], today: date, typo: bool)
     if parse_identifier(text):
         return None  # digits a typo away name another establishment, not a near one
     if has_trigram_search():
-        return _nearest_employers(user, filters, today)
+        return search_employers(user, filters, today, typo_tolerant=True)
     condition = _near_names(words)
     if condition is None:
         return None
@@ -160,23 +160,6 @@ def _employers(user: User, text: str, words: list[str], today: date, typo: bool)
         .where(condition)
         .options(joinedload(Employer.basin))
         .order_by(Employer.search_name, Employer.id)
-    )
-
-
-def _nearest_employers(user: User, filters: EmployerFilters, today: date) -> sa.Select:
-    """PostgreSQL: the names a typo away, nearest first, among the first ``NEAR_EMPLOYERS`` the
-    trigram index finds: a common word ("boulangrie") is near thousands of names, and reading
-    them all to sort them by distance cost seconds. A nearer name beyond them may be missed (the
-    count says "300 or more"), never a name that is not near."""
-    near = search_employers(user, filters, today, typo_tolerant=True)
-    candidates = sa.select(_all_rows_planned(near.with_only_columns(Employer.id).order_by(None), "near_employers"))
-    candidates = candidates.limit(NEAR_EMPLOYERS)
-    distance = sa.literal(normalize_for_search(filters.text)).op("<<->", return_type=sa.Float)(Employer.search_name)
-    return (
-        visible_employers(user)
-        .where(Employer.id.in_(candidates))
-        .options(joinedload(Employer.basin), selectinload(Employer.naf))
-        .order_by(distance, Employer.id)
     )
 
 
