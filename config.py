@@ -98,9 +98,10 @@ class Config:
 
     # Uploads (the spreadsheet import): larger requests get the 413 page before being read.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    # A spreadsheet import runs in a thread of the web process, past the request's time limit;
-    # the tests run it within the request, deterministically.
-    IMPORTS_IN_BACKGROUND = True
+    # Where long jobs (a spreadsheet import…) run (app/jobs/queue.py): "worker" processes
+    # (`flask jobs work`), a "thread" of the web process (the embedded set-up, no worker to
+    # start), or "inline" within the request (the tests, deterministically).
+    JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "thread")
 
     # Monitoring (app/monitoring/): "json" lines in production, "text" for people; Sentry when a
     # DSN is given; the metrics route answers only the listed addresses or networks.
@@ -123,7 +124,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
-    IMPORTS_IN_BACKGROUND = False
+    JOBS_RUNNER = "inline"
     SENTRY_DSN = ""
 
 
@@ -133,6 +134,7 @@ class ProductionConfig(Config):
     DEMO_SEED_ALLOWED = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")
 
     @classmethod
     def check(cls) -> None:

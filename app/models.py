@@ -9,6 +9,7 @@ from app.auth.models import LoginAttempt, User
 from app.dashboard import models as _dashboard_indexes  # noqa: F401  (indexes on others' tables)
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
+from app.jobs.models import QueuedJob
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
 from app.needs.models import NeedService, NeedStatusChange, RecruitmentNeed
@@ -38,6 +39,7 @@ __all__ = [
     "Interaction",
     "JobRun",
     "Lead",
+    "QueuedJob",
     "LoginAttempt",
     "MonthlyReport",
     "NafCode",

@@ -21,8 +21,6 @@ from app.employers.forms import (
 from app.employers.import_runs import (
     queue_import,
     recent_import_runs,
-    run_import,
-    start_after_this_request,
     visible_import_run,
 )
 from app.employers.queries import (
@@ -417,10 +415,6 @@ def import_file():
     except ImportFileError as error:
         form.file.errors = [str(error)]
         return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user)), 400
-    if current_app.config["IMPORTS_IN_BACKGROUND"]:
-        start_after_this_request(run.id)
-    else:
-        run_import(run.id)
     return redirect(url_for("employers.import_run", run_id=run.id))
 
 
