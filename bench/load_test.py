@@ -22,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -167,6 +168,28 @@ def database_cpu_seconds(url: str) -> float:
     return seconds
 
 
+class MeasureWindow:
+    """CPU time and requests served between the end of the warm-up (logins, first templates) and the end."""
+
+    def __init__(self, pid: int, url: str, log: Path):
+        self.pid, self.url, self.log = pid, url, log
+        self.start: tuple[int, float, float] | None = None
+
+    def _now(self) -> tuple[int, float, float]:
+        served = sum(1 for line in self.log.read_text(errors="replace").splitlines() if " request_id=" in line)
+        return served, gunicorn_cpu_seconds(self.pid), database_cpu_seconds(self.url)
+
+    def open(self) -> None:
+        self.start = self._now()
+
+    def close(self) -> tuple[int, float, float] | None:
+        if self.start is None:
+            return None
+        end = self._now()
+        requests = end[0] - self.start[0]
+        return (requests, end[1] - self.start[1], end[2] - self.start[2]) if requests else None
+
+
 def profile_summary(raw: Path, top: int = 25) -> str:
     """The functions of app/, flask, sqlalchemy… that hold the most samples (self and total)."""
     own: collections.Counter = collections.Counter()
@@ -200,6 +223,7 @@ def main() -> None:
     parser.add_argument("--duration", default="60s", help="Locust's --run-time (60s, 2m…)")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="WEB_THREADS (default: gunicorn.conf.py's)")
+    parser.add_argument("--warmup", type=float, default=20, help="seconds before the CPU is measured")
     parser.add_argument("--profile", action="store_true", help="record the workers with py-spy")
     parser.add_argument(
         "--out",
@@ -215,7 +239,13 @@ def main() -> None:
     port = free_port()
     server = start_gunicorn(args.database_url, port, args.workers, args.threads, out / "gunicorn.log")
     profiler = None
+    # Every worker builds its app after the first answers: wait until they are idle.
     cpu_at_start = gunicorn_cpu_seconds(server.pid)
+    for _ in range(120):
+        time.sleep(1)
+        previous, cpu_at_start = cpu_at_start, gunicorn_cpu_seconds(server.pid)
+        if cpu_at_start - previous < 0.05:
+            break
     try:
         if args.profile:
             profiler = subprocess.Popen(  # noqa: S603
@@ -224,6 +254,9 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )  # fmt: skip
+        window = MeasureWindow(server.pid, args.database_url, out / "gunicorn.log")
+        timer = threading.Timer(args.warmup, window.open)
+        timer.start()
         environment = {
             **os.environ,
             "LOAD_ACCOUNTS": json.dumps(picked.pop("accounts")),
@@ -237,8 +270,8 @@ def main() -> None:
             env=environment,
             check=False,
         )  # fmt: skip
-        app_cpu = gunicorn_cpu_seconds(server.pid) - cpu_at_start
-        database_cpu = database_cpu_seconds(args.database_url)
+        timer.cancel()
+        measured = window.close()
     finally:
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
@@ -257,13 +290,15 @@ def main() -> None:
         f"{total['Request Count']} requêtes · {total['Failure Count']} échecs · {server_errors} réponses 5xx · "
         f"« database is locked » : {locked}"
     )
-    requests = max(1, int(total["Request Count"]))
-    per_request = (app_cpu + database_cpu) * 1000 / requests
-    print(
-        f"CPU par requête : {app_cpu * 1000 / requests:.1f} ms gunicorn + {database_cpu * 1000 / requests:.1f} ms "
-        f"PostgreSQL = {per_request:.1f} ms, soit au plus {psutil.cpu_count() * 1000 / per_request:.0f} req/s sur "
-        f"{psutil.cpu_count()} cœurs libres (charge de la machine pendant l'essai : {os.getloadavg()[0]:.1f})"
-    )
+    if measured is not None:
+        requests, app_cpu, database_cpu = measured
+        per_request = (app_cpu + database_cpu) * 1000 / requests
+        print(
+            f"Après {args.warmup} s de mise en route (connexions faites), {requests} requêtes : CPU par requête "
+            f"{app_cpu * 1000 / requests:.1f} ms gunicorn + {database_cpu * 1000 / requests:.1f} ms PostgreSQL = "
+            f"{per_request:.1f} ms, soit au plus {psutil.cpu_count() * 1000 / per_request:.0f} req/s si les "
+            f"{psutil.cpu_count()} cœurs servaient l'application seule (charge de la machine : {os.getloadavg()[0]:.1f})"
+        )
     if args.profile and (out / "profile.txt").exists():
         print(profile_summary(out / "profile.txt"))
 
