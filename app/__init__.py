@@ -296,6 +296,8 @@ def _register_security_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["HSTS_ENABLED"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        # The user as loaded by this request, from the identity map: after the commit,
+        # current_user.is_authenticated would reload the expired row (a query per request).
+        if request_log.user_id() is not None:
             headers.setdefault("Cache-Control", "no-store")
         return response

@@ -17,6 +17,7 @@ import collections
 import csv
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -283,7 +284,7 @@ def main() -> None:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
     log = (out / "gunicorn.log").read_text(errors="replace")
     locked = log.count("database is locked")
-    server_errors = sum(1 for line in log.splitlines() if '" 50' in line and "HTTP/" in line)
+    server_errors = len(re.findall(r'HTTP/1\.\d" 5\d\d ', log))
     print(
         f"\n{sa.engine.make_url(args.database_url).get_backend_name()} · {args.users} utilisateurs · "
         f"{float(total['Requests/s']):.1f} req/s · p50 {total['50%']} ms · p95 {total['95%']} ms · "
