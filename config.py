@@ -28,6 +28,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("relais.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A streaming replica (hot standby) of the PostgreSQL primary: the reads that tolerate a few
+    # seconds of lag (dashboards, lists, search, exports) go there (app/replica.py). Empty: none.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 
     # Sessions: OWASP ASVS level 2 (V3). Idle and absolute timeouts are checked
     # server-side on every request in app/auth/sessions.py.

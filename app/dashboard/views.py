@@ -8,6 +8,7 @@ from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
 from app.events.queries import event_totals_between_days
 from app.pagination import paginate
+from app.replica import replica_reads
 from app.spreadsheets import spreadsheet_response
 
 
@@ -20,6 +21,7 @@ def _scope_and_period(warn: bool = True):
 
 
 @bp.route("/tableau-de-bord")
+@replica_reads
 def index():
     scope, choices, period = _scope_and_period()
     dashboard = build_dashboard(list(scope.basins), period)
@@ -36,6 +38,7 @@ def index():
 
 
 @bp.route("/tableau-de-bord/detail")
+@replica_reads
 def drilldown():
     """The records behind one figure: the same rows the dashboard counted."""
     scope, _, period = _scope_and_period()
@@ -60,6 +63,7 @@ def drilldown():
 
 
 @bp.route("/tableau-de-bord/export.<fmt>")
+@replica_reads
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

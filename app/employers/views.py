@@ -64,6 +64,7 @@ from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
 from app.referential.enums import HeadcountBand
+from app.replica import replica_reads
 from app.search.services import record_employer_opened
 from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris, utcnow
@@ -99,6 +100,7 @@ def _bulk_tag_form(formdata=None) -> BulkTagForm | None:
 
 
 @bp.route("/entreprises")
+@replica_reads
 def index():
     form, filters = _search_form()
     return _index_page(form, filters, _bulk_tag_form(formdata=None))
