@@ -8,12 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
 from app.jobs.enums import QueuedJobStatus
 from app.jobs.models import QueuedJob
 from app.jobs.queue import HANDLERS, INTERRUPTED, Handler, claim, enqueue, run_claimed, work
-from tests.conftest import paris
+from tests.conftest import build_app, paris
 
 DEFAULT_LEASE_SECONDS = 3600
 
@@ -123,14 +122,9 @@ JOBS = 40
 
 
 @pytest.fixture
-def racing_app(app, monkeypatch):
-    options = {"pool_size": 6}
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options["connect_args"] = {"check_same_thread": False}
-    other = create_app(
-        "testing",
-        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SQLALCHEMY_ENGINE_OPTIONS": options},
-    )
+def racing_app(app):
+    """A second app on the test database, with real connections and commits."""
+    other = build_app(app.config["SQLALCHEMY_DATABASE_URI"], migrated=False)
     yield other
     with other.app_context():
         db.session.execute(sa.delete(QueuedJob).where(QueuedJob.kind.like("test_%")))
