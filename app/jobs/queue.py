@@ -25,6 +25,7 @@ from app.jobs.enums import QueuedJobStatus
 from app.jobs.models import QueuedJob
 from app.timeutils import utcnow
 from app.transactions import transaction
+from app.write_intent import writing
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,12 @@ def claim(worker: str) -> QueuedJob | None:
 
 def run_claimed(job: QueuedJob) -> bool:
     """Run a claimed job's handler, then record its end: done, queued again later, or failed."""
+    # A job writes: on SQLite even its first read (the job's expired row) must begin as a writer.
+    with writing():
+        return _run_claimed(job)
+
+
+def _run_claimed(job: QueuedJob) -> bool:
     job_id, kind, payload = job.id, job.kind, dict(job.payload)
     try:
         if kind not in HANDLERS:

@@ -188,3 +188,12 @@ def test_the_thread_runner_drains_the_queue_after_the_commit(racing_app, monkeyp
             db.session.remove()
             time.sleep(0.05)
         db.session.remove()
+
+
+def test_flask_jobs_work_once_runs_the_queue_and_stops(app, calls):
+    enqueue("test_record", {"n": 1})
+    enqueue("test_record", {"n": 2})
+    result = app.test_cli_runner().invoke(args=["jobs", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert calls == [{"n": 1}, {"n": 2}]
+    assert "2 tâche(s) exécutée(s)" in result.output
