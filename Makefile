@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 VENDOR := app/static/vendor/dsfr
 
-.PHONY: run test lint format bench bench-pg db assets
+.PHONY: run test lint format bench bench-pg db assets load load-sqlite
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,3 +76,12 @@ bench-pg: $(BIN)/.installed
 	$(BIN)/python bench/backup_bench.py --database-url $(BENCH_PG)/bench_backup --employers 200000
 	$(BIN)/python bench/dashboard_bench.py --database-url $(BENCH_PG)/bench_dashboard --employers 500000 --interactions 2000000 --basins 60 --basins-per-region 25 --runs 20
 	$(BIN)/python bench/bench_digest.py --database-url $(BENCH_PG)/bench_digest
+
+# The load test (bench/load_test.py): gunicorn with deploy/gunicorn.conf.py, Locust headless for
+# LOAD_TIME, the database built once (200,000 employers). Prints req/s, p50/p95, errors, CPU per request.
+LOAD_TIME ?= 60s
+load: $(BIN)/.installed
+	$(BIN)/python bench/load_test.py --database-url $(BENCH_PG)/bench_load --employers 200000 --users 30 --duration $(LOAD_TIME)
+
+load-sqlite: $(BIN)/.installed
+	$(BIN)/python bench/load_test.py --database-url $(BENCH_SQLITE)-load.db --employers 20000 --users 10 --duration $(LOAD_TIME)

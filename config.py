@@ -28,6 +28,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("relais.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A streaming replica (hot standby) of the PostgreSQL primary: the reads that tolerate a few
+    # seconds of lag (dashboards, lists, search, exports) go there (app/replica.py). Empty: none.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 
     # Sessions: OWASP ASVS level 2 (V3). Idle and absolute timeouts are checked
     # server-side on every request in app/auth/sessions.py.
@@ -98,9 +101,10 @@ class Config:
 
     # Uploads (the spreadsheet import): larger requests get the 413 page before being read.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    # A spreadsheet import runs in a thread of the web process, past the request's time limit;
-    # the tests run it within the request, deterministically.
-    IMPORTS_IN_BACKGROUND = True
+    # Where long jobs (a spreadsheet import…) run (app/jobs/queue.py): "worker" processes
+    # (`flask jobs work`), a "thread" of the web process (the embedded set-up, no worker to
+    # start), or "inline" within the request (the tests, deterministically).
+    JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "thread")
 
     # Monitoring (app/monitoring/): "json" lines in production, "text" for people; Sentry when a
     # DSN is given; the metrics route answers only the listed addresses or networks.
@@ -125,7 +129,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
-    IMPORTS_IN_BACKGROUND = False
+    JOBS_RUNNER = "inline"
     SENTRY_DSN = ""
     WEBHOOK_ALLOW_LOCAL_HTTP = True
 
@@ -136,6 +140,7 @@ class ProductionConfig(Config):
     DEMO_SEED_ALLOWED = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")
 
     @classmethod
     def check(cls) -> None:

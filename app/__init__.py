@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import converters, hostile_input
+from app import converters, hostile_input, replica
 from app.api.problems import is_api_request, problem_response
 from app.conflicts import is_concurrent_change
 from app.dialects import is_sqlite
@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     sessions.init_app(app)
+    replica.init_app(app)
     with app.app_context():
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)
@@ -322,6 +323,8 @@ def _register_security_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["HSTS_ENABLED"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        # The user as loaded by this request, from the identity map: after the commit,
+        # current_user.is_authenticated would reload the expired row (a query per request).
+        if request_log.user_id() is not None:
             headers.setdefault("Cache-Control", "no-store")
         return response

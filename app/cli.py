@@ -105,3 +105,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(api_cli)
+
+    from app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

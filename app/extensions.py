@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.replica import RoutingSession
+
 # Named constraints let Alembic's batch mode rebuild SQLite tables and let
 # migrations drop a constraint by name on both databases.
 NAMING_CONVENTION = {
@@ -28,7 +30,10 @@ class Base(DeclarativeBase):
 
 # join_transaction_mode only matters when a session is bound to a connection that is
 # already in a transaction: the tests do that to roll every test back.
-db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint"})
+# RoutingSession sends the reads of replica-tolerant views to DATABASE_REPLICA_URL (app/replica.py).
+db = SQLAlchemy(
+    model_class=Base, session_options={"join_transaction_mode": "create_savepoint", "class_": RoutingSession}
+)
 # Batch mode: SQLite cannot ALTER most things, Alembic rebuilds the table instead.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()

@@ -14,6 +14,7 @@ from app.employers.engagements import EmployerEngagement
 from app.employers.models import Employer, EmployerContact, ImportRun, Tag
 from app.events.inclusion import EventPublicHire
 from app.events.models import CalendarFeed, Event, EventParticipant, EventParticipantNeed
+from app.jobs.models import QueuedJob
 from app.leads.models import Lead, SpotterOrganisation
 from app.monitoring.models import ErrorReport
 from app.needs.inclusion import NeedPublicHire
@@ -53,6 +54,7 @@ __all__ = [
     "Interaction",
     "JobRun",
     "Lead",
+    "QueuedJob",
     "LoginAttempt",
     "MonthlyReport",
     "NafCode",

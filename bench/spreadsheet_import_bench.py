@@ -82,7 +82,7 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": args.database_url,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
-            "IMPORTS_IN_BACKGROUND": True,
+            "JOBS_RUNNER": "thread",
         },
     )
     commune_list = build(app, args.seed)

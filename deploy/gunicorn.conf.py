@@ -11,21 +11,24 @@ import os
 # nginx, on the same server, is the only client: the port is never reachable from outside.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sync workers: each request holds one process, and the pages spend their time in the database
-# and in rendering, not waiting on the network (nginx buffers slow clients). 2 × cores + 1 is
-# gunicorn's rule of thumb.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Threaded workers (gthread): a page spends much of its time waiting for PostgreSQL, and a
+# worker's other threads run meanwhile; a process per core (plus one) uses the CPUs without
+# paying each process's memory and start-up (bench/load_test.py: the measures in docs/DEPLOYMENT.md).
+# Each thread holds at most one database connection: workers × threads per server.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("WEB_THREADS", "4"))
 
 # The slowest pages (a région's dashboard, an export) answer within a few seconds; a spreadsheet
-# import runs in a thread after its request. A worker stuck longer than this is killed and
+# import runs in a worker of the job queue (flask jobs work). A worker stuck longer than this is killed and
 # replaced, and its request gets a 502 from nginx.
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
 
-# A worker is replaced after about a thousand requests, so slow memory growth cannot build up.
-max_requests = 1000
-max_requests_jitter = 100
+# A worker is replaced after about ten thousand requests, so slow memory growth cannot build up;
+# not more often: each new worker builds its app again (about 3 s of CPU).
+max_requests = 10000
+max_requests_jitter = 1000
 
 # Not preloaded: each worker builds its own app, its own database connections and its own
 # import thread pool, none of which survive a fork.

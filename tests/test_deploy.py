@@ -79,6 +79,11 @@ def test_nginx_stops_uploads_at_the_apps_limit_and_hides_the_metrics():
 def test_each_service_reads_the_same_environment_file():
     units = sorted((DEPLOY / "systemd").glob("*.service"))
 
-    assert [unit.name for unit in units] == ["relais-backup.service", "relais-scheduler.service", "relais-web.service"]
+    assert [unit.name for unit in units] == [
+        "relais-backup.service",
+        "relais-scheduler.service",
+        "relais-web.service",
+        "relais-worker@.service",
+    ]
     for unit in units:
         assert "EnvironmentFile=/etc/relais/relais.env\n" in unit.read_text(encoding="utf-8"), unit.name

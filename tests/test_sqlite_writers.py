@@ -91,26 +91,27 @@ def test_jobs_start_write_transactions_immediately(file_app):
 
 
 def test_a_background_import_writes_each_batch_as_a_writer(file_app):
-    """The import thread has no request: its batches must still take the write lock at BEGIN."""
+    """The job's worker has no request: its claim and its batches must still take the write lock at BEGIN."""
     import io
 
     from werkzeug.datastructures import FileStorage
 
-    from app.employers.import_runs import queue_import, run_import
+    from app.employers.import_runs import queue_import
     from app.employers.models import Employer
+    from app.jobs.queue import work
 
     statements: list[str] = []
+    file_app.config["JOBS_RUNNER"] = "worker"
     with file_app.app_context():
         user = UserFactory(admin=True)
         commune = EmployerFactory().commune_insee
         db.session.commit()
         csv = f"Raison sociale;Code commune INSEE\r\nBoulangerie du Quai;{commune}\r\n".encode()
-        run = queue_import(user, FileStorage(io.BytesIO(csv), filename="liste.csv"))
+        queue_import(user, FileStorage(io.BytesIO(csv), filename="liste.csv"))
         db.session.commit()
-        run_id = run.id
         db.session.remove()
         sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-        run_import(run_id)
+        assert work("test-worker") == 1
         db.session.remove()
         assert db.session.scalar(sa.select(sa.func.count()).where(Employer.name == "Boulangerie du Quai")) == 1
         db.session.remove()

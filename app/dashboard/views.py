@@ -12,6 +12,7 @@ from app.dashboard.solutions import solution_figures
 from app.dashboard.sourcing import sourcing_by_operator
 from app.events.queries import event_totals_between_days
 from app.pagination import paginate
+from app.replica import replica_reads
 from app.spreadsheets import spreadsheet_response
 
 
@@ -24,6 +25,7 @@ def _scope_and_period(warn: bool = True):
 
 
 @bp.route("/tableau-de-bord")
+@replica_reads
 def index():
     scope, choices, period = _scope_and_period()
     dashboard = build_dashboard(list(scope.basins), period)
@@ -47,6 +49,7 @@ def index():
 
 
 @bp.route("/tableau-de-bord/detail")
+@replica_reads
 def drilldown():
     """The records behind one figure: the same rows the dashboard counted."""
     scope, _, period = _scope_and_period()
@@ -71,6 +74,7 @@ def drilldown():
 
 
 @bp.route("/tableau-de-bord/export.<fmt>")
+@replica_reads
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

@@ -2,19 +2,18 @@
 
 The request stores the upload under ``<instance>/imports/``, records an ``ImportRun`` and
 answers at once with the run's page, which reloads itself until the run is finished. The
-run itself is a job: a thread of the web process, with its own application context and
-session, reads the whole file (an unreadable file changes nothing), then commits each batch
-with the run's progress, so that other writers wait a batch, not the whole import.
-With ``IMPORTS_IN_BACKGROUND`` off (the tests) the request runs it itself, deterministically.
+run itself is a job of the queue (``app/jobs``), enqueued in the request's transaction and
+run by a worker (``flask jobs work``): it reads the whole file (an unreadable file changes
+nothing), then commits each batch with the run's progress, so that other writers wait a batch,
+not the whole import. A run already started is never started again (its status says so).
 """
 
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, after_this_request, current_app
+from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from app.audit.services import acting_as
@@ -27,6 +26,7 @@ from app.employers.models import ImportRun, Tag
 from app.employers.readers import ImportFileError
 from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
+from app.jobs.queue import enqueue, handler
 from app.timeutils import utcnow
 from app.transactions import transaction
 from app.write_intent import writing
@@ -35,8 +35,7 @@ logger = logging.getLogger(__name__)
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 RECENT_RUNS_SHOWN = 5
-# One import at a time per process: the others wait their turn as "queued".
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spreadsheet-import")
+SPREADSHEET_IMPORT_JOB = "spreadsheet_import"
 
 
 def _imports_dir() -> Path:
@@ -44,7 +43,8 @@ def _imports_dir() -> Path:
 
 
 def queue_import(user: User, upload: FileStorage, tag: Tag | None = None) -> ImportRun:
-    """Store the upload and record its run, queued, with the tag to add to every line. Does not commit."""
+    """Store the upload and record its run, queued, with the tag to add to every line; enqueue
+    the job that runs it. Does not commit."""
     filename = printable(upload.filename or "").strip()[:255] or "fichier"
     suffix = Path(filename).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -56,32 +56,12 @@ def queue_import(user: User, upload: FileStorage, tag: Tag | None = None) -> Imp
     run = ImportRun(user=user, filename=filename, stored_name=stored_name, status=ImportRunStatus.QUEUED, tag=tag)
     db.session.add(run)
     db.session.flush()
+    # Once: a second attempt would find the file gone. The run records its own failures.
+    enqueue(SPREADSHEET_IMPORT_JOB, {"run_id": run.id}, max_attempts=1)
     return run
 
 
-def start_after_this_request(run_id: int) -> None:
-    """Start the run once the request has committed it (the thread could not see it before)."""
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def start(response):
-        start_in_background(app, run_id)
-        return response
-
-
-def start_in_background(app: Flask, run_id: int) -> None:
-    _executor.submit(_run_in_app_context, app, run_id)
-
-
-def _run_in_app_context(app: Flask, run_id: int) -> None:
-    with app.app_context():
-        try:
-            run_import(run_id)
-        except Exception:
-            # A thread's exception would vanish with its future: the log keeps it.
-            logger.exception("L'import tableur %s n'a pas pu être lancé", run_id)
-
-
+@handler(SPREADSHEET_IMPORT_JOB)
 def run_import(run_id: int) -> None:
     """Run a queued import to its end, committing each batch with the run's progress."""
     # Every batch writes: on SQLite each of its transactions must take the write lock at BEGIN

@@ -25,8 +25,6 @@ from app.employers.forms import (
 from app.employers.import_runs import (
     queue_import,
     recent_import_runs,
-    run_import,
-    start_after_this_request,
     visible_import_run,
 )
 from app.employers.queries import (
@@ -71,6 +69,7 @@ from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
 from app.referential.enums import HeadcountBand
+from app.replica import replica_reads
 from app.search.services import record_employer_opened
 from app.spreadsheets import spreadsheet_response
 from app.timeutils import today_paris, utcnow
@@ -107,6 +106,7 @@ def _bulk_tag_form(formdata=None) -> BulkTagForm | None:
 
 
 @bp.route("/entreprises")
+@replica_reads
 def index():
     form, filters = _search_form()
     return _index_page(form, filters, _bulk_tag_form(formdata=None))
@@ -429,10 +429,6 @@ def import_file():
     except ImportFileError as error:
         form.file.errors = [str(error)]
         return render_template("employers/import.html", form=form, runs=recent_import_runs(current_user)), 400
-    if current_app.config["IMPORTS_IN_BACKGROUND"]:
-        start_after_this_request(run.id)
-    else:
-        run_import(run.id)
     return redirect(url_for("employers.import_run", run_id=run.id))
 
 

@@ -4,12 +4,14 @@ from flask import render_template, request
 from flask_login import current_user
 
 from app.auth.access import is_allowed
+from app.replica import replica_reads
 from app.search import bp
 from app.search.queries import MAX_QUERY_LENGTH, recent_employers, search_everything
 from app.timeutils import today_paris
 
 
 @bp.route("/recherche")
+@replica_reads
 def results():
     # Cut before anything reads it: a 10,000-character query is a mistake, not a search.
     text = request.args.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "").strip()

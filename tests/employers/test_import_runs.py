@@ -10,10 +10,13 @@ import pytest
 import sqlalchemy as sa
 
 from app.employers.enums import ImportRunStatus
-from app.employers.import_runs import run_import
+from app.employers.import_runs import SPREADSHEET_IMPORT_JOB
 from app.employers.models import Employer, ImportRun
 from app.employers.spreadsheet_import import import_spreadsheet
 from app.extensions import db
+from app.jobs.enums import QueuedJobStatus
+from app.jobs.models import QueuedJob
+from app.jobs.queue import work
 from tests.factories import EmployerFactory, UserFactory
 
 
@@ -70,10 +73,8 @@ def test_an_admin_sees_any_run(client, login):
     assert client.get(f"/entreprises/import/{run.id}").status_code == 200
 
 
-def test_in_background_the_request_only_queues_the_run(app, client, login, post, monkeypatch):
-    started = []
-    monkeypatch.setitem(app.config, "IMPORTS_IN_BACKGROUND", True)
-    monkeypatch.setattr("app.employers.import_runs.start_in_background", lambda _app, run_id: started.append(run_id))
+def test_with_workers_the_request_only_queues_the_run(app, client, login, post, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_RUNNER", "worker")
     login(UserFactory(lead=True))
     response = post(
         "/entreprises/import",
@@ -81,12 +82,14 @@ def test_in_background_the_request_only_queues_the_run(app, client, login, post,
         content_type="multipart/form-data",
     )
     run_id = _run_id(response)
-    assert started == [run_id]
     run = db.session.get(ImportRun, run_id)
     assert run.status is ImportRunStatus.QUEUED and run.stored_name
-    run_import(run_id)
+    job = db.session.scalars(sa.select(QueuedJob).where(QueuedJob.kind == SPREADSHEET_IMPORT_JOB)).one()
+    assert job.payload == {"run_id": run_id} and job.status is QueuedJobStatus.QUEUED
+    assert work("test-worker") == 1
     db.session.expire_all()
     assert db.session.get(ImportRun, run_id).status is ImportRunStatus.DONE
+    assert job.status is QueuedJobStatus.DONE
     assert db.session.scalar(sa.select(Employer.id).where(Employer.name == "Café")) is not None
 
 
