@@ -103,10 +103,25 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table (copy, DROP, rename). With foreign keys on, as the
+            # app's connections have them, the DROP first deletes every row and cascades to the
+            # tables that reference it (rebuilding `users` would empty half the database). SQLite's
+            # own procedure: keys off around the change (the pragma is ignored inside a transaction,
+            # hence before it begins), then a check that no reference was left dangling.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"Références orphelines après la migration : {dangling[:5]}")
+        if sqlite:
+            connection.commit()  # the pragma, like the one above, is ignored inside a transaction
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -6,22 +6,14 @@ A module of its own on the API's blueprint; its schemas and paths are added to t
 """
 
 import sqlalchemy as sa
-from flask import request
 from marshmallow import fields, validate
 
 from app.api import bp
 from app.api.authentication import current_client, require_write_scope
-from app.api.models import ApiIdempotencyKey
+from app.api.conventions import api_limit, idempotent_post, json_body, json_response, load
+from app.api.lookups import require_page_right, visible_employer
 from app.api.problems import ApiProblem
 from app.api.schemas import NOT_DATE, NOT_INTEGER, NOT_TEXT, TOO_LONG, StrictSchema
-from app.api.views import (
-    _idempotent_replay,
-    _json,
-    _load,
-    _request_fingerprint,
-    _visible_employer,
-    api_limit,
-)
 from app.audit.services import acting_as
 from app.extensions import db
 from app.needs.enums import Funder, MobilisationStatus
@@ -111,8 +103,8 @@ def _dump(mobilisation: ServiceMobilisation, siret: str | None) -> dict:
 @api_limit
 def employer_services(siret: str):
     """The services mobilised for the employer (its 50 latest), on its needs or not."""
-    found = _visible_employer(siret)
-    return _json({"items": [_dump(m, found.siret) for m in employer_mobilisations(found)]})
+    found = visible_employer(siret)
+    return json_response({"items": [_dump(m, found.siret) for m in employer_mobilisations(found)]})
 
 
 @bp.post("/employers/<siret>/services")
@@ -120,15 +112,13 @@ def employer_services(siret: str):
 def mobilise_service(siret: str):
     """Mobilise a service for the employer, with the employer page's rules."""
     require_write_scope()
-    key = request.headers.get("Idempotency-Key")
-    replay = _idempotent_replay(key)
-    if replay is not None:
-        return replay
-    found = _visible_employer(siret)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise ApiProblem(400, "Envoyez un objet JSON (Content-Type: application/json).")
-    data = _load(ServiceMobilisationInputSchema(), payload)
+    require_page_right("needs.mobilisation_new", "mobiliser un service")
+    found = visible_employer(siret)
+    return idempotent_post(lambda: _mobilise(found))
+
+
+def _mobilise(found) -> dict:
+    data = load(ServiceMobilisationInputSchema(), json_body())
     service_type = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == data["service"]))
     if service_type is None:
         raise ApiProblem(400, "Service inconnu au catalogue.", errors={"service": ["Code inconnu."]})
@@ -161,15 +151,7 @@ def mobilise_service(siret: str):
             author=client.principal,
         )
         db.session.flush()
-        body = _dump(mobilisation, found.siret)
-        if key is not None:
-            db.session.add(
-                ApiIdempotencyKey(
-                    client_id=client.id, key=key, request_fingerprint=_request_fingerprint(), status_code=201, body=body
-                )
-            )
-        db.session.flush()
-    return _json(body, 201)
+        return _dump(mobilisation, found.siret)
 
 
 def document_services(spec, secured: list, siret: dict, problems) -> None:

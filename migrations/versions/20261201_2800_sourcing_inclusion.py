@@ -39,24 +39,10 @@ def _check_enum(name: str, values: tuple[str, ...]) -> sa.Enum:
 
 @contextmanager
 def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite rebuilds a table to drop a column (batch mode: copy, DROP, rename). With foreign keys on,
-    as the app's connections have them, the DROP deletes every row first and cascades: each need's
-    stage history, services, publics… would go. SQLite's own procedure turns them off around the
-    rebuild; the pragma is ignored inside a transaction, so the migration commits before and after,
-    and checks that no reference is left dangling. PostgreSQL alters the table in place."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    op.execute("COMMIT")
-    op.execute("PRAGMA foreign_keys=OFF")
-    op.execute("BEGIN")
+    """SQLite rebuilds a table to drop a column (batch mode: copy, DROP, rename); migrations/env.py
+    runs every migration with foreign keys off, so that the DROP cascades to nothing, and checks
+    them at the end. Kept as a marker of the rebuilds that rely on it."""
     yield
-    dangling = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    if dangling:
-        raise RuntimeError(f"foreign keys left dangling by the rebuild: {dangling[:5]}")
-    op.execute("COMMIT")
-    op.execute("PRAGMA foreign_keys=ON")
-    op.execute("BEGIN")
 
 
 @contextmanager
