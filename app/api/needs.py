@@ -2,7 +2,7 @@
 (Idempotency-Key), update, move stage and close (If-Match), through app/needs/services.py."""
 
 from flask import request, url_for
-from marshmallow import EXCLUDE, fields
+from marshmallow import EXCLUDE, fields, validate
 
 from app.api import bp
 from app.api.authentication import current_client, require_write_scope
@@ -43,8 +43,8 @@ from app.needs.enums import (
     ContractType,
     NeedOrigin,
     NeedStatus,
+    Public,
     QualificationLevel,
-    TargetPublic,
     WorkingTime,
 )
 from app.needs.models import RecruitmentNeed
@@ -55,7 +55,6 @@ from app.referential.models import RomeCode
 ENUMS = {
     "contract": ContractType,
     "working_time": WorkingTime,
-    "target_public": TargetPublic,
     "qualification_level": QualificationLevel,
     "origin": NeedOrigin,
 }
@@ -80,7 +79,11 @@ class NeedInputSchema(StrictSchema):
     working_time = choice(WorkingTime, allow_none=True)
     start_on = day(allow_none=True)
     place = text(200, allow_none=True)
-    target_public = choice(TargetPublic)
+    publics = fields.List(
+        choice(Public),
+        validate=validate.Length(max=len(Public)),
+        metadata={"description": "Les publics visés (aucun : tout public)."},
+    )
     qualification_level = choice(QualificationLevel, allow_none=True)
     origin = choice(NeedOrigin)
 
@@ -108,7 +111,7 @@ class NeedSchema(StrictSchema):
     working_time = fields.Function(lambda need: need.working_time.value if need.working_time else None)
     start_on = fields.Date(allow_none=True)
     place = fields.String(allow_none=True)
-    target_public = fields.Function(lambda need: need.target_public.value)
+    publics = fields.Function(lambda need: [public.value for public in need.publics])
     qualification_level = fields.Function(
         lambda need: need.qualification_level.value if need.qualification_level else None
     )
@@ -139,6 +142,8 @@ def _visible_need(need_id: int) -> RecruitmentNeed:
 
 def _fields(data: dict) -> dict:
     values = {name: (ENUMS[name](value) if name in ENUMS and value else value) for name, value in data.items()}
+    if "publics" in values:
+        values["publics"] = [Public(value) for value in values["publics"]]
     if values.get("rome_code"):
         if db.session.get(RomeCode, values["rome_code"]) is None:
             raise ApiProblem(400, f"Code ROME inconnu : {values['rome_code']} (format attendu : J1501).")

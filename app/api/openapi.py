@@ -52,7 +52,6 @@ def openapi_document() -> dict:
     for name in (
         "Problem",
         "OAuthProblem",
-        "OAuthProblem",
         "Token",
         "Basin",
         "Employer",

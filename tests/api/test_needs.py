@@ -51,7 +51,7 @@ def test_the_list_is_scoped_filtered_and_paged(client, token_for, travel):
 def test_a_write_client_records_a_need_once(client, token_for):
     employer = EmployerFactory()
     headers = {**token_for(api_credentials()), "Idempotency-Key": "besoin-1"}
-    body = {"title": "Soudeur", "contract": "cdd", "positions": 2, "rome_code": "H2913", "target_public": "youth"}
+    body = {"title": "Soudeur", "contract": "cdd", "positions": 2, "rome_code": "H2913", "publics": ["youth", "rsa"]}
     url = f"/api/v1/employers/{employer.siret}/needs"
     created = client.post(url, json=body, headers=headers)
     assert created.status_code == 201, created.get_json()
@@ -62,6 +62,7 @@ def test_a_write_client_records_a_need_once(client, token_for):
         "H2913",
         employer.siret,
     )
+    assert need["publics"] == ["rsa", "youth"]  # in the enum's order
     assert created.headers["Location"].endswith(f"/api/v1/needs/{need['id']}")
     assert client.post(url, json=body, headers=headers).get_json() == need
     assert _need_count(employer) == 1
