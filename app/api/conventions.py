@@ -143,7 +143,7 @@ def not_modified(etag: str) -> bool:
 
 def require_if_match(etag: str) -> None:
     """428 when the client did not say which version it read; 412 when that version is stale."""
-    if "If-Match" not in request.headers:
+    if not request.headers.get("If-Match", "").strip():  # absent or blank: nothing was read
         raise ApiProblem(
             428, "Cette modification demande l'en-tête If-Match avec l'ETag de votre dernière lecture de la ressource."
         )

@@ -142,6 +142,9 @@ def _visible_need(need_id: int) -> RecruitmentNeed:
 
 def _fields(data: dict) -> dict:
     values = {name: (ENUMS[name](value) if name in ENUMS and value else value) for name, value in data.items()}
+    for name in ("rome_code", "place"):  # a blank optional text is no value, as on the pages (app/forms.py)
+        if isinstance(values.get(name), str) and not values[name].strip():
+            values[name] = None
     if "publics" in values:
         values["publics"] = [Public(value) for value in values["publics"]]
     if values.get("rome_code"):

@@ -22,7 +22,7 @@ from app.api import (
     reference,
     schemas,
 )
-from app.api.openapi_parts import OAUTH_PROBLEM, SIRET, json_content, problems
+from app.api.openapi_parts import OAUTH_PROBLEM, SIRET, json_content, problems, with_every_refusal
 
 # The resources described by their own module (SCHEMAS and PATHS), beside the first ones below.
 # Importing them here also attaches their routes to the blueprint (views.py imports this module).
@@ -162,4 +162,4 @@ def openapi_document() -> dict:
     for module in RESOURCES:
         for path, operations in module.PATHS.items():
             spec.path(path, operations=operations)
-    return spec.to_dict()
+    return with_every_refusal(spec.to_dict())

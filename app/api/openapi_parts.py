@@ -10,6 +10,7 @@ PROBLEM_DESCRIPTIONS = {
     403: "Client en lecture seule, ou dont le rôle ne permet pas cette opération",
     404: "Introuvable ou hors des bassins du client",
     409: "Clé d'idempotence déjà servie pour une autre requête, ou modification simultanée",
+    405: "Méthode non acceptée à cette adresse",
     412: "ETag périmé : la ressource a changé depuis votre lecture",
     428: "En-tête If-Match absent",
     429: "Trop de requêtes",
@@ -56,4 +57,34 @@ IDEMPOTENCY_KEY = {
 
 
 def path_id(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+    # The app's int converter stops at 2^31 - 1 (app/converters.py): a larger number is no address.
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+
+
+def with_every_refusal(document: dict) -> dict:
+    """Every operation may answer 400 (a hostile value anywhere in the request: app/hostile_input.py)
+    and 405 (an address of another resource, a number beyond the app's int converter), and every operation that takes If-Match 412 and 428: said once here rather than in each path."""
+    for operations in document["paths"].values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            codes = [400, 405]
+            parameters = [parameter for parameter in operation.get("parameters", []) if isinstance(parameter, dict)]
+            if any(parameter.get("name") == "If-Match" for parameter in parameters):
+                codes += [412, 428]
+            for code in codes:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": PROBLEM_DESCRIPTIONS[code],
+                        # After apispec: the reference written out, as apispec writes its own.
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
+    return document

@@ -125,3 +125,17 @@ def test_a_read_client_cannot_move_a_need(client, token_for):
     assert response.status_code == 403
     db.session.refresh(need)
     assert need.status is NeedStatus.IDENTIFIED
+
+
+def test_a_blank_rome_code_or_place_is_no_value_and_a_blank_if_match_none(client, token_for):
+    """Found by Schemathesis: a blank ROME code reached the database's foreign key (a 500)."""
+    employer = EmployerFactory()
+    headers = token_for(api_credentials())
+    body = {"title": "Serveur", "contract": "cdi", "rome_code": " ", "place": ""}
+    created = client.post(f"/api/v1/employers/{employer.siret}/needs", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    assert (created.get_json()["rome_code"], created.get_json()["place"]) == (None, None)
+    blank = client.patch(
+        f"/api/v1/needs/{created.get_json()['id']}", json={"title": "Serveuse"}, headers={**headers, "If-Match": " "}
+    )
+    assert blank.status_code == 428

@@ -42,9 +42,16 @@ def no_rate_limit():
 #   forged one is refused;
 # - a write goes through the pages' services, whose business rules (a contact dated more than a
 #   year ago, a contact person of another employer…) no schema can state: their French refusal is
-#   a 400, as the pages' is a form error.
+#   a 400, as the pages' is a form error;
+# - an If-Match the client made up is stale (412) and a blank one is none (428): only a reading gives
+#   the ETag.
 ACCEPTING = {
-    "positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]}
+    "positive_data_acceptance": {
+        "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "428", "429"]
+    },
+    # A write without If-Match is answered 428 Precondition Required (RFC 6585), the status made for it,
+    # unless the client may not make that write at all (403) or the record is not one it sees (404).
+    "missing_required_header": {"expected-statuses": ["400", "401", "403", "404", "406", "428"]},
 }
 CONFIG = schemathesis.Config.from_dict(
     {
