@@ -14,6 +14,7 @@ from app.api.authentication import CLIENT_RATE_LIMIT, current_client, rate_limit
 from app.api.models import ApiIdempotencyKey
 from app.api.problems import ApiProblem
 from app.extensions import db, limiter
+from app.hostile_input import holds_control_characters
 
 PAGE_SIZE = 100
 MAX_ID = 2**31 - 1
@@ -37,7 +38,32 @@ def json_body() -> dict:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ApiProblem(400, "Envoyez un objet JSON (Content-Type: application/json).")
+    if any(_unstorable(value) for value in _strings(payload)):
+        # As app/hostile_input.py does for forms: PostgreSQL text holds no NUL, UTF-8 no lone surrogate.
+        raise ApiProblem(400, "Un texte contient un caractère de contrôle ou invalide : retirez-le.")
     return payload
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _unstorable(text: str) -> bool:
+    if holds_control_characters([text]):
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 # --- Cursor pagination: by id, the cursor is the last id of the page ---------------------------

@@ -139,3 +139,11 @@ def test_a_blank_rome_code_or_place_is_no_value_and_a_blank_if_match_none(client
         f"/api/v1/needs/{created.get_json()['id']}", json={"title": "Serveuse"}, headers={**headers, "If-Match": " "}
     )
     assert blank.status_code == 428
+
+
+def test_a_nul_byte_or_a_lone_surrogate_in_a_json_body_is_a_400(client, token_for):
+    """Found by Schemathesis on PostgreSQL, whose text holds no NUL: it was a 500."""
+    headers = token_for(api_credentials())
+    for name in ("Boulangerie\u0000", "Boulangerie \udaed"):
+        answer = client.post("/api/v1/employers", json={"name": name, "commune_insee": "44184"}, headers=headers)
+        assert answer.status_code == 400, answer.get_json()
