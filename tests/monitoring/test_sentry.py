@@ -4,6 +4,7 @@ import sentry_sdk
 from sentry_sdk.transport import Transport
 
 from app import create_app
+from app.extensions import db
 from app.main import views as main_views
 from app.monitoring import sentry
 
@@ -20,6 +21,7 @@ def test_errors_reach_sentry_with_their_request_id_and_without_personal_data(app
     EVENTS.clear()
     init = sentry_sdk.init
     monkeypatch.setattr(sentry.sentry_sdk, "init", lambda **options: init(**options, transport=Recorder))
+    watched = None
     try:
         watched = create_app(
             "testing",
@@ -43,3 +45,8 @@ def test_errors_reach_sentry_with_their_request_id_and_without_personal_data(app
         assert COOKIE not in str(event) and "user" not in event
     finally:
         sentry_sdk.init()  # no DSN: Sentry off again for the other tests
+        if watched is not None:
+            # The error report was written on this app's own pool: close it now, not whenever the
+            # garbage collector finds it (a ResourceWarning in some later test).
+            with watched.app_context():
+                db.engine.dispose()
