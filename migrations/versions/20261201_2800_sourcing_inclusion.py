@@ -38,14 +38,6 @@ def _check_enum(name: str, values: tuple[str, ...]) -> sa.Enum:
 
 
 @contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite rebuilds a table to drop a column (batch mode: copy, DROP, rename); migrations/env.py
-    runs every migration with foreign keys off, so that the DROP cascades to nothing, and checks
-    them at the end. Kept as a marker of the rebuilds that rely on it."""
-    yield
-
-
-@contextmanager
 def _plan_targets_indicators(indicators: tuple[str, ...]) -> Iterator:
     """Rebuild plan_targets with another list of indicators; its partial unique index is dropped and
     made again explicitly, so that batch mode cannot lose its WHERE on SQLite."""
@@ -102,7 +94,8 @@ def upgrade() -> None:
         "INSERT INTO need_publics (need_id, public) "
         "SELECT id, target_public FROM recruitment_needs WHERE target_public <> 'all'"
     )
-    with _sqlite_foreign_keys_off(), op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
+    # Batch mode rebuilds the table on SQLite; migrations/env.py keeps foreign keys off meanwhile.
+    with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
         batch_op.drop_constraint("target_public", type_="check")
         batch_op.drop_column("target_public")
 
@@ -203,22 +196,21 @@ def downgrade() -> None:
     op.drop_table("event_public_hires")
     op.drop_table("employer_engagements")
     op.drop_table("need_sourcings")
-    with _sqlite_foreign_keys_off():
-        with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column(
-                    "target_public", _check_enum("target_public", TARGET_PUBLICS), server_default="all", nullable=False
-                )
+    with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "target_public", _check_enum("target_public", TARGET_PUBLICS), server_default="all", nullable=False
             )
-        # One public each again: the first of rule 3's order the need targets, else any, else "all".
-        op.execute(
-            "UPDATE recruitment_needs SET target_public = COALESCE(("
-            "SELECT public FROM need_publics WHERE need_publics.need_id = recruitment_needs.id "
-            "AND public IN ('executives', 'youth', 'disabled', 'rsa', 'seniors') "
-            "ORDER BY CASE public WHEN 'executives' THEN 1 WHEN 'youth' THEN 2 WHEN 'disabled' THEN 3 "
-            "WHEN 'rsa' THEN 4 ELSE 5 END LIMIT 1), 'all')"
         )
-        with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
-            batch_op.alter_column("target_public", server_default=None)
+    # One public each again: the first of rule 3's order the need targets, else any, else "all".
+    op.execute(
+        "UPDATE recruitment_needs SET target_public = COALESCE(("
+        "SELECT public FROM need_publics WHERE need_publics.need_id = recruitment_needs.id "
+        "AND public IN ('executives', 'youth', 'disabled', 'rsa', 'seniors') "
+        "ORDER BY CASE public WHEN 'executives' THEN 1 WHEN 'youth' THEN 2 WHEN 'disabled' THEN 3 "
+        "WHEN 'rsa' THEN 4 ELSE 5 END LIMIT 1), 'all')"
+    )
+    with op.batch_alter_table("recruitment_needs", schema=None) as batch_op:
+        batch_op.alter_column("target_public", server_default=None)
     op.drop_table("need_public_hires")
     op.drop_table("need_publics")
