@@ -91,6 +91,20 @@ def _operator_of(employer_id: int) -> int | None:
     )
 
 
+def _surveyed_lately(contact: EmployerContact, now: datetime) -> bool:
+    """Whether the person received a survey within SURVEY_LIFETIME (rule 11). Their row is locked
+    first, so that two closings at once (a need and an event's results) send one survey, not two."""
+    db.session.execute(sa.select(EmployerContact.id).where(EmployerContact.id == contact.id).with_for_update())
+    return (
+        db.session.scalar(
+            sa.select(EmployerSurvey.id)
+            .where(EmployerSurvey.contact_id == contact.id, EmployerSurvey.sent_at > now - SURVEY_LIFETIME)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _subject(survey: EmployerSurvey) -> str:
     if survey.need is not None:
         return f"Votre avis sur notre accompagnement : « {survey.need.title} »"
@@ -124,6 +138,8 @@ def _send_survey(
     if contact is None:
         return None  # nobody may receive it: no survey, and none counted as sent
     now = utcnow()
+    if _surveyed_lately(contact, now):
+        return None  # one survey at a time per person: the one in hand speaks for the employer
     survey = EmployerSurvey(
         employer=employer,
         need=need,

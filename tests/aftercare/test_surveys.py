@@ -18,6 +18,7 @@ from app.aftercare.surveys import (
     survey_token,
 )
 from app.aftercare.tasks import remind_unanswered_surveys
+from app.events.models import EventParticipantNeed
 from app.events.services import record_results
 from app.extensions import db
 from app.needs.enums import NeedStatus
@@ -125,6 +126,34 @@ def test_an_event_surveys_each_participant_once(travel):
     assert (survey.event_id, survey.employer_id, survey.contact_id) == (event.id, first.employer_id, contact.id)
     [email] = _emails()
     assert email.to_address == "rh@premier.fr" and "l'événement « Job dating du port »" in email.body_text
+
+
+def test_an_event_that_fills_a_need_sends_one_survey_not_two(travel, employer):
+    travel(paris(2026, 11, 2, 10, 0))
+    EmployerContactFactory(employer=employer, email="rh@lebrun.fr")
+    need = RecruitmentNeedFactory(employer=employer, positions=2, identified_on=date(2026, 9, 1))
+    event = EventFactory(starts_at=utcnow() - timedelta(hours=2))
+    participant = EventParticipantFactory(event=event, employer=employer, positions_offered=2)
+    participant.needs.append(EventParticipantNeed(need=need))
+    db.session.flush()
+    record_results(event, candidates_attended=8, results={participant.id: (3, 2)}, author=None)
+    db.session.flush()
+    assert need.status is NeedStatus.FILLED
+    assert [(survey.need_id, survey.event_id) for survey in _surveys()] == [(need.id, None)]
+    assert len(_emails("rh@lebrun.fr")) == 1
+
+
+def test_one_survey_per_person_within_thirty_days(travel, employer):
+    travel(paris(2026, 11, 2, 10, 0))
+    EmployerContactFactory(employer=employer, email="rh@lebrun.fr")
+    first, second, third = (RecruitmentNeedFactory(employer=employer, identified_on=date(2026, 9, 1)) for _ in range(3))
+    _close(first)
+    travel(paris(2026, 11, 20, 10, 0))
+    _close(second, NeedStatus.NOT_FILLED)
+    travel(paris(2026, 12, 2, 10, 1))  # 30 days after the first
+    _close(third)
+    assert [survey.need_id for survey in _surveys()] == [first.id, third.id]
+    assert len(_emails("rh@lebrun.fr")) == 2
 
 
 # --- The link -----------------------------------------------------------------------------
