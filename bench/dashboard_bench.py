@@ -57,6 +57,24 @@ class Sql:
         # A cheap deterministic scramble of n: the same data on both databases.
         return f"((s.n * 2654435761 + {salt * 40503}) % {modulo})"
 
+    @staticmethod
+    def scramble(column: str, salt: int, modulo) -> str:
+        """A draw from a row's own number (an id). rnd's residues follow n's (the basin of a need, of
+        an employer, is one of them), so each salt multiplies by its own factor, modulo a prime: the
+        factors are far apart, so that two draws of one row are unrelated even for small ids."""
+        return f"(({column}) * CAST({1 + 2654435761 * (salt + 1) % 1000003} AS BIGINT) % 1000003 % ({modulo}))"
+
+    def days_after(self, day: str, days: str) -> str:
+        if self.dialect == "sqlite":
+            return f"date({day}, '+' || ({days}) || ' days')"
+        return f"(({day}) + ({days})::int)"
+
+    def days_between(self, today: str, day: str) -> str:
+        """Whole days from ``day`` to ``today``."""
+        if self.dialect == "sqlite":
+            return f"CAST(julianday('{today}') - julianday({day}) AS INTEGER)"
+        return f"(DATE '{today}' - ({day}))"
+
     def days_ago(self, today: str, days: str) -> str:
         if self.dialect == "sqlite":
             return f"date('{today}', '-' || ({days}) || ' days')"
@@ -81,9 +99,11 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
     from app.auth.models import User
     from app.auth.services import hash_password
     from app.extensions import db
+    from app.needs.models import ServiceType
     from app.referential.enums import OperatorKind
     from app.referential.models import Basin, Departement, Operator
     from app.timeutils import today_paris, utcnow
+    from seeds.reference import load_service_types
 
     with app.app_context():
         # per_region basins in each région, in the first département of that région.
@@ -123,8 +143,11 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
         db.session.add(
             User(email="admin@banc.fr", full_name="Admin banc", role=Role.ADMIN, password_hash=password_hash)
         )
+        load_service_types()
         db.session.commit()
         first_basin, first_adviser = basins[0].id, advisers[0].id
+        service_types = list(db.session.scalars(sa.select(ServiceType.id)))  # every family of the catalogue
+        operator_ids = [operator.id for operator in operators]
         sql = Sql(db.engine.dialect.name)
         today = today_paris().isoformat()
         now = utcnow().strftime("%Y-%m-%d %H:%M:%S")
@@ -173,6 +196,7 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                 FROM employers e JOIN users u ON u.id = {first_adviser} + 2 * ((e.id - 1) % {basin_count})
                 WHERE (e.id * 7) % 10 < 4""",  # noqa: S608  (generated numbers only)
         }
+        statements.update(steering_statements(sql, today, now, service_types, operator_ids))
         timings = {}
         with db.engine.begin() as connection:
             for name, statement in statements.items():
@@ -202,6 +226,157 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
             else:
                 connection.exec_driver_sql("ANALYZE")
         return {"basins": basins[0].id, "region": basins[0].region_code, "timings": timings}
+
+
+PUBLICS = ("rsa", "disabled", "youth", "seniors", "qpv", "long_term_unemployed", "executives")
+# The answered surveys' scores, most of them good.
+SCORES = (5, 5, 5, 4, 4, 4, 4, 3, 2, 1)
+FUNDERS = ("france_travail", "region", "opco", "agefiph", "etat", "employer", "other")
+# Of ten mobilisations: four delivered, two accepted, two proposed, two refused.
+MOBILISATION_STATUS = (
+    "CASE WHEN {h} < 4 THEN 'delivered' WHEN {h} < 6 THEN 'accepted' WHEN {h} < 8 THEN 'proposed' ELSE 'refused' END"
+)
+
+
+def _case(expression: str, values) -> str:
+    return f"CASE {expression} {' '.join(f'WHEN {i} THEN {value}' for i, value in enumerate(values))} END"
+
+
+def _mobilisations(sql: Sql, today: str, now: str, service_types: list, source: str) -> str:
+    """Mobilisations of the rows of ``source`` (id, employer_id, basin_id, need_id, age: days since the
+    need was identified, or the window of an employer's own): proposed within the age, delivered after
+    that and before today, people only once accepted, hires of the delivered ones within their people."""
+
+    def h(salt: int, modulo) -> str:
+        return sql.scramble("m.id", salt, modulo)
+
+    status = MOBILISATION_STATUS.format(h=h(21, 10))
+    proposed_ago = h(22, "(m.age + 1)")
+    delivered_ago = f"{proposed_ago} - {h(23, 60)} % ({proposed_ago} + 1)"  # within 60 days of the proposal
+    people = f"(1 + {h(25, 12)})"
+    return f"""
+        INSERT INTO service_mobilisations (employer_id, basin_id, need_id, service_type_id, status, proposed_on,
+            starts_on, ends_on, delivered_on, people, hires, funder, note, created_at, updated_at, version)
+        SELECT m.employer_id, m.basin_id, m.need_id, {_case(h(24, len(service_types)), service_types)},
+               {status}, {sql.days_ago(today, proposed_ago)},
+               CASE WHEN {h(21, 10)} < 6 THEN {sql.days_ago(today, proposed_ago)} END,
+               CASE WHEN {h(21, 10)} < 4 THEN {sql.days_ago(today, delivered_ago)} END,
+               CASE WHEN {h(21, 10)} < 4 THEN {sql.days_ago(today, delivered_ago)} END,
+               CASE WHEN {h(21, 10)} < 6 THEN {people} END,
+               CASE WHEN {h(21, 10)} < 4 THEN {h(26, 13)} % ({people} + 1) END,
+               {_case(h(27, len(FUNDERS) + 1), [f"'{funder}'" for funder in FUNDERS] + ["NULL"])},
+               '', {sql.instant(now)}, {sql.instant(now)}, 1
+        FROM ({source}) AS m"""  # noqa: S608  (generated numbers only)
+
+
+def _retention_checks(sql: Sql, today: str, now: str, kind: str, after_days: int) -> str:
+    """One check of each filled need, due ``after_days`` after its closing; ~70 % of those due (ten days
+    ago or more) answered: most held, some not (« partly » needs two hires or more)."""
+    due = sql.days_after("n.closed_on", str(after_days))
+    answered = f"{due} <= {sql.days_ago(today, '10')} AND {sql.scramble('n.id', 31 + after_days, 10)} < 7"
+    h = sql.scramble("n.id", 33 + after_days, 20)
+    answer = f"CASE WHEN {h} < 14 THEN 'held' WHEN {h} < 17 AND n.positions_filled >= 2 THEN 'partly' WHEN {h} < 17 THEN 'held' ELSE 'not_held' END"
+    still = (
+        f"CASE WHEN {h} < 14 THEN n.positions_filled WHEN {h} < 17 AND n.positions_filled >= 2"
+        f" THEN 1 + {sql.scramble('n.id', 35, 'n.positions_filled - 1')} WHEN {h} < 17 THEN n.positions_filled ELSE 0 END"
+    )
+    return f"""
+        INSERT INTO retention_checks (need_id, kind, due_on, hires, adviser_id, operator_id, answer, still_in_post,
+            answered_at, answered_by_id, created_at)
+        SELECT n.id, '{kind}', {due}, n.positions_filled, a.adviser_id, a.operator_id,
+               CASE WHEN {answered} THEN {answer} END,
+               CASE WHEN {answered} THEN {still} END,
+               CASE WHEN {answered} THEN {sql.at_nine(sql.days_after(due, sql.scramble("n.id", 36, 10)))} END,
+               CASE WHEN {answered} THEN a.adviser_id END,
+               {sql.instant(now)}
+        FROM recruitment_needs n
+        LEFT JOIN assignments a ON a.employer_id = n.employer_id AND a.ended_at IS NULL
+        WHERE n.status = 'filled' AND n.positions_filled >= 1"""  # noqa: S608  (generated numbers only)
+
+
+def steering_statements(sql: Sql, today: str, now: str, service_types: list, operator_ids: list[int]) -> dict:
+    """The steering figures' tables, from the needs, employers and assignments already written."""
+    age = sql.days_between(today, "n.identified_on")
+    rank = f"CASE o.id {' '.join(f'WHEN {op} THEN {i}' for i, op in enumerate(operator_ids))} END"
+    operators = len(operator_ids)
+    # The operator that sourced a filled need's hires: the one whose turn it is (offset 0), on four
+    # needs out of five (the fifth's hires are attributed to no operator).
+    first = f"({rank} + n.id) % {operators} = 0"
+    sourced_hires = f"CASE WHEN {first} AND n.status = 'filled' AND {sql.scramble('n.id', 43, 5)} > 0 THEN n.positions_filled ELSE 0 END"
+    interviewed = f"({sourced_hires} + {sql.scramble('n.id * (' + rank + ' + 1)', 44, 3)})"
+    with_publics = f"{sql.scramble('n.id', 51, 10)} < 4"
+    first_public = sql.scramble("n.id", 52, len(PUBLICS))
+    second_public = f"({first_public} + 1 + {sql.scramble('n.id', 53, len(PUBLICS) - 1)}) % {len(PUBLICS)}"
+    quoted_publics = [f"'{public}'" for public in PUBLICS]
+    engaged = sql.scramble("e.id", 71, 100) + " = 0"
+    closed = "n.status IN ('filled', 'not_filled') AND n.closed_on IS NOT NULL"
+    answered = f"n.closed_on <= {sql.days_ago(today, '20')} AND {sql.scramble('n.id', 81, 100)} < 35"
+    reminded = f"n.closed_on <= {sql.days_ago(today, '7')}"
+    # Three needs in ten, and one employer in fifty for itself alone (a PCRH has no need).
+    on_needs = f"""SELECT n.id, n.employer_id, n.basin_id, n.id AS need_id, {age} AS age FROM recruitment_needs n
+        WHERE {sql.scramble("n.id", 20, 10)} < 3"""  # noqa: S608  (generated numbers only)
+    on_employers = f"""SELECT e.id, e.id AS employer_id, e.basin_id, CAST(NULL AS INTEGER) AS need_id, 365 AS age
+        FROM employers e WHERE {sql.scramble("e.id", 29, 50)} = 0"""  # noqa: S608  (generated numbers only)
+    return {
+        "service_mobilisations (needs)": _mobilisations(
+            sql,
+            today,
+            now,
+            service_types,
+            on_needs,
+        ),
+        "service_mobilisations (employers)": _mobilisations(
+            sql,
+            today,
+            now,
+            service_types,
+            on_employers,
+        ),
+        "need_sourcings": f"""
+            INSERT INTO need_sourcings (need_id, operator_id, proposed, interviewed, hired, updated_at, version, created_at)
+            SELECT n.id, o.id, {interviewed} + {sql.scramble("n.id", 45, 5)}, {interviewed}, {sourced_hires},
+                   {sql.instant(now)}, 1, {sql.instant(now)}
+            FROM recruitment_needs n JOIN operators o ON o.id IN ({", ".join(map(str, operator_ids))})
+                 AND ({rank} + n.id) % {operators} < 1 + {sql.scramble("n.id", 42, 3)}
+            WHERE n.status IN ('candidates_presented', 'filled', 'not_filled')""",  # noqa: S608  (generated numbers only)
+        "need_publics": f"""
+            INSERT INTO need_publics (need_id, public)
+            SELECT n.id, {_case(first_public, quoted_publics)} FROM recruitment_needs n WHERE {with_publics}
+            UNION ALL
+            SELECT n.id, {_case(second_public, quoted_publics)} FROM recruitment_needs n
+            WHERE {with_publics} AND {sql.scramble("n.id", 54, 2)} = 0""",  # noqa: S608  (generated numbers only)
+        "need_public_hires": f"""
+            INSERT INTO need_public_hires (need_id, public, hires)
+            SELECT n.id, p.public, 1 + {sql.scramble("n.id", 62, "n.positions_filled")}
+            FROM need_publics p JOIN recruitment_needs n ON n.id = p.need_id
+            WHERE n.status = 'filled' AND n.positions_filled >= 1 AND {sql.scramble("n.id", 61, 10)} < 8""",  # noqa: S608  (generated numbers only)
+        "employer_engagements": f"""
+            INSERT INTO employer_engagements (employer_id, kind, starts_on, ends_on, created_at)
+            SELECT e.id, CASE WHEN {sql.scramble("e.id", 72, 2)} = 0 THEN 'club' ELSE 'charter' END,
+                   {sql.days_ago(today, "30 + " + sql.scramble("e.id", 73, 700))},
+                   CASE WHEN {sql.scramble("e.id", 74, 5)} = 0 THEN {sql.days_ago(today, sql.scramble("e.id", 75, 30))} END,
+                   {sql.instant(now)}
+            FROM employers e WHERE {engaged}
+            UNION ALL
+            SELECT e.id, CASE WHEN {sql.scramble("e.id", 72, 2)} = 0 THEN 'charter' ELSE 'club' END,
+                   {sql.days_ago(today, sql.scramble("e.id", 76, 30))}, NULL, {sql.instant(now)}
+            FROM employers e WHERE {engaged} AND {sql.scramble("e.id", 77, 4)} = 0""",  # noqa: S608  (generated numbers only)
+        "retention_checks (trial)": _retention_checks(sql, today, now, "trial", 60),
+        "retention_checks (six months)": _retention_checks(sql, today, now, "six_months", 183),
+        "employer_surveys": f"""
+            INSERT INTO employer_surveys (employer_id, basin_id, need_id, operator_id, nonce, sent_at, expires_at,
+                reminded_at, answered_at, score, would_recommend, created_at)
+            SELECT n.employer_id, n.basin_id, n.id, a.operator_id, {sql.padded("n.id", 32)},
+                   {sql.at_nine("n.closed_on")}, {sql.at_nine(sql.days_after("n.closed_on", "30"))},
+                   CASE WHEN {reminded} AND NOT ({answered}) THEN {sql.at_nine(sql.days_after("n.closed_on", "7"))} END,
+                   CASE WHEN {answered} THEN {sql.at_nine(sql.days_after("n.closed_on", "1 + " + sql.scramble("n.id", 82, 19)))} END,
+                   CASE WHEN {answered} THEN {_case(sql.scramble("n.id", 83, 10), SCORES)} END,
+                   CASE WHEN {answered} THEN {sql.scramble("n.id", 84, 4)} > 0 END,
+                   {sql.instant(now)}
+            FROM recruitment_needs n
+            LEFT JOIN assignments a ON a.employer_id = n.employer_id AND a.ended_at IS NULL
+            WHERE {closed}""",  # noqa: S608  (generated numbers only)
+    }
 
 
 def measure(app, url: str, runs: int) -> tuple[list[float], list[float]]:
@@ -275,6 +450,7 @@ def main() -> None:
     # The previous full quarter: a quarter of the year's contacts fall in it.
     period = quarter_of(quarter_of(today_paris()).start - timedelta(days=1))
     dates = f"debut={period.start.isoformat()}&fin={period.end.isoformat()}"
+    print_steering_figures(app, basin_id, period)
     scenarios = {
         "basin": f"/tableau-de-bord?perimetre=basin:{basin_id}&{dates}",
         f"région ({in_region} basins)": f"/tableau-de-bord?perimetre=region:{region}&{dates}",
@@ -290,6 +466,37 @@ def main() -> None:
             f"  p95 {percentile(cpu, 0.95):6.0f} ms",
             flush=True,
         )
+
+
+def print_steering_figures(app, basin_id: int, period) -> None:
+    """The basin's steering figures over the period, as the dashboard shows them: each should be non-zero."""
+    from app.dashboard.inclusion import engaged_counts, hires_by_public
+    from app.dashboard.queries import after_hire_figures
+    from app.dashboard.solutions import solution_figures
+    from app.dashboard.sourcing import sourcing_by_operator
+    from app.extensions import db
+    from app.referential.models import Basin
+
+    with app.app_context():
+        solutions = solution_figures([basin_id], period)
+        sourcing = sourcing_by_operator([basin_id], period)
+        after_hire = after_hire_figures([db.session.get(Basin, basin_id)], period).total
+        figures = {
+            "services mobilised": solutions.mobilised,
+            "services delivered": solutions.delivered,
+            "hires after a service": solutions.hires,
+            "operators sourcing": len(sourcing),
+            "hires sourced": sum(row.hired for row in sourcing),
+            "hires by public": sum(row.hires for row in hires_by_public([basin_id], period)),
+            "engaged employers": engaged_counts([basin_id], period)[""],
+            "six-month checks answered": after_hire.retention_answered,
+            "six-month checks held": after_hire.retention_held,
+            "surveys sent": after_hire.surveys_sent,
+            "surveys answered": after_hire.surveys_answered,
+        }
+    print("Steering figures of the basin over the period:")
+    for name, value in figures.items():
+        print(f"  {name:<28} {value:>8,}{'  (zero!)' if not value else ''}")
 
 
 def logging_quiet(app) -> None:
