@@ -24,6 +24,7 @@ from seeds.demo.needs import build_demo_needs
 from seeds.demo.notifications import build_demo_reminders
 from seeds.demo.plans import build_demo_plans
 from seeds.demo.shortage import build_demo_shortage_lists
+from seeds.demo.steering import build_demo_steering
 
 
 def build_demo(seed: int = 2026) -> dict[str, int]:
@@ -61,6 +62,7 @@ def build_demo(seed: int = 2026) -> dict[str, int]:
         counts["relances"] += activity.follow_ups
         counts["besoins"] += build_demo_needs(rng, basin_employers, advisers, privileged)
     counts["événements"] = build_demo_events(rng)
+    counts.update(build_demo_steering(rng, basins, users))
     counts["métiers en tension"] = build_demo_shortage_lists(basins)
     counts["plans de prospection"] = build_demo_plans()
     counts["membres de task force"] = build_demo_task_forces(rng, basins)

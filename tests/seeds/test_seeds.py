@@ -7,10 +7,16 @@ from stdnum.fr import siret
 
 from app.auth.enums import Role
 from app.auth.models import User
+from app.dashboard.inclusion import engaged_counts, hires_by_public
+from app.dashboard.queries import after_hire_figures
+from app.dashboard.scopes import quarter_of
+from app.dashboard.solutions import solution_figures
+from app.dashboard.sourcing import sourcing_by_operator
 from app.employers.models import Employer, Tag
 from app.extensions import db
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, NafCode, Operator, RomeCode, ShortageJob
+from app.timeutils import today_paris
 from seeds.demo import build_demo
 from seeds.demo.accounts import DEMO_PASSWORD
 from seeds.demo.employers import EMPLOYERS_PER_BASIN
@@ -105,3 +111,21 @@ def test_reference_seed_keeps_an_admins_tag_rename():
     db.session.flush()
     load_reference()
     assert tag.label == "Renommée par un admin"
+
+
+def test_the_demo_fills_every_steering_section_of_the_current_quarter():
+    build_demo()
+    period = quarter_of(today_paris())
+    for basin in db.session.scalars(sa.select(Basin).where(Basin.code.in_(["5219", "5211", "2702"]))):
+        solutions = solution_figures([basin.id], period)
+        after_hire = after_hire_figures([basin], period).total
+        figures = {
+            "solutions délivrées": solutions.delivered,
+            "embauches sourcées": sum(row.hired for row in sourcing_by_operator([basin.id], period)),
+            "embauches par public": sum(row.hires for row in hires_by_public([basin.id], period)),
+            "entreprises engagées": engaged_counts([basin.id], period)[""],
+            "maintiens renseignés": after_hire.retention_answered,
+            "enquêtes envoyées": after_hire.surveys_sent,
+            "enquêtes répondues": after_hire.surveys_answered,
+        }
+        assert all(figures.values()), (basin.name, figures)
