@@ -55,6 +55,24 @@ def test_reference_seed_keeps_an_admins_commune_edits():
     assert removed.insee_code not in {commune.insee_code for commune in basin.communes}
 
 
+def _assert_every_steering_section_is_filled():
+    """The manager's dashboard of each pilot basin, current quarter: every steering section has figures."""
+    period = quarter_of(today_paris())
+    for basin in db.session.scalars(sa.select(Basin).where(Basin.code.in_(["5219", "5211", "2702"]))):
+        solutions = solution_figures([basin.id], period)
+        after_hire = after_hire_figures([basin], period).total
+        figures = {
+            "solutions délivrées": solutions.delivered,
+            "embauches sourcées": sum(row.hired for row in sourcing_by_operator([basin.id], period)),
+            "embauches par public": sum(row.hires for row in hires_by_public([basin.id], period)),
+            "entreprises engagées": engaged_counts([basin.id], period)[""],
+            "maintiens renseignés": after_hire.retention_answered,
+            "enquêtes envoyées": after_hire.surveys_sent,
+            "enquêtes répondues": after_hire.surveys_answered,
+        }
+        assert all(figures.values()), (basin.name, figures)
+
+
 def test_demo_data_is_realistic_and_loaded_once():
     counts = build_demo()
     assert counts["entreprises"] == 3 * EMPLOYERS_PER_BASIN
@@ -70,6 +88,7 @@ def test_demo_data_is_realistic_and_loaded_once():
     assert sum(employer.headcount_band in small for employer in employers) > 0.6 * len(employers)
     for role in Role:
         assert _count(User, User.role == role) >= 1
+    _assert_every_steering_section_is_filled()
     assert build_demo() == {}
 
 
@@ -111,21 +130,3 @@ def test_reference_seed_keeps_an_admins_tag_rename():
     db.session.flush()
     load_reference()
     assert tag.label == "Renommée par un admin"
-
-
-def test_the_demo_fills_every_steering_section_of_the_current_quarter():
-    build_demo()
-    period = quarter_of(today_paris())
-    for basin in db.session.scalars(sa.select(Basin).where(Basin.code.in_(["5219", "5211", "2702"]))):
-        solutions = solution_figures([basin.id], period)
-        after_hire = after_hire_figures([basin], period).total
-        figures = {
-            "solutions délivrées": solutions.delivered,
-            "embauches sourcées": sum(row.hired for row in sourcing_by_operator([basin.id], period)),
-            "embauches par public": sum(row.hires for row in hires_by_public([basin.id], period)),
-            "entreprises engagées": engaged_counts([basin.id], period)[""],
-            "maintiens renseignés": after_hire.retention_answered,
-            "enquêtes envoyées": after_hire.surveys_sent,
-            "enquêtes répondues": after_hire.surveys_answered,
-        }
-        assert all(figures.values()), (basin.name, figures)
