@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import converters, hostile_input, replica
+from app import converters, hostile_input, reference_cache, replica
 from app.api.problems import is_api_request, problem_response
 from app.conflicts import is_concurrent_change
 from app.dialects import is_sqlite
@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     sessions.init_app(app)
     replica.init_app(app)
+    reference_cache.init_app(app)
     with app.app_context():
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)

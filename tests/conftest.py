@@ -22,6 +22,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from app import create_app
 from app.extensions import db, limiter
+from app.reference_cache import forget_all
 from app.timeutils import PARIS
 
 TEST_PASSWORD = "Mot-de-passe-de-test-1"
@@ -185,6 +186,17 @@ def count_queries(db_connection):
 def _fresh_rate_limits():
     """Flask-Limiter's counters outlive the rolled-back transaction: start each test at zero."""
     limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_lists(app):
+    """The kept reference lists (app/reference_cache.py) would outlive the rolled-back rows they
+    were read from: each test reads them from its own data."""
+    with app.app_context():
+        forget_all()
+    yield
+    with app.app_context():
+        forget_all()
 
 
 @pytest.fixture

@@ -16,17 +16,43 @@ from app.auth.queries import visible_basins
 from app.converters import database_int
 from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer
-from app.employers.queries import active_operators, active_tags, all_tags, basin_communes, naf_choices
-from app.fields import IntegerField
+from app.employers.queries import active_operator_choices, active_tags, basin_communes, naf_choices, tag_choices
+from app.fields import IntegerField, LongListSelect
 from app.forms import REQUIRED, FrenchForm
+from app.reference_cache import reference_list
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.queries import shortage_sources
 
 SHORTAGE_NEED = "besoin"
+# The NAF nomenclature changes with a migration, not while the app runs: an hour bounds what a
+# `flask seed` beside a running server leaves unseen (app/reference_cache.py).
+NAF_MAX_AGE = 3600.0
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "") else None
+
+
+@reference_list("naf_codes", max_age=NAF_MAX_AGE)
+def naf_filter_choices() -> tuple[tuple[str, str], ...]:
+    """The list's NAF filter: the sections, then the divisions; one object per process, so that
+    its options are rendered once (``LongListSelect``)."""
+    nafs = naf_choices([NafLevel.SECTION, NafLevel.DIVISION])
+    sections = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.SECTION]
+    divisions = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.DIVISION]
+    return (("", "Toutes"), *sections, *divisions)
+
+
+@reference_list("naf_codes", max_age=NAF_MAX_AGE)
+def naf_subclass_choices() -> tuple[tuple[str, str], ...]:
+    """The employer form's NAF codes: the 732 subclasses, rendered once per process (``LongListSelect``)."""
+    subclasses = naf_choices([NafLevel.SUBCLASS])
+    return (("", "— Non renseignée —"), *((c, f"{c} — {label}") for c, label, _ in subclasses))
+
+
+def active_tag_choices() -> list[tuple[int, str]]:
+    """(id, label) of the tags offered for tagging, as ``active_tags`` orders them."""
+    return [(t.id, t.label) for t in tag_choices() if t.is_active]
 
 
 class EmployerSearchForm(FrenchForm):
@@ -38,7 +64,7 @@ class EmployerSearchForm(FrenchForm):
     q = StringField("Rechercher", validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
     # Field names are the URL's keys, in French: users read them.
     bassin = SelectField("Bassin", coerce=_optional_int, validators=[Optional()])
-    naf = SelectField("Activité (NAF)", validators=[Optional()])
+    naf = SelectField("Activité (NAF)", validators=[Optional()], widget=LongListSelect())
     headcount = SelectField("Effectif", validators=[Optional()])
     # A need, not a sector: the basin's list names jobs (app/referential/shortage.py).
     shortage = SelectField("Métiers en tension", validators=[Optional()])
@@ -55,10 +81,7 @@ class EmployerSearchForm(FrenchForm):
     def set_choices(self, user: User) -> None:
         basins = visible_basins(user)
         self.bassin.choices = [("", "Tous mes bassins")] + [(b.id, b.name) for b in basins]
-        nafs = naf_choices([NafLevel.SECTION, NafLevel.DIVISION])
-        sections = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.SECTION]
-        divisions = [(code, f"{code} — {label}") for code, label, level in nafs if level is NafLevel.DIVISION]
-        self.naf.choices = [("", "Toutes")] + sections + divisions
+        self.naf.choices = naf_filter_choices()
         self.headcount.choices = [("", "Toutes")] + HeadcountBand.choices()
         self.shortage.choices = [("", "Peu importe"), (SHORTAGE_NEED, "Avec un besoin ouvert sur un métier en tension")]
         sources = shortage_sources([basin.id for basin in basins])
@@ -66,12 +89,11 @@ class EmployerSearchForm(FrenchForm):
             f"{basin.name} : {sources.get(basin.id, 'aucune liste')}" for basin in basins
         )
         # An archived tag is still searched for: its employers keep it.
-        self.tag.choices = [(t.id, t.label if t.is_active else f"{t.label} (archivée)") for t in all_tags()]
-        operators = active_operators()
+        self.tag.choices = [(t.id, t.label if t.is_active else f"{t.label} (archivée)") for t in tag_choices()]
         self.contact.choices = (
             [("", "Peu importe")]
             + PrivilegedContactFilter.choices()
-            + [(str(o.id), f"Opérateur : {o.name}") for o in operators]
+            + [(str(id_), f"Opérateur : {name}") for id_, name in active_operator_choices()]
         )
         self.tri.choices = EmployerSort.choices()
 
@@ -84,7 +106,7 @@ class EmployerForm(FrenchForm):
     )
     name = StringField("Raison sociale", validators=[DataRequired(REQUIRED), Length(max=255)])
     enseigne = StringField("Enseigne", validators=[Optional(), Length(max=255)])
-    naf_code = SelectField("Activité (NAF)", validators=[Optional()])
+    naf_code = SelectField("Activité (NAF)", validators=[Optional()], widget=LongListSelect())
     headcount_band = SelectField("Tranche d'effectif", validators=[Optional()])
     street = StringField("Adresse", validators=[Optional(), Length(max=255)])
     postcode = StringField(
@@ -97,8 +119,7 @@ class EmployerForm(FrenchForm):
     confirm_duplicate = BooleanField("Je confirme qu'il s'agit d'une autre entreprise")
 
     def set_choices(self, user: User, employer: Employer | None = None) -> None:
-        subclasses = naf_choices([NafLevel.SUBCLASS])
-        self.naf_code.choices = [("", "— Non renseignée —")] + [(c, f"{c} — {label}") for c, label, _ in subclasses]
+        self.naf_code.choices = naf_subclass_choices()
         self.headcount_band.choices = [("", "— Non renseignée —")] + HeadcountBand.choices()
         basin_ids = [b.id for b in visible_basins(user)]
         communes = basin_communes(basin_ids)
@@ -154,7 +175,7 @@ class SpreadsheetImportForm(FrenchForm):
     tag = SelectField("Ajouter l'étiquette … à toutes les lignes", coerce=_optional_int, validators=[Optional()])
 
     def set_choices(self) -> None:
-        self.tag.choices = [("", "— Aucune —")] + [(t.id, t.label) for t in active_tags()]
+        self.tag.choices = [("", "— Aucune —"), *active_tag_choices()]
 
 
 BULK_ACTIONS = {
@@ -177,7 +198,7 @@ class BulkTagForm(FrenchForm):
     )
 
     def set_choices(self) -> None:
-        self.etiquette.choices = [("", "— Choisir une étiquette —")] + [(t.id, t.label) for t in active_tags()]
+        self.etiquette.choices = [("", "— Choisir une étiquette —"), *active_tag_choices()]
 
     def validate_entreprises(self, field) -> None:
         if len(field.data or []) > BULK_SELECTION_MAX:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.pagination import MAX_PAGE, Page
+from app.reference_cache import reference_list
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
 from app.text import normalize_for_search
@@ -632,8 +634,25 @@ def tags_with_counts(user: User) -> sa.Select:
     )
 
 
-def active_operators() -> list[Operator]:
-    return list(db.session.scalars(sa.select(Operator).where(Operator.is_active).order_by(Operator.name)))
+class TagChoice(NamedTuple):
+    id: int
+    label: str
+    is_active: bool
+
+
+@reference_list("tags")
+def tag_choices() -> tuple[TagChoice, ...]:
+    """``all_tags`` as plain values, kept per process (``app/reference_cache.py``): the active ones
+    first, by label, so that the active ones alone are in ``active_tags``'s order."""
+    return tuple(TagChoice(t.id, t.label, t.is_active) for t in all_tags())
+
+
+@reference_list("operators")
+def active_operator_choices() -> tuple[tuple[int, str], ...]:
+    """(id, name) of the active operators, by name, kept per process (``app/reference_cache.py``)."""
+    return tuple(
+        db.session.execute(sa.select(Operator.id, Operator.name).where(Operator.is_active).order_by(Operator.name))
+    )
 
 
 def basin_communes(basin_ids: list[int]) -> list[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from app.employers.models import Employer
 from app.extensions import db
+from app.reference_cache import reference_list
 from app.referential.models import Basin, Commune, Departement, Epci, Operator, RomeCode, ShortageJob
 from app.text import normalize_for_search
 
@@ -66,9 +67,16 @@ def shortage_sources(basin_ids: list[int]) -> dict[int, str]:
 
     A list gathered from several sources names each one, the latest first.
     """
+    every_basin = _every_shortage_source()
+    return {basin_id: every_basin[basin_id] for basin_id in basin_ids if basin_id in every_basin}
+
+
+@reference_list("shortage_jobs")
+def _every_shortage_source() -> dict[int, str]:
+    """``shortage_sources`` of every basin, kept per process (``app/reference_cache.py``): a few rows
+    that every employer list shows."""
     rows = db.session.execute(
         sa.select(ShortageJob.basin_id, ShortageJob.source, ShortageJob.as_of)
-        .where(ShortageJob.basin_id.in_(basin_ids))
         .distinct()
         .order_by(ShortageJob.basin_id, ShortageJob.as_of.desc(), ShortageJob.source)
     ).all()
