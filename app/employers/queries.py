@@ -507,11 +507,15 @@ class TimelineEntry:
 TIMELINE_LIMIT = 60
 
 
-def timeline(employer: Employer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+def timeline(
+    employer: Employer, limit: int = TIMELINE_LIMIT, assignments: list[Assignment] | None = None
+) -> list[TimelineEntry]:
     """Interactions, needs and their stage changes, privileged contacts: newest first.
 
     Each source is read with its own bounded, indexed query, then merged in Python:
     a UNION of four differently-shaped tables would be harder to read and no faster.
+    ``assignments``: the employer's privileged contacts, newest first, when the page has read
+    them already (its contact history), with their adviser and operator.
     """
     entries: list[TimelineEntry] = []
     interactions = db.session.scalars(
@@ -545,14 +549,15 @@ def timeline(employer: Employer, limit: int = TIMELINE_LIMIT) -> list[TimelineEn
     for need in needs:
         if need.id not in needs_with_changes:  # needs recorded before stage changes were kept
             entries.append(TimelineEntry("need", need.identified_on, (need.identified_on, 2), need))
-    assignments = db.session.scalars(
-        sa.select(Assignment)
-        .where(Assignment.employer_id == employer.id)
-        .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
-        .order_by(Assignment.started_at.desc())
-        .limit(limit)
-    )
-    for assignment in assignments:
+    if assignments is None:
+        assignments = db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.employer_id == employer.id)
+            .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
+            .order_by(Assignment.started_at.desc())
+            .limit(limit)
+        )
+    for assignment in list(assignments)[:limit]:
         entries.append(
             TimelineEntry("assignment", assignment.started_at, (assignment.started_at.date(), 3), assignment)
         )

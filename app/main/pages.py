@@ -6,7 +6,7 @@ from app.activity.forms import InteractionForm
 from app.assignments.queries import contact_history, pending_handover_for
 from app.employers.engagement_forms import engagement_section
 from app.employers.models import Employer
-from app.employers.queries import active_assignment, open_follow_ups, timeline
+from app.employers.queries import open_follow_ups, timeline
 from app.needs.queries import employer_mobilisations, employer_needs
 
 
@@ -15,15 +15,17 @@ def render_employer_page(employer: Employer, interaction_form: InteractionForm, 
 
     Shown by employers.detail, and again by activity.log_contact with a refused contact form.
     """
+    # The privileged contacts, read once: the current one, the timeline's and the history's.
+    history = contact_history(employer.id)
     return render_template(
         "employers/detail.html",
         employer=employer,
-        assignment=active_assignment(employer),
+        assignment=next((assignment for assignment in history if assignment.ended_at is None), None),
         follow_ups=open_follow_ups(employer),
-        timeline=timeline(employer),
+        timeline=timeline(employer, assignments=history),
         employer_needs=employer_needs(employer),
         employer_mobilisations=employer_mobilisations(employer),
-        contact_history=contact_history(employer.id),
+        contact_history=history,
         pending_handover=pending_handover_for(employer.id),
         interaction_form=interaction_form,
         **engagement_section(employer, **refused_forms),
