@@ -58,9 +58,11 @@ def pages(connection, rng: random.Random) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(app, repeat: int, warm: int, seed: int) -> list[tuple[str, int, float, float]]:
-    """(label, statements, wall ms p50, CPU ms p50) per page."""
+def measure(app, repeat: int, warm: int, seed: int, forget: bool = False) -> list[tuple[str, int, float, float]]:
+    """(label, statements, wall ms p50, CPU ms p50) per page; ``forget``: as if the reference lists
+    were read on every request (app/reference_cache.py), to measure what keeping them saves."""
     from app.extensions import db
+    from app.reference_cache import forget_all
 
     rng = random.Random(seed)
     client = app.test_client()
@@ -79,6 +81,9 @@ def measure(app, repeat: int, warm: int, seed: int) -> list[tuple[str, int, floa
     }
 
     def request(method: str, url: str):
+        if forget:
+            with app.app_context():
+                forget_all()
         if method == "POST":
             response = client.post(url, data=contact)
             assert response.status_code == 302, (url, response.status_code)
@@ -111,6 +116,9 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="rounds of the whole mix before timing")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--forget-reference-lists", action="store_true", help="read the kept reference lists again on every request"
+    )
     args = parser.parse_args()
 
     logging.disable(logging.INFO)  # one access-log line per request would fill the screen
@@ -118,7 +126,7 @@ def main() -> None:
     app = bench_app(args.database_url, reuse)
     if not reuse:
         build(app, args.employers, args.seed)
-    results = measure(app, args.repeat, args.warm, args.seed)
+    results = measure(app, args.repeat, args.warm, args.seed, args.forget_reference_lists)
     width = max(len(label) for label, *_ in results)
     print(f"{'page':<{width}} {'requêtes SQL':>12} {'mur p50 ms':>10} {'CPU p50 ms':>10}")
     for label, count, wall, cpu in results:
