@@ -184,14 +184,21 @@ def _apply_filters(query: sa.Select, user: User, filters: EmployerFilters, today
     if filters.headcount_band:
         query = query.where(Employer.headcount_band == filters.headcount_band)
     if filters.shortage_need:
+        # IN (…) from the open needs on a shortage job of their basin (a need's basin is its
+        # employer's), not an EXISTS probed per employer: with a LIMIT and no match, PostgreSQL
+        # walked the sort's index through the whole register (49 s at 2.5 M employers).
         query = query.where(
-            sa.select(RecruitmentNeed.id)
-            .join(
-                ShortageJob,
-                sa.and_(ShortageJob.rome_code == RecruitmentNeed.rome_code, ShortageJob.basin_id == Employer.basin_id),
+            Employer.id.in_(
+                sa.select(RecruitmentNeed.employer_id)
+                .join(
+                    ShortageJob,
+                    sa.and_(
+                        ShortageJob.rome_code == RecruitmentNeed.rome_code,
+                        ShortageJob.basin_id == RecruitmentNeed.basin_id,
+                    ),
+                )
+                .where(RecruitmentNeed.status.in_(OPEN_STATUSES))
             )
-            .where(RecruitmentNeed.employer_id == Employer.id, RecruitmentNeed.status.in_(OPEN_STATUSES))
-            .exists()
         )
     for tag_id in filters.tag_ids:
         # Every chosen tag must be present (narrowing, like the other filters).

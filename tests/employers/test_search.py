@@ -110,6 +110,25 @@ def test_idle_and_open_need_filters():
     assert _names(user, has_open_need=True) == ["Jamais"]
 
 
+def test_shortage_need_filter_lists_open_needs_on_a_shortage_job_of_the_employers_basin():
+    from app.referential.shortage import add_shortage_job
+
+    here, elsewhere = BasinFactory(), BasinFactory()
+    user = UserFactory(basins=[here, elsewhere])
+    add_shortage_job(here, "G1602", share=None, source="BMO 2026", as_of=TODAY, author_id=None)
+    add_shortage_job(elsewhere, "J1501", share=None, source="BMO 2026", as_of=TODAY, author_id=None)
+    listed = EmployerFactory(name="En tension", basin=here)
+    RecruitmentNeedFactory(employer=listed, rome_code="G1602", status=NeedStatus.SOURCING)
+    closed = EmployerFactory(name="Besoin pourvu", basin=here)
+    RecruitmentNeedFactory(employer=closed, rome_code="G1602", filled=True)
+    other_job = EmployerFactory(name="Autre métier", basin=here)
+    RecruitmentNeedFactory(employer=other_job, rome_code="J1501", status=NeedStatus.SOURCING)
+    no_rome = EmployerFactory(name="Sans code", basin=here)
+    RecruitmentNeedFactory(employer=no_rome, rome_code=None, status=NeedStatus.SOURCING)
+    assert _names(user, shortage_need=True) == ["En tension"]
+    assert _names(user, shortage_need=True, privileged_contact="none", sort=EmployerSort.COMMUNE) == ["En tension"]
+
+
 def test_tag_filter_and_sorts():
     from app.employers.models import Tag
 
