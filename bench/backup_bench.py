@@ -25,7 +25,8 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.backup import restore_backup, take_backup  # noqa: E402
-from bench.employers_bench import bench_app, build, recreate_database  # noqa: E402
+from bench.databases import recreate_database  # noqa: E402
+from bench.employers_bench import bench_app, build  # noqa: E402
 
 
 def restore_url(url: str) -> str:

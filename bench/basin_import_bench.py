@@ -24,7 +24,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.employers_bench import EMPLOYER_COLUMNS, bulk_insert, recreate_database  # noqa: E402
+from bench.databases import recreate_database  # noqa: E402
+from bench.employers_bench import EMPLOYER_COLUMNS, bulk_insert  # noqa: E402
 from bench.synthetic_employers import employer_rows  # noqa: E402
 
 ZONES_PER_DEPARTEMENT = 3

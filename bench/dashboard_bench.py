@@ -23,22 +23,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import recreate_database, settle  # noqa: E402
+
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)
 CHANNELS = ("visit", "phone", "email", "event", "other")
 OPEN_STAGES = ("identified", "qualified", "sourcing", "candidates_presented")
-
-
-def recreate_database(url: str) -> None:
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(parsed.database + suffix).unlink(missing_ok=True)
-        return
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
-    admin.dispose()
 
 
 class Sql:
@@ -211,20 +200,7 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                     "SELECT setval(pg_get_serial_sequence('recruitment_needs', 'id'), "
                     "(SELECT max(id) FROM recruitment_needs))"
                 )
-                # Index-only scans need the visibility map: a transaction left open elsewhere on the
-                # server (another test run) keeps VACUUM from setting it, so check and retry.
-                for _ in range(10):
-                    connection.exec_driver_sql("VACUUM ANALYZE")
-                    visible = connection.exec_driver_sql(
-                        "SELECT min(relallvisible::float / greatest(relpages, 1)) FROM pg_class "
-                        "WHERE relname IN ('interactions', 'employers', 'recruitment_needs', 'assignments')"
-                    ).scalar()
-                    print(f"  VACUUM ANALYZE: {visible:.0%} of pages all-visible", flush=True)
-                    if visible > 0.95:
-                        break
-                    time.sleep(10)
-            else:
-                connection.exec_driver_sql("ANALYZE")
+            settle(connection, ("interactions", "employers", "recruitment_needs", "assignments"))
         return {"basins": basins[0].id, "region": basins[0].region_code, "timings": timings}
 
 

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import recreate_database, settle  # noqa: E402
 from bench.synthetic_employers import SURNAMES, communes, employer_rows, siret_of  # noqa: E402
 
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)
@@ -37,23 +38,11 @@ TRIGRAM_INDEXES = {
     "ix_employers_other_words_trgm": "employer_other_words(search_name)",
 }
 COLLEAGUES = 99
+SETTLED_TABLES = ("employers", "interactions", "assignments", "recruitment_needs", "follow_ups")
 EMPLOYER_COLUMNS = [
     "siret", "siren", "name", "enseigne", "search_name", "naf_code", "headcount_band", "street", "postcode",
     "commune_insee", "commune_name", "basin_id", "source", "version", "created_at", "updated_at",
 ]  # fmt: skip
-
-
-def recreate_database(url: str) -> None:
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(parsed.database + suffix).unlink(missing_ok=True)
-        return
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
-    admin.dispose()
 
 
 def bench_app(database_url: str, reuse: bool, **config):
@@ -155,8 +144,8 @@ def build(app, employers: int, seed: int) -> dict:
             _activity(connection, employers, adviser_ids, operator_id, rng)
         # What autovacuum does on a live database: statistics for the planner and, on PostgreSQL,
         # the visibility map that lets a search read names from the index alone.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE" if is_pg else "ANALYZE")
+        with engine.connect() as connection:
+            settle(connection, SETTLED_TABLES)
         print(
             f"Chargé : {employers} entreprises en {loaded:.1f} s, activité en {time.perf_counter() - started - loaded:.1f} s"
         )
@@ -342,7 +331,12 @@ def main() -> None:
     args = parser.parse_args()
 
     app = bench_app(args.database_url, args.reuse)
-    if not args.reuse:
+    if args.reuse:
+        from app.extensions import db
+
+        with app.app_context(), db.engine.connect() as connection:
+            settle(connection, SETTLED_TABLES)
+    else:
         build(app, args.employers, args.seed)
     run(app, "banc@exemple.fr", args.seed)
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.employers_bench import recreate_database  # noqa: E402
+from bench.databases import recreate_database  # noqa: E402
 
 QUERIES = {
     "prefix": ["aide soig", "chaudron", "serveur", "boulanger", "infirmier", "plombier", "cariste", "agent d acc"],

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.dashboard_bench import recreate_database  # noqa: E402
+from bench.databases import recreate_database  # noqa: E402
 from bench.synthetic_employers import communes, employer_rows  # noqa: E402
 
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)

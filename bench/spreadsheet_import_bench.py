@@ -21,7 +21,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.employers_bench import EMPLOYER_COLUMNS, PASSWORD, bulk_insert, recreate_database  # noqa: E402
+from bench.databases import recreate_database  # noqa: E402
+from bench.employers_bench import EMPLOYER_COLUMNS, PASSWORD, bulk_insert  # noqa: E402
 from bench.synthetic_employers import communes, employer_rows  # noqa: E402
 
 EMAIL = "banc-import@exemple.fr"
