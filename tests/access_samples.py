@@ -17,6 +17,8 @@ SAMPLES = {
     "api.mobilise_service": lambda world: {"siret": world["employer"].siret},
     "webhooks_admin.resume": lambda world: {"subscription_id": _webhook_delivery(world).subscription_id},
     "webhooks_admin.resend": lambda world: {"delivery_id": _webhook_delivery(world).id},
+    "webhooks_admin.rotate": lambda world: {"subscription_id": _webhook_delivery(world).subscription_id},
+    "webhooks_admin.delete": lambda world: {"subscription_id": _webhook_delivery(world).subscription_id},
     "employers.import_run": lambda world: {"run_id": _import_run(world).id},
     "auth.admin_user_edit": lambda world: {"user_id": world["other_user"].id},
     "auth.admin_user_deactivate": lambda world: {"user_id": world["other_user"].id},

@@ -4,6 +4,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.api.enums import ApiScope
+from app.api.webhooks_models import WebhookEvent
 from app.forms import REQUIRED, FrenchForm
 
 
@@ -27,3 +28,22 @@ class ApiClientForm(FrenchForm):
             (organisation.id, f"{organisation.name} ({organisation.basin.name})") for organisation in organisations
         ]
         self.basin_ids.choices = [(basin.id, f"{basin.name} ({basin.code})") for basin in basins]
+
+
+class WebhookSubscriptionForm(FrenchForm):
+    """The URL and the events are checked by `webhooks.create_subscription`, as for `flask api webhooks create`."""
+
+    client_id = SelectField(
+        "Client de l'API", coerce=_optional_id, validate_choice=True, validators=[DataRequired(REQUIRED)]
+    )
+    url = StringField(
+        "Adresse du récepteur", validators=[DataRequired(REQUIRED)], filters=[lambda value: (value or "").strip()]
+    )
+    event_types = SelectMultipleField(
+        "Événements",
+        choices=[(event.value, f"{event.label} ({event.value})") for event in WebhookEvent],
+        validate_choice=True,
+    )
+
+    def set_choices(self, clients) -> None:
+        self.client_id.choices = [("", "— Choisir —")] + [(client.id, client.name) for client in clients]

@@ -111,6 +111,13 @@ def rotate_subscription_secret(subscription: WebhookSubscription) -> str:
     return subscription_secret(subscription)
 
 
+def delete_subscription(subscription: WebhookSubscription) -> None:
+    """Stop telling the client: the subscription goes, and its deliveries with it, even those
+    waiting (the foreign key's ON DELETE CASCADE)."""
+    db.session.delete(subscription)
+    db.session.flush()
+
+
 def resume_subscription(subscription: WebhookSubscription) -> WebhookSubscription:
     """Deliver again: what waited while it was paused is sent at the next run."""
     if subscription.is_active:

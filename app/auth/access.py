@@ -246,8 +246,11 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "api.leads_list": API_CLIENTS,
     "api.lead": API_CLIENTS,
     "api.submit_lead_resource": API_CLIENTS,
-    # The webhooks' delivery log: admins resume a paused subscription and redeliver an event.
+    # The webhooks: admins subscribe a client (the page's form), resume a paused subscription,
+    # redeliver an event, rotate a signing secret and delete a subscription.
     "webhooks_admin.index": frozenset({ADMIN}),
+    "webhooks_admin.rotate": frozenset({ADMIN}),
+    "webhooks_admin.delete": frozenset({ADMIN}),
     "webhooks_admin.resume": frozenset({ADMIN}),
     "webhooks_admin.resend": frozenset({ADMIN}),
 }
