@@ -49,6 +49,8 @@ LONGEST_RETRY = timedelta(hours=1)
 # Connect and read timeouts: a slow subscriber must not hold the batch (and its row locks).
 TIMEOUT_SECONDS = (3, 5)
 DELIVERY_BATCH = 100
+# Delivered and abandoned deliveries stay this long in the admins' log (and may be redelivered).
+DELIVERIES_KEPT = timedelta(days=30)
 USER_AGENT = "Relais-Entreprises-Webhooks/1"
 
 
@@ -261,9 +263,26 @@ def _record(delivery: WebhookDelivery, status_code: int | None, error: str | Non
     return False
 
 
+def purge_old_webhook_deliveries(now: datetime) -> int:
+    """Deliveries done (delivered or abandoned) more than 30 days ago are deleted, as old e-mails
+    are by the retention job; those still waiting stay, however old. A delivery is done when it
+    was last due: its `next_attempt_at`, which the status's index serves, so that this runs with
+    every delivery run at the cost of an index range (a redelivered one starts its 30 days again)."""
+    cutoff = now - DELIVERIES_KEPT
+    return db.session.execute(
+        sa.delete(WebhookDelivery).where(
+            WebhookDelivery.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.ABANDONED]),
+            WebhookDelivery.next_attempt_at < cutoff,
+            WebhookDelivery.created_at < cutoff,
+        )
+    ).rowcount
+
+
 def deliver_webhooks(now: datetime, batch_size: int = DELIVERY_BATCH) -> dict[str, int]:
-    """Post the due deliveries, one batch per transaction, until none is due."""
-    counts = {"webhooks_livres": 0, "webhooks_en_echec": 0}
+    """Delete the old deliveries, then post the due ones, one batch per transaction, until none is due."""
+    with transaction():
+        purged = purge_old_webhook_deliveries(now)
+    counts = {"webhooks_livres": 0, "webhooks_en_echec": 0, "webhooks_supprimes": purged}
     while True:
         # One transaction per batch, as the e-mail outbox: what a subscriber accepted is recorded
         # at once. SKIP LOCKED lets a second scheduler take other rows (PostgreSQL; SQLite ignores it).

@@ -168,6 +168,7 @@ COUNT_WORDS = {
     "causes": ("erreur signalée", "erreurs signalées"),
     "webhooks_livres": ("webhook livré", "webhooks livrés"),
     "webhooks_en_echec": ("webhook en échec", "webhooks en échec"),
+    "webhooks_supprimes": ("ancienne livraison de webhook supprimée", "anciennes livraisons de webhooks supprimées"),
 }
 COUNT_WORDS["relances_enquete"] = ("enquête relancée", "enquêtes relancées")
 # Counts that are a yes, not a number.

@@ -102,7 +102,7 @@ def test_a_delivery_is_signed_and_verifies_with_the_subscribers_secret(travel, r
     need = _need()
     db.session.flush()
 
-    assert deliver_webhooks(T0) == {"webhooks_livres": 1, "webhooks_en_echec": 0}
+    assert deliver_webhooks(T0) == {"webhooks_livres": 1, "webhooks_en_echec": 0, "webhooks_supprimes": 0}
 
     [request] = receiver.requests
     headers, body = request["headers"], request["body"]
@@ -129,12 +129,16 @@ def test_failures_are_retried_with_growing_delays_and_the_same_event_id(travel, 
     db.session.flush()
     receiver.status = 503
 
-    assert deliver_webhooks(T0) == {"webhooks_livres": 0, "webhooks_en_echec": 1}
+    assert deliver_webhooks(T0) == {"webhooks_livres": 0, "webhooks_en_echec": 1, "webhooks_supprimes": 0}
     [delivery] = _deliveries(subscription)
     assert delivery.next_attempt_at == T0 + timedelta(minutes=1)
     assert delivery.last_status_code == 503 and delivery.last_error == "Réponse 503."
     # Not due yet: nothing is sent.
-    assert deliver_webhooks(T0 + timedelta(seconds=59)) == {"webhooks_livres": 0, "webhooks_en_echec": 0}
+    assert deliver_webhooks(T0 + timedelta(seconds=59)) == {
+        "webhooks_livres": 0,
+        "webhooks_en_echec": 0,
+        "webhooks_supprimes": 0,
+    }
     deliver_webhooks(T0 + timedelta(minutes=1))
     assert delivery.next_attempt_at == T0 + timedelta(minutes=1 + 2)
     deliver_webhooks(T0 + timedelta(minutes=3))
@@ -175,7 +179,11 @@ def test_a_subscriber_down_for_24_hours_is_paused_the_admins_told_then_resumed(t
     attempts = delivery.attempts
     _need()
     db.session.flush()
-    assert deliver_webhooks(now + timedelta(days=1)) == {"webhooks_livres": 0, "webhooks_en_echec": 0}
+    assert deliver_webhooks(now + timedelta(days=1)) == {
+        "webhooks_livres": 0,
+        "webhooks_en_echec": 0,
+        "webhooks_supprimes": 0,
+    }
     assert delivery.attempts == attempts
 
     # The receiver is repaired; an admin resumes: what waited is delivered.
@@ -186,7 +194,11 @@ def test_a_subscriber_down_for_24_hours_is_paused_the_admins_told_then_resumed(t
     assert page.status_code == 200 and "En pause depuis le" in page.get_data(as_text=True)
     assert post(f"/administration/api/webhooks/{subscription.id}/reprendre").status_code == 302
     db.session.expire_all()
-    assert deliver_webhooks(now + timedelta(days=1)) == {"webhooks_livres": 2, "webhooks_en_echec": 0}
+    assert deliver_webhooks(now + timedelta(days=1)) == {
+        "webhooks_livres": 2,
+        "webhooks_en_echec": 0,
+        "webhooks_supprimes": 0,
+    }
 
 
 def test_an_admin_redelivers_an_event_with_the_same_id(travel, receiver, client, login, post):
@@ -295,3 +307,40 @@ def test_an_assignment_and_an_events_results_are_told(travel):
     assert assigned.data["adviser_name"] == adviser.full_name
     assert results.event_type is WebhookEvent.EVENT_RESULTS
     assert (results.data["candidates_attended"], results.data["interviews"], results.data["hires"]) == (12, 5, 2)
+
+
+def test_deliveries_done_for_30_days_are_purged_by_the_webhooks_job_and_waiting_ones_stay(travel, receiver):
+    travel(T0)
+    subscription, _ = create_subscription(api_credentials().client, receiver.url, ["need.created"])
+    paused = webhook_subscription(events=["need.created"], is_active=False)
+    _need()
+    db.session.flush()
+    assert deliver_webhooks(T0)["webhooks_livres"] == 1
+    [old_delivered] = _deliveries(subscription)
+    [old_waiting] = _deliveries(paused)
+    old_abandoned = WebhookDelivery(
+        subscription=paused,
+        event_id="evt_abandoned",
+        event_type=WebhookEvent.NEED_CREATED,
+        occurred_at=T0,
+        data={},
+        status=DeliveryStatus.ABANDONED,
+        next_attempt_at=T0,
+    )
+    db.session.add(old_abandoned)
+    db.session.flush()
+    old_ids = {old_delivered.id, old_abandoned.id}
+
+    travel(T0 + timedelta(days=29))
+    _need()
+    db.session.flush()
+    assert deliver_webhooks(T0 + timedelta(days=29))["webhooks_supprimes"] == 0
+    recent = {delivery.id for delivery in _deliveries()} - old_ids - {old_waiting.id}
+    assert len(recent) == 2  # delivered to the first, waiting for the paused one
+
+    travel(T0 + timedelta(days=30, seconds=1))
+    counts = deliver_webhooks(T0 + timedelta(days=30, seconds=1))
+    assert counts == {"webhooks_livres": 0, "webhooks_en_echec": 0, "webhooks_supprimes": 2}
+    db.session.expire_all()
+    assert {delivery.id for delivery in _deliveries()} == recent | {old_waiting.id}
+    assert _deliveries(paused)[0].status is DeliveryStatus.PENDING
