@@ -14,6 +14,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from app.monitoring import queries
+from app.timeutils import utcnow
 
 # Label values come from the client: an unknown method would make a new series each time.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -41,8 +42,7 @@ def observe_request(endpoint: str, method: str, status: int, seconds: float) -> 
 
 
 class DatabaseCollector(Collector):
-    """What the database knows, counted when Prometheus asks. There are no webhooks yet, hence no
-    webhook backlog."""
+    """What the database knows, counted when Prometheus asks."""
 
     def collect(self):
         runs = CounterMetricFamily(
@@ -70,6 +70,15 @@ class DatabaseCollector(Collector):
             "relais_outbox_oldest_pending_timestamp_seconds",
             "Création du plus ancien courriel en attente (0 : aucun)",
             value=oldest.timestamp() if oldest else 0,
+        )
+        waiting, oldest_waiting = queries.webhook_backlog()
+        yield GaugeMetricFamily(
+            "relais_webhook_deliveries_pending", "Livraisons de webhooks en attente d'envoi", value=waiting
+        )
+        yield GaugeMetricFamily(
+            "relais_webhook_oldest_pending_age_seconds",
+            "Âge de la plus ancienne livraison de webhook en attente, en secondes (0 : aucune)",
+            value=(utcnow() - oldest_waiting).total_seconds() if oldest_waiting else 0,
         )
         rows = CounterMetricFamily(
             "relais_import_rows", "Lignes des imports de tableurs, par issue", labels=["outcome"]

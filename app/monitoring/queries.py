@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.api.webhooks_models import DeliveryStatus, WebhookDelivery
 from app.employers.models import ImportRun
 from app.extensions import db
 from app.monitoring.models import ErrorReport
@@ -49,6 +50,16 @@ def oldest_pending_email() -> datetime | None:
     return db.session.scalar(
         sa.select(sa.func.min(OutboxEmail.created_at)).where(OutboxEmail.status == EmailStatus.PENDING)
     )
+
+
+def webhook_backlog() -> tuple[int, datetime | None]:
+    """How many webhook deliveries wait (a paused subscription's too), and when the oldest was written."""
+    count, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(WebhookDelivery.created_at)).where(
+            WebhookDelivery.status == DeliveryStatus.PENDING
+        )
+    ).one()
+    return count, oldest
 
 
 def import_row_totals() -> tuple[int, int]:

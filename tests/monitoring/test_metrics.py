@@ -1,8 +1,11 @@
 """Prometheus metrics: what they count, and who may read them."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.api.webhooks_models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from app.employers.enums import ImportRunStatus
 from app.employers.models import ImportRun
 from app.extensions import db
@@ -10,6 +13,7 @@ from app.notifications.models import OutboxEmail
 from app.scheduler.enums import JobRunStatus, JobRunTrigger
 from app.scheduler.models import JobRun
 from app.timeutils import utcnow
+from tests.factories import webhook_subscription
 
 
 def samples(response) -> dict:
@@ -79,3 +83,31 @@ def test_a_forwarded_address_is_not_trusted_without_a_proxy(client):
         "/metrics", environ_base={"REMOTE_ADDR": "203.0.113.7"}, headers={"X-Forwarded-For": "127.0.0.1"}
     )
     assert response.status_code == 403
+
+
+def test_the_webhook_backlog_counts_the_waiting_deliveries_and_the_oldest_ones_age(client, travel):
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    travel(now)
+    empty = samples(client.get("/metrics"))
+    assert empty[("relais_webhook_deliveries_pending", ())] == 0
+    assert empty[("relais_webhook_oldest_pending_age_seconds", ())] == 0
+    subscription = webhook_subscription(is_active=False)
+
+    def delivery(minutes_ago: int, status: DeliveryStatus = DeliveryStatus.PENDING) -> WebhookDelivery:
+        at = now - timedelta(minutes=minutes_ago)
+        return WebhookDelivery(
+            subscription=subscription,
+            event_id=f"evt_{minutes_ago}",
+            event_type=WebhookEvent.NEED_CREATED,
+            occurred_at=at,
+            created_at=at,
+            data={},
+            status=status,
+            delivered_at=at if status is DeliveryStatus.DELIVERED else None,
+        )
+
+    db.session.add_all([delivery(5), delivery(90), delivery(600, DeliveryStatus.DELIVERED)])
+    db.session.flush()
+    after = samples(client.get("/metrics"))
+    assert after[("relais_webhook_deliveries_pending", ())] == 2
+    assert after[("relais_webhook_oldest_pending_age_seconds", ())] == 90 * 60
