@@ -35,10 +35,10 @@ from app.api.schemas import (
     TokenSchema,
 )
 from app.api.services import TOKEN_LIFETIME, authenticate, issue_token
-from app.assignments.services import AssignmentConflict, active_assignment_of
+from app.assignments.services import AssignmentConflict
 from app.audit.services import acting_as
 from app.employers.models import Employer
-from app.employers.queries import visible_employers
+from app.employers.queries import active_assignment, visible_employers
 from app.employers.services import EditConflict, ExistingEmployer
 from app.errors import DomainError
 from app.events.services import EventConflict
@@ -126,7 +126,7 @@ def privileged_contact(siret: str):
     """The employer's one door (rule 2): its active privileged contact, if it has one."""
     require_page_right("employers.detail", "lire les entreprises")
     found = visible_employer(siret)
-    assignment = active_assignment_of(found)
+    assignment = active_assignment(found)  # with its adviser and operator, in one statement
     body = {"siret": found.siret, "has_privileged_contact": assignment is not None}
     if assignment is not None:
         body |= {

@@ -442,18 +442,25 @@ def row_facts(employer_ids: list[int]) -> dict[int, EmployerRowFacts]:
     return facts
 
 
-def get_visible_employer(user: User, key: str) -> Employer | None:
-    """The employer behind a URL key (SIRET, or ``n<id>`` without one), if the user may see it."""
+def visible_employer_by_key(user: User, key: str) -> sa.Select | None:
+    """The query of the employer behind a URL key (SIRET, or ``n<id>`` without one) among those the
+    user may see; None when the key names no employer. The caller loads what it shows."""
     if key.isdigit() and len(key) == 14:
         condition = Employer.siret == key
     elif key.startswith("n") and key[1:].isdigit() and len(key) < 12:
         condition = sa.and_(Employer.id == int(key[1:]), Employer.siret.is_(None))
     else:
         return None
+    return visible_employers(user).where(condition)
+
+
+def get_visible_employer(user: User, key: str) -> Employer | None:
+    """The employer behind a URL key, if the user may see it, with what its page shows."""
+    query = visible_employer_by_key(user, key)
+    if query is None:
+        return None
     return db.session.scalar(
-        visible_employers(user)
-        .where(condition)
-        .options(
+        query.options(
             joinedload(Employer.basin),
             joinedload(Employer.naf),
             selectinload(Employer.tags),

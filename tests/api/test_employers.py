@@ -97,3 +97,34 @@ def test_an_employer_without_siret_is_read_by_its_reference(client, token_for, b
     assert [(item["reference"], item["siret"]) for item in listed] == [(f"n{employer.id}", None)]
     for url in (f"/api/v1/employers/n{employer.id}", f"/api/v1/employers/n{employer.id}/privileged-contact"):
         assert client.get(url, headers=headers).status_code == 200, url
+
+
+def _statements_of(client, count_queries, url: str, headers: dict) -> list[str]:
+    client.get(url, headers=headers)  # the token's client, once read, is not the point
+    with count_queries() as statements:
+        assert client.get(url, headers=headers).status_code == 200
+    return statements
+
+
+def test_a_page_of_100_employers_costs_the_same_statements_as_a_page_of_3(client, token_for, count_queries):
+    basins = [BasinFactory(), BasinFactory()]
+    headers = token_for(api_credentials(ApiScope.READ, basins=basins))
+    EmployerFactory.create_batch(3, basin=basins[0])
+    few = _statements_of(client, count_queries, "/api/v1/employers", headers)
+    for index in range(120):
+        EmployerFactory(basin=basins[index % 2])
+    many = _statements_of(client, count_queries, "/api/v1/employers", headers)
+    assert len(many) == len(few)
+
+
+def test_an_employer_and_its_privileged_contact_are_read_without_what_they_do_not_show(
+    client, token_for, count_queries
+):
+    employer = EmployerFactory()
+    AssignmentFactory(employer=employer)
+    headers = token_for(api_credentials(ApiScope.READ, basins=[employer.basin]))
+    read = _statements_of(client, count_queries, f"/api/v1/employers/{employer.siret}", headers)
+    assert not [s for s in read if "employer_contacts" in s or "employer_tags" in s]
+    contact = _statements_of(client, count_queries, f"/api/v1/employers/{employer.siret}/privileged-contact", headers)
+    # The assignment brings its adviser and operator in the same statement.
+    assert len(contact) == len(read) + 1
