@@ -76,7 +76,6 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Each package's __init__ holds its blueprint; importing views attaches the routes.
     from app.activity import views as activity_views
-    from app.api import services_views  # noqa: F401  (the services mobilised, on the API's blueprint)
     from app.api import views as api_views
     from app.assignments import views as assignments_views
     from app.auth import proconnect_views  # noqa: F401  (adds the ProConnect sign-in to the blueprint)

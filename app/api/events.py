@@ -21,12 +21,12 @@ from app.api.input_fields import choice, integer, text
 from app.api.lookups import require_page_right
 from app.api.openapi_parts import (
     IF_MATCH,
-    IF_NONE_MATCH,
     SECURED,
     etagged,
-    json_content,
+    list_path,
     path_id,
     problems,
+    read_path,
 )
 from app.api.openapi_parts import (
     json_body as json_request,
@@ -168,26 +168,15 @@ SCHEMAS = {
     "ResultsInput": ResultsInputSchema,
 }
 PATHS = {
-    "/events": {
-        "get": {
-            "summary": "Les événements des bassins du client (100 par page)",
-            "security": SECURED,
-            "parameters": [{"in": "query", "schema": EventListQuerySchema}],
-            "responses": {"200": json_content("EventPage", "Une page d'événements"), **problems(400, 401, 403, 429)},
-        }
-    },
-    "/events/{event_id}": {
-        "get": {
-            "summary": "Lire un événement, ses entreprises participantes et ses résultats",
-            "security": SECURED,
-            "parameters": [EVENT_ID, IF_NONE_MATCH],
-            "responses": {
-                "200": etagged("Event", "L'événement"),
-                "304": {"description": "Inchangé depuis l'ETag envoyé"},
-                **problems(401, 403, 404, 429),
-            },
-        }
-    },
+    "/events": list_path(
+        "Les événements des bassins du client (100 par page)",
+        EventListQuerySchema,
+        "EventPage",
+        "Une page d'événements",
+    ),
+    "/events/{event_id}": read_path(
+        "Lire un événement, ses entreprises participantes et ses résultats", EVENT_ID, "Event", "L'événement"
+    ),
     "/events/{event_id}/results": {
         "post": {
             "summary": "Saisir les résultats d'un événement (If-Match obligatoire)",

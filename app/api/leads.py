@@ -21,12 +21,12 @@ from app.api.input_fields import choice, day, integer, text
 from app.api.lookups import require_page_right
 from app.api.openapi_parts import (
     IDEMPOTENCY_KEY,
-    IF_NONE_MATCH,
     SECURED,
     etagged,
-    json_content,
+    list_path,
     path_id,
     problems,
+    read_path,
 )
 from app.api.openapi_parts import (
     json_body as json_request,
@@ -166,12 +166,12 @@ def submit_lead_resource():
 SCHEMAS = {"Lead": LeadSchema, "LeadPage": LeadPageSchema, "LeadInput": LeadInputSchema}
 PATHS = {
     "/leads": {
-        "get": {
-            "summary": "Les signalements : pour un client de repéreurs, les siens seulement",
-            "security": SECURED,
-            "parameters": [{"in": "query", "schema": LeadListQuerySchema}],
-            "responses": {"200": json_content("LeadPage", "Une page de signalements"), **problems(400, 401, 403, 429)},
-        },
+        **list_path(
+            "Les signalements : pour un client de repéreurs, les siens seulement",
+            LeadListQuerySchema,
+            "LeadPage",
+            "Une page de signalements",
+        ),
         "post": {
             "summary": "Déposer un signalement (client d'une organisation de repéreurs)",
             "security": SECURED,
@@ -180,16 +180,7 @@ PATHS = {
             "responses": {"201": etagged("Lead", "Le signalement"), **problems(400, 401, 403, 409, 429)},
         },
     },
-    "/leads/{lead_id}": {
-        "get": {
-            "summary": "Lire un signalement et ce qu'il est devenu",
-            "security": SECURED,
-            "parameters": [path_id("lead_id"), IF_NONE_MATCH],
-            "responses": {
-                "200": etagged("Lead", "Le signalement"),
-                "304": {"description": "Inchangé depuis l'ETag envoyé"},
-                **problems(401, 403, 404, 429),
-            },
-        }
-    },
+    "/leads/{lead_id}": read_path(
+        "Lire un signalement et ce qu'il est devenu", path_id("lead_id"), "Lead", "Le signalement"
+    ),
 }

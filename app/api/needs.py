@@ -22,13 +22,13 @@ from app.api.lookups import require_page_right, visible_employer
 from app.api.openapi_parts import (
     IDEMPOTENCY_KEY,
     IF_MATCH,
-    IF_NONE_MATCH,
     SECURED,
     SIRET,
     etagged,
-    json_content,
+    list_path,
     path_id,
     problems,
+    read_path,
 )
 from app.api.openapi_parts import (
     json_body as json_request,
@@ -270,25 +270,11 @@ SCHEMAS = {
     "NeedCloseInput": NeedCloseInputSchema,
 }
 PATHS = {
-    "/needs": {
-        "get": {
-            "summary": "Les besoins des bassins du client (100 par page)",
-            "security": SECURED,
-            "parameters": [{"in": "query", "schema": NeedListQuerySchema}],
-            "responses": {"200": json_content("NeedPage", "Une page de besoins"), **problems(400, 401, 403, 429)},
-        }
-    },
+    "/needs": list_path(
+        "Les besoins des bassins du client (100 par page)", NeedListQuerySchema, "NeedPage", "Une page de besoins"
+    ),
     "/needs/{need_id}": {
-        "get": {
-            "summary": "Lire un besoin",
-            "security": SECURED,
-            "parameters": [NEED_ID, IF_NONE_MATCH],
-            "responses": {
-                "200": etagged("Need", "Le besoin"),
-                "304": {"description": "Inchangé depuis l'ETag envoyé"},
-                **problems(401, 403, 404, 429),
-            },
-        },
+        **read_path("Lire un besoin", NEED_ID, "Need", "Le besoin"),
         "patch": {
             "summary": "Modifier un besoin (les champs envoyés seulement ; If-Match obligatoire)",
             "security": SECURED,

@@ -21,12 +21,14 @@ from app.api import (
     needs,
     reference,
     schemas,
+    services_views,
 )
 from app.api.openapi_parts import OAUTH_PROBLEM, SIRET, json_content, problems, with_every_refusal
 
 # The resources described by their own module (SCHEMAS and PATHS), beside the first ones below.
 # Importing them here also attaches their routes to the blueprint (views.py imports this module).
-RESOURCES = (employers, assignments, needs, events, leads, reference, figures)
+# The services mobilised for an employer come first, after the employers' own paths above.
+RESOURCES = (services_views, employers, assignments, needs, events, leads, reference, figures)
 
 
 @cache
@@ -156,9 +158,6 @@ def openapi_document() -> dict:
             "get": {"summary": "Ce document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}
         },
     )
-    from app.api.services_views import document_services  # imports the views, which import this module
-
-    document_services(spec, secured, SIRET, problems)
     for module in RESOURCES:
         for path, operations in module.PATHS.items():
             spec.path(path, operations=operations)

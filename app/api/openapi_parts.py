@@ -88,3 +88,31 @@ def with_every_refusal(document: dict) -> dict:
                     },
                 )
     return document
+
+
+def list_path(summary: str, query_schema, page_schema: str, description: str) -> dict:
+    """A list's GET: its filters in the query, a page of 100 with `next_cursor`."""
+    return {
+        "get": {
+            "summary": summary,
+            "security": SECURED,
+            "parameters": [{"in": "query", "schema": query_schema}],
+            "responses": {"200": json_content(page_schema, description), **problems(400, 401, 403, 429)},
+        }
+    }
+
+
+def read_path(summary: str, id_parameter: dict, schema: str, description: str) -> dict:
+    """A resource's GET by id: its ETag, and 304 when If-None-Match names it."""
+    return {
+        "get": {
+            "summary": summary,
+            "security": SECURED,
+            "parameters": [id_parameter, IF_NONE_MATCH],
+            "responses": {
+                "200": etagged(schema, description),
+                "304": {"description": "Inchangé depuis l'ETag envoyé"},
+                **problems(401, 403, 404, 429),
+            },
+        }
+    }

@@ -1,8 +1,8 @@
 """The services mobilised for an employer (« solutions »), through the API: read the employer's list,
 create one with the same rules as the employer page (app/needs/mobilisations.py).
 
-A module of its own on the API's blueprint; its schemas and paths are added to the OpenAPI document by
-``document_services``.
+A module of its own on the API's blueprint; its SCHEMAS and PATHS join the OpenAPI document as every
+resource's do (app/api/openapi.py).
 """
 
 import sqlalchemy as sa
@@ -12,6 +12,8 @@ from app.api import bp
 from app.api.authentication import current_client, require_write_scope
 from app.api.conventions import api_limit, idempotent_post, json_body, json_response, load
 from app.api.lookups import require_page_right, visible_employer
+from app.api.openapi_parts import SECURED, SIRET, json_content, problems
+from app.api.openapi_parts import json_body as json_request
 from app.api.problems import ApiProblem
 from app.api.schemas import NOT_DATE, NOT_INTEGER, NOT_TEXT, TOO_LONG, StrictSchema
 from app.audit.services import acting_as
@@ -154,42 +156,34 @@ def _mobilise(found) -> dict:
         return _dump(mobilisation, found.siret)
 
 
-def document_services(spec, secured: list, siret: dict, problems) -> None:
-    """The paths and schemas of this module, in the OpenAPI document (app/api/openapi.py)."""
-    for name, schema in (
-        ("ServiceMobilisationInput", ServiceMobilisationInputSchema),
-        ("ServiceMobilisation", ServiceMobilisationSchema),
-        ("ServiceMobilisationList", ServiceMobilisationListSchema),
-    ):
-        spec.components.schema(name, schema=schema)
-
-    def answer(schema: str, description: str) -> dict:
-        return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-    spec.path(
-        "/employers/{siret}/services",
-        operations={
-            "get": {
-                "summary": "Les solutions (services) mobilisées pour l'entreprise",
-                "security": secured,
-                "parameters": [siret],
-                "responses": {"200": answer("ServiceMobilisationList", "Les solutions"), **problems(401, 404, 429)},
-            },
-            "post": {
-                "summary": "Mobiliser un service pour l'entreprise, sur un de ses besoins ou non (client en écriture)",
-                "security": secured,
-                "parameters": [
-                    siret,
-                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255}},
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": "ServiceMobilisationInput"}},
-                },
-                "responses": {
-                    "201": answer("ServiceMobilisation", "La solution enregistrée"),
-                    **problems(400, 401, 403, 404, 409, 429),
-                },
+SCHEMAS = {
+    "ServiceMobilisationInput": ServiceMobilisationInputSchema,
+    "ServiceMobilisation": ServiceMobilisationSchema,
+    "ServiceMobilisationList": ServiceMobilisationListSchema,
+}
+PATHS = {
+    "/employers/{siret}/services": {
+        "get": {
+            "summary": "Les solutions (services) mobilisées pour l'entreprise",
+            "security": SECURED,
+            "parameters": [SIRET],
+            "responses": {
+                "200": json_content("ServiceMobilisationList", "Les solutions"),
+                **problems(401, 404, 429),
             },
         },
-    )
+        "post": {
+            "summary": "Mobiliser un service pour l'entreprise, sur un de ses besoins ou non (client en écriture)",
+            "security": SECURED,
+            "parameters": [
+                SIRET,
+                {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255}},
+            ],
+            "requestBody": json_request("ServiceMobilisationInput"),
+            "responses": {
+                "201": json_content("ServiceMobilisation", "La solution enregistrée"),
+                **problems(400, 401, 403, 404, 409, 429),
+            },
+        },
+    },
+}
