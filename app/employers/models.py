@@ -58,6 +58,8 @@ class Employer(TimestampMixin, db.Model):
         sa.Index("ix_employers_basin_id_search_name", "basin_id", "search_name"),
         sa.Index("ix_employers_commune_name_search_name", "commune_name", "search_name"),
         sa.Index("ix_employers_search_name_id", "search_name", "id"),
+        # The API's incremental reads (updated_since).
+        sa.Index("ix_employers_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

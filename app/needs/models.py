@@ -33,6 +33,8 @@ class RecruitmentNeed(TimestampMixin, db.Model):
         sa.CheckConstraint("positions >= 1", name="positions_positive"),
         sa.CheckConstraint("positions_filled >= 0 AND positions_filled <= positions", name="positions_filled_range"),
         sa.Index("ix_recruitment_needs_employer_id_status", "employer_id", "status"),
+        # The API's incremental reads (updated_since).
+        sa.Index("ix_recruitment_needs_updated_at_id", "updated_at", "id"),
         sa.Index("ix_recruitment_needs_status_identified_on", "status", "identified_on"),
         sa.Index("ix_recruitment_needs_closed_on", "closed_on"),
         sa.CheckConstraint("satisfaction_score BETWEEN 1 AND 5", name="satisfaction_score_range"),
