@@ -32,6 +32,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import settle  # noqa: E402
 from bench.employers_bench import _p95, bench_app, build  # noqa: E402
 
 ALL_BASINS_CLIENT = "Banc d'essai de l'API (tous les bassins)"
@@ -55,9 +56,13 @@ def mark_recent_changes(app) -> int:
         ).scalar()
         if already:
             return already
-        return connection.execute(
+        changed = connection.execute(
             sa.text("UPDATE employers SET updated_at = :stamp WHERE id % 100 = 0"), {"stamp": stamp}
         ).rowcount
+    # As autovacuum would after such a change: the planner's statistics and the visibility map.
+    with app.app_context(), db.engine.connect() as connection:
+        settle(connection, ("employers",))
+    return changed
 
 
 def api_clients(app) -> dict[str, tuple[str, str]]:
