@@ -14,7 +14,7 @@ from app import converters, hostile_input, reference_cache, replica
 from app.api.problems import is_api_request, problem_response
 from app.conflicts import is_concurrent_change
 from app.dialects import is_sqlite
-from app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
+from app.extensions import configure_postgresql, configure_sqlite, csrf, db, limiter, login_manager, migrate
 from app.monitoring import request_log
 from app.monitoring.error_reports import record_unhandled_error
 from app.monitoring.request_log import configure_logging, request_id
@@ -71,6 +71,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)
+        else:
+            configure_postgresql(db.engine)
 
 
 def _register_blueprints(app: Flask) -> None:

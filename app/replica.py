@@ -25,7 +25,12 @@ EXTENSION_KEY = "relais_replica_engine"
 def init_app(app: Flask) -> None:
     url = app.config.get("DATABASE_REPLICA_URL")
     if url:
-        app.extensions[EXTENSION_KEY] = sa.create_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        from app.extensions import configure_postgresql  # app.extensions imports this module's session
+
+        engine = sa.create_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        if engine.dialect.name == "postgresql":
+            configure_postgresql(engine)
+        app.extensions[EXTENSION_KEY] = engine
 
 
 def replica_engine() -> sa.Engine | None:
