@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.dashboard.queries import FIGURES, Figure, _employers, _needs, closed_in
 from app.dashboard.scopes import Period
-from app.employers.engagements import EngagementKind, engaged_on
+from app.employers.engagements import EmployerEngagement, EngagementKind, covering, engaged_on
 from app.employers.models import Employer
 from app.extensions import db
 from app.needs.enums import Public
@@ -49,10 +49,22 @@ def engaged_counts(basin_ids: list[int], period: Period) -> dict[str, int]:
     keys = ("", *(kind.value for kind in EngagementKind))
     if not basin_ids:
         return dict.fromkeys(keys, 0)
+    # From the engagements covering that day (few), not an EXISTS per employer of the scope: a
+    # région's 200,000 employers took 1.3 s.
+    engaged = (
+        sa.select(EmployerEngagement.employer_id, EmployerEngagement.kind)
+        .join(Employer, Employer.id == EmployerEngagement.employer_id)
+        .where(Employer.basin_id.in_(basin_ids), *covering(period.end))
+        .subquery()
+    )
     counts = db.session.execute(
         sa.select(
-            *(sa.func.count(sa.case((engaged_on(period.end, EngagementKind(key) if key else None), 1))) for key in keys)
-        ).where(Employer.basin_id.in_(basin_ids))
+            sa.func.count(sa.distinct(engaged.c.employer_id)),
+            *(
+                sa.func.count(sa.distinct(sa.case((engaged.c.kind == EngagementKind(key), engaged.c.employer_id))))
+                for key in keys[1:]
+            ),
+        )
     ).one()
     return dict(zip(keys, counts, strict=True))
 

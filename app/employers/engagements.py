@@ -61,15 +61,19 @@ class EmployerEngagement(TimestampMixin, db.Model):
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
 
-def engaged_on(day: date, kind: EngagementKind | None = None) -> sa.ColumnElement[bool]:
-    """The employer (Employer.id) has an engagement (of ``kind``, if given) covering ``day``."""
+def covering(day: date, kind: EngagementKind | None = None) -> tuple[sa.ColumnElement[bool], ...]:
+    """The engagement (of ``kind``, if given) covers ``day``: the one definition of "engaged"."""
     of_kind = (EmployerEngagement.kind == kind,) if kind is not None else ()
-    return sa.exists().where(
-        EmployerEngagement.employer_id == Employer.id,
+    return (
         EmployerEngagement.starts_on <= day,
         sa.or_(EmployerEngagement.ends_on.is_(None), EmployerEngagement.ends_on >= day),
         *of_kind,
     )
+
+
+def engaged_on(day: date, kind: EngagementKind | None = None) -> sa.ColumnElement[bool]:
+    """The employer (Employer.id) has an engagement (of ``kind``, if given) covering ``day``."""
+    return sa.exists().where(EmployerEngagement.employer_id == Employer.id, *covering(day, kind))
 
 
 def engagements_of(employer: Employer) -> list[EmployerEngagement]:
