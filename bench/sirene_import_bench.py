@@ -99,6 +99,7 @@ def write_files(directory: Path, rows: int, basin_communes, seed: int, outside: 
     The basin's lines are the synthetic employers (``employer_rows``); the others, which the
     import skips unread, are written from a template of the same length, fast."""
     rng = random.Random(seed)
+    directory.mkdir(parents=True, exist_ok=True)
     establishments = directory / "StockEtablissement_bench.csv"
     legal_units = directory / "StockUniteLegale_bench.csv"
     position = {name: index for index, name in enumerate(ESTABLISHMENT_HEADER)}
