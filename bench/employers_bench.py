@@ -121,6 +121,8 @@ def build(app, employers: int, seed: int) -> dict:
         db.session.commit()
         adviser_ids = [adviser.id] + [c.id for c in colleagues]
         operator_id = operator.id
+        # Reading those ids began a transaction: left open, it would keep VACUUM from settling the load.
+        db.session.remove()
         engine = db.engine
         started = time.perf_counter()
         with engine.begin() as connection:
