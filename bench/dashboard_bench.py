@@ -158,18 +158,18 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                 INSERT INTO recruitment_needs (id, employer_id, basin_id, title, positions, positions_filled, contract,
                     origin, status, identified_on, closed_on, satisfaction_score, satisfaction_recorded_at,
                     created_at, updated_at, version)
-                SELECT s.n, 1 + {sql.rnd(4, employers)}, {first_basin} + {sql.rnd(4, employers)} % {basin_count}, 'Besoin ' || s.n, 1 + {sql.rnd(8, 3)},
-                       CASE WHEN {sql.rnd(6, 100)} BETWEEN 45 AND 79 THEN 1 ELSE 0 END, 'cdi', 'contact',
-                       CASE WHEN {sql.rnd(6, 100)} < 45 THEN
-                            CASE {sql.rnd(9, 4)} {" ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(OPEN_STAGES))} END
-                            WHEN {sql.rnd(6, 100)} < 80 THEN 'filled'
-                            WHEN {sql.rnd(6, 100)} < 92 THEN 'not_filled' ELSE 'cancelled' END,
-                       {sql.days_ago(today, "10 + " + sql.rnd(5, 330))},
-                       CASE WHEN {sql.rnd(6, 100)} >= 45
-                            THEN {sql.days_ago(today, f"10 + {sql.rnd(5, 330)} - {sql.rnd(7, 120)} % (10 + {sql.rnd(5, 330)})")}
+                SELECT s.n, 1 + {sql.rnd(4, employers)}, {first_basin} + {sql.rnd(4, employers)} % {basin_count}, 'Besoin ' || s.n, 1 + {sql.scramble("s.n", 8, 3)},
+                       CASE WHEN {sql.scramble("s.n", 6, 100)} BETWEEN 45 AND 79 THEN 1 ELSE 0 END, 'cdi', 'contact',
+                       CASE WHEN {sql.scramble("s.n", 6, 100)} < 45 THEN
+                            CASE {sql.scramble("s.n", 9, 4)} {" ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(OPEN_STAGES))} END
+                            WHEN {sql.scramble("s.n", 6, 100)} < 80 THEN 'filled'
+                            WHEN {sql.scramble("s.n", 6, 100)} < 92 THEN 'not_filled' ELSE 'cancelled' END,
+                       {sql.days_ago(today, "10 + " + sql.scramble("s.n", 5, 330))},
+                       CASE WHEN {sql.scramble("s.n", 6, 100)} >= 45
+                            THEN {sql.days_ago(today, f"10 + {sql.scramble('s.n', 5, 330)} - {sql.scramble('s.n', 7, 120)} % (10 + {sql.scramble('s.n', 5, 330)})")}
                        END,
-                       CASE WHEN {sql.rnd(6, 100)} >= 45 AND {sql.rnd(10, 2)} = 0 THEN 1 + {sql.rnd(11, 5)} END,
-                       CASE WHEN {sql.rnd(6, 100)} >= 45 AND {sql.rnd(10, 2)} = 0 THEN {sql.instant(now)} END,
+                       CASE WHEN {sql.scramble("s.n", 6, 100)} >= 45 AND {sql.scramble("s.n", 10, 2)} = 0 THEN 1 + {sql.scramble("s.n", 11, 5)} END,
+                       CASE WHEN {sql.scramble("s.n", 6, 100)} >= 45 AND {sql.scramble("s.n", 10, 2)} = 0 THEN {sql.instant(now)} END,
                        '{now}', '{now}', 1
                 FROM {sql.series(needs)}""",  # noqa: S608  (generated numbers only)
             "need_status_changes (identified)": f"""
@@ -194,12 +194,12 @@ def generate(app, employers: int, interactions: int, basin_count: int, per_regio
                 timings[name] = time.perf_counter() - started
                 print(f"  {name}: {timings[name]:.1f} s", flush=True)
         with db.engine.connect() as connection:
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             if sql.dialect == "postgresql":
                 connection.exec_driver_sql(
                     "SELECT setval(pg_get_serial_sequence('recruitment_needs', 'id'), "
                     "(SELECT max(id) FROM recruitment_needs))"
                 )
+            connection.commit()  # settle() runs outside any transaction
             settle(connection, ("interactions", "employers", "recruitment_needs", "assignments"))
         return {"basins": basins[0].id, "region": basins[0].region_code, "timings": timings}
 
@@ -396,7 +396,10 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from app import create_app
+    from app.dashboard.averages import keep_territory_averages
+    from app.dashboard.models import TerritoryAverageSnapshot
     from app.dashboard.scopes import quarter_of
+    from app.extensions import db
     from app.timeutils import today_paris
 
     if not args.skip_generation:
@@ -406,9 +409,12 @@ def main() -> None:
         {"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False},
     )
     logging_quiet(app)
-    if not args.skip_generation:
-        with app.app_context():
-            upgrade()
+    with app.app_context():
+        upgrade()  # a reused database too: it may predate the last migrations
+    if args.skip_generation:
+        with app.app_context(), db.engine.connect() as connection:
+            settle(connection, ("interactions", "employers", "recruitment_needs", "assignments"))
+    else:
         started = time.perf_counter()
         print(
             f"Generating {args.employers:,} employers, {interactions:,} interactions, {args.basins} basins…", flush=True
@@ -417,7 +423,6 @@ def main() -> None:
         print(f"Generation: {time.perf_counter() - started:.0f} s", flush=True)
 
     with app.app_context():
-        from app.extensions import db
         from app.referential.models import Basin
 
         basin = db.session.scalar(sa.select(Basin).where(Basin.code == "B0000"))
@@ -427,14 +432,25 @@ def main() -> None:
     period = quarter_of(quarter_of(today_paris()).start - timedelta(days=1))
     dates = f"debut={period.start.isoformat()}&fin={period.end.isoformat()}"
     print_steering_figures(app, basin_id, period)
+    basin_page = f"/tableau-de-bord?perimetre=basin:{basin_id}&{dates}"
     scenarios = {
-        "basin": f"/tableau-de-bord?perimetre=basin:{basin_id}&{dates}",
+        "basin, averages on the page": basin_page,
+        "basin, averages kept": basin_page,
         f"région ({in_region} basins)": f"/tableau-de-bord?perimetre=region:{region}&{dates}",
         "needs board, basin": f"/besoins?basin={basin_id}",
     }
     print(f"Period {period.start} – {period.end}; {args.runs} timed requests each (after 2 warm-up)")
     print(f"Load average before the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    with app.app_context():
+        db.session.execute(sa.delete(TerritoryAverageSnapshot))  # the averages computed on the page first
+        db.session.commit()
     for name, url in scenarios.items():
+        if name == "basin, averages kept":
+            with app.app_context():
+                started = time.perf_counter()
+                kept = keep_territory_averages(today_paris())
+                db.session.commit()
+            print(f"  the hourly job kept {kept} territories' averages in {time.perf_counter() - started:.1f} s")
         durations, cpu = measure(app, url, args.runs)
         print(
             f"  {name:<28} p50 {statistics.median(durations):6.0f} ms  p95 {percentile(durations, 0.95):6.0f} ms"

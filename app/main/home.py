@@ -111,11 +111,7 @@ def _manager(user: User, today: date) -> dict:
     previous = previous_period(period)
     current, before = scope_figures(basin_ids, period), scope_figures(basin_ids, previous)
     # A manager of one basin sees its département's and région's averages beside each figure.
-    averages = (
-        territory_averages(basins[0], period, with_median=False)
-        if len(basins) == 1 and user.role is Role.MANAGER
-        else []
-    )
+    averages = territory_averages(basins[0], period) if len(basins) == 1 and user.role is Role.MANAGER else []
     figures = [
         FigureChange(
             name,

@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from app.aftercare.tasks import remind_unanswered_surveys
 from app.api.webhooks import deliver_webhooks
+from app.dashboard.tasks import keep_averages
 from app.formatting import plural
 from app.monitoring.tasks import send_error_alerts
 from app.notifications.basin_reports import send_basin_reports
@@ -140,6 +141,20 @@ JOBS += (
         grace_hours=12,
     ),
 )
+# The départements' and régions' averages beside a basin's figures (app/dashboard/averages.py).
+JOBS += (
+    PeriodicJob(
+        "territory_averages",
+        "Moyennes des départements et des régions du tableau de bord",
+        "Toutes les heures",
+        keep_averages,
+        # An interval, not a cron "every hour": at the autumn's DST change, APScheduler gives an hourly
+        # cron schedule's 02:05 (winter time) as its own next fire time, and the scheduler would run it
+        # again and again. A missed run waits for the next one; meanwhile pages compute the averages.
+        IntervalTrigger(hours=1, timezone=PARIS),
+        grace_hours=None,
+    ),
+)
 JOBS_BY_ID = {job.id: job for job in JOBS}
 
 # What the jobs' counts mean, in words, for the job-runs page: (singular, plural) after the number.
@@ -170,6 +185,7 @@ COUNT_WORDS = {
     "webhooks_en_echec": ("webhook en échec", "webhooks en échec"),
     "webhooks_supprimes": ("ancienne livraison de webhook supprimée", "anciennes livraisons de webhooks supprimées"),
 }
+COUNT_WORDS["moyennes"] = ("moyenne de territoire calculée", "moyennes de territoire calculées")
 COUNT_WORDS["relances_enquete"] = ("enquête relancée", "enquêtes relancées")
 # Counts that are a yes, not a number.
 COUNT_FLAGS = {"jour_non_ouvre": "jour non ouvré, rien n'est envoyé"}
@@ -198,6 +214,10 @@ def previous_fire_time(job: PeriodicJob, now: datetime) -> datetime | None:
     while fire is not None and fire <= now:
         previous = fire
         fire = job.trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        if fire is not None and fire <= previous:
+            # A schedule that fires more than once a day may not move past the hour repeated when
+            # summer time ends (APScheduler gives it as its own next fire time): skip that hour.
+            fire = job.trigger.get_next_fire_time(previous, previous + timedelta(hours=1))
     return previous
 
 

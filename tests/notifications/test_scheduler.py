@@ -16,7 +16,7 @@ from app.notifications.services import claim_sends
 from app.scheduler.enums import JobRunStatus, JobRunTrigger
 from app.scheduler.locks import LeaseLock
 from app.scheduler.models import JobRun
-from app.scheduler.registry import JOBS, JOBS_BY_ID, next_fire_time
+from app.scheduler.registry import JOBS, JOBS_BY_ID, PeriodicJob, next_fire_time, previous_fire_time
 from app.scheduler.runner import (
     RunAlreadyRequested,
     build_scheduler,
@@ -47,6 +47,7 @@ def test_every_job_is_listed_once_with_coalescing_and_a_grace_in_hours():
         "error_alerts",
         "survey_reminders",
         "webhooks",
+        "territory_averages",
     }
     for job in JOBS:
         if isinstance(job.trigger, CronTrigger):
@@ -79,6 +80,12 @@ def _seed_adviser_with_work(day):
 
 def _digest_emails():
     return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail))
+
+
+def test_the_previous_fire_time_of_an_hourly_schedule_passes_the_end_of_summer_time():
+    """On 25 October 2026, 02:05 happens twice; APScheduler gives the second as its own next fire time."""
+    hourly = PeriodicJob("hourly", "", "", lambda now: {}, CronTrigger(minute=5, timezone=PARIS), grace_hours=1)
+    assert previous_fire_time(hourly, paris(2026, 11, 23, 7, 0)) == paris(2026, 11, 23, 6, 5)
 
 
 def test_the_scheduler_runs_each_job_at_its_time(travel, manual_scheduler):
