@@ -41,7 +41,6 @@ from app.employers.queries import (
     row_facts,
     search_employers,
     search_page,
-    supports_typo_tolerance,
     visible_employer_ids,
 )
 from app.employers.readers import ImportFileError
@@ -133,7 +132,7 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
     # A typo: the nearest words of the register's names, searched as if typed (the same fast
     # page as any search, where ordering every near name by its distance took seconds).
     corrected = None
-    if not page.items and filters.text and not identifier and supports_typo_tolerance():
+    if not page.items and filters.text and not identifier:
         corrected = corrected_text(filters.text)
     if corrected:
         near_filters = replace(filters, text=corrected)

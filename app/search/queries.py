@@ -36,7 +36,7 @@ from app.pagination import ResultCount, bounded_count
 from app.referential.models import JobTitle
 from app.search.models import RecentEmployer
 from app.search.services import RECENT_EMPLOYERS
-from app.text import closest_words, normalize_for_search
+from app.text import normalize_for_search
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -44,8 +44,6 @@ MAX_WORDS = 8
 GROUP_SIZE = 8
 # A phone number is searched by its digits once the query holds this many.
 MIN_PHONE_DIGITS = 4
-# Words close to a typed one taken from the employers' word list (SQLite).
-NEAR_TERMS = 5
 # SQLite: rows of the smaller tables read for a typo (see _near).
 NEAR_CANDIDATES = 2_000
 
@@ -150,47 +148,8 @@ def _employers(user: User, text: str, words: list[str], today: date, typo: bool)
         return search_employers(user, filters, today)
     if parse_identifier(text):
         return None  # digits a typo away name another establishment, not a near one
-    if has_trigram_search():
-        return search_employers(user, filters, today, typo_tolerant=True)
-    condition = _near_names(words)
-    if condition is None:
-        return None
-    return (
-        visible_employers(user)
-        .where(condition)
-        .options(joinedload(Employer.basin))
-        .order_by(Employer.search_name, Employer.id)
-    )
-
-
-def _near_names(words: list[str]) -> sa.ColumnElement[bool] | None:
-    """SQLite: names holding, for each typed word, a word starting with it or a typo away from it.
-
-    The words close to a typed one are read from the FTS5 index's word list (migration 2500),
-    among those starting with the same letter: a typo is seldom the first letter, and reading
-    one letter's words costs a few milliseconds where every word would cost tens."""
-    vocabulary = sa.table("employers_fts_vocab", sa.column("term"))
-    phrases = []
-    for word in words:
-        starting = sa.and_(vocabulary.c.term >= word, vocabulary.c.term < _next_prefix(word))
-        if db.session.scalar(sa.select(vocabulary.c.term).where(starting).limit(1)) is not None:
-            phrases.append(f'"{word}"*')
-            continue
-        same_letter = sa.and_(vocabulary.c.term >= word[0], vocabulary.c.term < _next_prefix(word[0]))
-        near = closest_words(
-            word, list(db.session.scalars(sa.select(vocabulary.c.term).where(same_letter))), NEAR_TERMS
-        )
-        if not near:
-            return None
-        phrases.append("(" + " OR ".join(f'"{term}"' for term in near) + ")")
-    fts_rowids = sa.select(sa.column("rowid")).select_from(sa.table("employers_fts"))
-    match = sa.text("employers_fts MATCH :words").bindparams(words=" AND ".join(phrases))
-    return Employer.id.in_(fts_rowids.where(match))
-
-
-def _next_prefix(word: str) -> str:
-    """The first string after every string starting with ``word`` (whose characters are [a-z0-9])."""
-    return word[:-1] + chr(ord(word[-1]) + 1)
+    # The names holding the words nearest to the typed ones, as the employer list searches them.
+    return search_employers(user, filters, today, typo_tolerant=True)
 
 
 # The smaller tables: substrings of the folded text, or every word a typo away.

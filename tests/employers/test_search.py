@@ -207,14 +207,20 @@ def test_spotter_sees_none_of_the_employer_pages(client, login, post):
     assert spotter.role is Role.SPOTTER
 
 
-@pytest.mark.postgresql_only
-def test_typo_tolerant_fallback_on_postgresql(client, login):
+def test_typo_tolerant_fallback(client, login):
     EmployerFactory(name="Boulangerie Martin")
+    EmployerFactory(name="Boulangerie Bréhier")
     EmployerFactory(name="Garage du Centre")
     login(UserFactory())
     html = client.get("/entreprises?q=boulangrie").get_data(as_text=True)
     assert "Boulangerie Martin" in html and "les plus proches" in html
     assert "Garage du Centre" not in html
+    # Each word replaced by its nearest; a word that starts a name's word is kept.
+    html = client.get("/entreprises?q=boulangrie+brehie").get_data(as_text=True)
+    assert "Boulangerie Bréhier" in html and "Boulangerie Martin" not in html
+    # No word near: nothing, and no "closest" message.
+    html = client.get("/entreprises?q=xyzzyq").get_data(as_text=True)
+    assert "Boulangerie" not in html and "les plus proches" not in html
 
 
 @pytest.mark.sqlite_only
