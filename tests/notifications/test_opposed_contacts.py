@@ -53,7 +53,8 @@ def _addresses() -> list[str]:
 def test_the_emailing_jobs_are_the_ones_checked_here():
     # A new job that queues e-mails must be added below.
     # webhooks: its e-mail (a paused subscription) goes to the admins only, never to an employer's contact.
-    assert {job.id for job in JOBS} - EMAILING_JOBS == {"retention", "outbox", "webhooks"}
+    # territory_averages: computes the dashboard's averages, sends nothing.
+    assert {job.id for job in JOBS} - EMAILING_JOBS == {"retention", "outbox", "webhooks", "territory_averages"}
 
 
 def test_the_morning_digest(travel):
