@@ -32,7 +32,6 @@ def _names(user, text: str, typo_tolerant: bool = False) -> list[str]:
     return [employer.name for employer in db.session.scalars(query).unique()]
 
 
-@pytest.mark.postgresql_only
 def test_a_typo_searches_the_nearest_words_of_the_names_as_if_typed(client, login):
     for name in NAMES:
         EmployerFactory(name=name, commune_name="Saint-Nazaire")
