@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import re
+import resource
 import secrets
 import signal
 import socket
@@ -191,6 +192,13 @@ class MeasureWindow:
         return (requests, end[1] - self.start[1], end[2] - self.start[2]) if requests else None
 
 
+def _children_cpu_seconds() -> float:
+    """CPU time of this script's children already waited for (Locust once it has ended; gunicorn
+    is waited for last)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def profile_summary(raw: Path, top: int = 25) -> str:
     """The functions of app/, flask, sqlalchemy… that hold the most samples (self and total)."""
     own: collections.Counter = collections.Counter()
@@ -263,6 +271,8 @@ def main() -> None:
             "LOAD_ACCOUNTS": json.dumps(picked.pop("accounts")),
             "LOAD_SAMPLE": json.dumps(picked),
         }
+        # Locust runs on the same cores: its CPU is what the server could not have.
+        locust_cpu = _children_cpu_seconds()
         subprocess.run(  # noqa: S603
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", args.duration,
@@ -271,6 +281,7 @@ def main() -> None:
             env=environment,
             check=False,
         )  # fmt: skip
+        locust_cpu = _children_cpu_seconds() - locust_cpu
         timer.cancel()
         measured = window.close()
     finally:
@@ -300,6 +311,10 @@ def main() -> None:
             f"{per_request:.1f} ms, soit au plus {psutil.cpu_count() * 1000 / per_request:.0f} req/s si les "
             f"{psutil.cpu_count()} cœurs servaient l'application seule (charge de la machine : {os.getloadavg()[0]:.1f})"
         )
+    print(
+        f"Locust (le générateur de charge, sur les mêmes cœurs) : {locust_cpu:.1f} s de CPU, "
+        f"{locust_cpu * 1000 / int(total['Request Count']):.1f} ms par requête envoyée"
+    )
     if args.profile and (out / "profile.txt").exists():
         print(profile_summary(out / "profile.txt"))
 
