@@ -9,6 +9,7 @@ fills the fields left empty there (``_merged``). Inside the caller's transaction
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,6 +21,10 @@ from app.employers.models import Employer
 from app.extensions import db
 
 STAGING_BATCH = 10_000
+# PostgreSQL: from this many new employers, and at least as many as the register holds, the
+# indexes are built after the insert (_indexes_built_after); below, keeping them costs little.
+REBUILD_FROM_ROWS = 20_000
+REBUILD_MEMORY = "256MB"
 _EMPLOYERS = Employer.__table__
 # Its own metadata: a temporary table is no part of the schema the migrations compare.
 _staged = sa.Table(
@@ -179,6 +184,7 @@ class Staging:
 
     def _insert(self, source: EmployerSource, now: datetime, known) -> int:
         copied = [name for name in _COLUMNS if name != "line"]
+        creatable = _staged.c.name.is_not(None) & ~known
         new = sa.select(
             *[_staged.c[name] for name in copied],
             sa.func.substr(_staged.c.siret, 1, 9),
@@ -186,14 +192,66 @@ class Staging:
             sa.literal(now, _EMPLOYERS.c.created_at.type),
             sa.literal(now, _EMPLOYERS.c.updated_at.type),
             sa.literal(1),
-        ).where(_staged.c.name.is_not(None), ~known)
+        ).where(creatable)
         statement = (
             insert(_EMPLOYERS)
             .from_select([*copied, "siren", "source", "created_at", "updated_at", "version"], new)
             .on_conflict_do_nothing(index_elements=["siret"])
             .returning(_EMPLOYERS.c.id)  # (psycopg gives no row count for an INSERT … SELECT from SQLAlchemy)
         )
-        return len(self.connection.execute(statement).all())
+        new_rows = self.connection.scalar(sa.select(sa.func.count()).select_from(_staged).where(creatable))
+        with _indexes_built_after(self.connection, new_rows):
+            return len(self.connection.execute(statement).all())
+
+
+@contextmanager
+def _indexes_built_after(connection: sa.Connection, new_rows: int):
+    """PostgreSQL, an import that at least doubles the register (a first load): the employers'
+    indexes that the insert does not need are dropped, then built once from the whole table,
+    and their foreign keys checked once by a join, as pg_restore does; kept row by row, they
+    held the insert at a fraction of its speed. Inside the import's transaction: a failed import
+    leaves them as they were. Meanwhile the employers' table is locked: readers wait (a first
+    load has few of them); a smaller import keeps them, and the table readable."""
+    if not is_postgresql(connection) or new_rows < max(_register_size(connection), REBUILD_FROM_ROWS):
+        yield
+        return
+    # Their definitions from the catalogue: the migrations stay the one place that declares them.
+    table = {"table": _EMPLOYERS.name}
+    indexes = connection.execute(
+        sa.text(
+            "SELECT index_class.relname, pg_get_indexdef(index_class.oid) FROM pg_index"
+            " JOIN pg_class index_class ON index_class.oid = pg_index.indexrelid"
+            " WHERE pg_index.indrelid = CAST(:table AS regclass) AND NOT pg_index.indisunique"
+        ),
+        table,
+    ).all()
+    foreign_keys = connection.execute(
+        sa.text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = CAST(:table AS regclass) AND contype = 'f'"
+        ),
+        table,
+    ).all()
+    for name, _ in foreign_keys:
+        connection.exec_driver_sql(f'ALTER TABLE {_EMPLOYERS.name} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    # A GIN index built in memory is built in one pass; the setting ends with the transaction.
+    connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+    for _, definition in indexes:
+        connection.exec_driver_sql(definition)
+    for name, definition in foreign_keys:
+        connection.exec_driver_sql(f'ALTER TABLE {_EMPLOYERS.name} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _register_size(connection: sa.Connection) -> int:
+    """The planner's estimate of the employers' rows (-1 before the first ANALYZE): a count would
+    read a national register for a threshold."""
+    estimate = connection.scalar(
+        sa.text("SELECT reltuples FROM pg_class WHERE oid = CAST(:table AS regclass)"), {"table": _EMPLOYERS.name}
+    )
+    return max(int(estimate or 0), 0)
 
 
 def _merged(source: EmployerSource) -> dict[str, sa.ColumnElement]:

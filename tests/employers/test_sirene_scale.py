@@ -7,6 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from app.employers import staging
 from app.employers.enums import EmployerSource
 from app.employers.models import Employer
 from app.employers.readers import ImportFileError, PrefilteredCsv
@@ -117,3 +118,57 @@ def test_the_set_based_upsert_fills_only_the_empty_fields_of_what_advisers_enter
     garage = _employer(GARAGE)
     assert garage.name == "GARAGE DE L'OCEAN" and garage.street == "1 rue Ancienne"
     assert garage.search_name == "garage de l ocean pornichet" and garage.version == versions[GARAGE] + 1
+
+
+def _indexes_and_foreign_keys() -> set[tuple[str, str]]:
+    indexes = db.session.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'employers'"))
+    foreign_keys = db.session.execute(
+        sa.text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = CAST('employers' AS regclass) AND contype = 'f'"
+        )
+    )
+    return {tuple(row) for row in [*indexes, *foreign_keys]}
+
+
+@pytest.mark.postgresql_only
+def test_a_first_load_builds_the_indexes_and_checks_the_foreign_keys_once_after_the_insert(monkeypatch, count_queries):
+    monkeypatch.setattr(staging, "REBUILD_FROM_ROWS", 1)
+    db.session.execute(sa.text("ANALYZE employers"))  # the register is empty
+    before = _indexes_and_foreign_keys()
+    with count_queries() as statements:
+        import_sirene("5219", ESTABLISHMENTS, LEGAL_UNITS)
+    assert any(statement.startswith("DROP INDEX") for statement in statements)
+    assert any("ADD CONSTRAINT" in statement for statement in statements)
+    assert _indexes_and_foreign_keys() == before
+    # The rebuilt trigram index answers a typo.
+    found = db.session.scalars(
+        sa.select(Employer.siret).where(sa.literal("boulangrie").op("<%")(Employer.search_name))
+    ).all()
+    assert BAKERY in found
+
+
+@pytest.mark.postgresql_only
+def test_an_import_smaller_than_the_register_keeps_its_indexes(monkeypatch, count_queries):
+    monkeypatch.setattr(staging, "REBUILD_FROM_ROWS", 1)
+    EmployerFactory.create_batch(5)
+    db.session.flush()
+    db.session.execute(sa.text("ANALYZE employers"))  # 5 employers; the file brings 4
+    with count_queries() as statements:
+        import_sirene("5219", ESTABLISHMENTS, LEGAL_UNITS)
+    assert not any(statement.startswith(("DROP INDEX", "ALTER TABLE")) for statement in statements)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Employer)) == 9
+
+
+@pytest.mark.postgresql_only
+def test_a_first_load_that_fails_leaves_the_indexes_and_foreign_keys_in_place():
+    before = _indexes_and_foreign_keys()
+    connection = db.session.connection()
+    with (
+        pytest.raises(RuntimeError),
+        connection.begin_nested(),  # the import's transaction
+        staging._indexes_built_after(connection, new_rows=10**9),
+    ):
+        assert _indexes_and_foreign_keys() < before
+        raise RuntimeError("the insert failed")
+    assert _indexes_and_foreign_keys() == before
