@@ -11,10 +11,14 @@ process only: PostgreSQL's own share is not in it, the statements stand for it).
 
 The database is built by ``bench/employers_bench.py``'s builder (20,000 employers by default)
 when it holds no users yet, or with --rebuild; then every page is requested --repeat times after
-a warm-up, logged in as the benchmark's adviser, and the medians are printed.
+a warm-up, logged in as the benchmark's adviser, and the medians are printed, with the time the
+cyclic garbage collector took per request. The app is frozen out of the collector's generations
+once built, as gunicorn's workers do (deploy/gunicorn.conf.py, post_worker_init);
+--no-freeze measures without it.
 """
 
 import argparse
+import gc
 import logging
 import random
 import statistics
@@ -56,6 +60,20 @@ def pages(connection, rng: random.Random) -> list[tuple[str, str, str]]:
         ("tableau de bord", "GET", "/tableau-de-bord"),
         ("noter un échange", "POST", f"/entreprises/{rng.choice(sirets)}/echanges"),
     ]
+
+
+class CollectorClock:
+    """The time the cyclic garbage collector takes, from its start and stop callbacks."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
 
 
 def measure(app, repeat: int, warm: int, seed: int, forget: bool = False) -> list[tuple[str, int, float, float]]:
@@ -116,6 +134,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="rounds of the whole mix before timing")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--no-freeze", action="store_true", help="leave the app in the collector's generations")
     parser.add_argument(
         "--forget-reference-lists", action="store_true", help="read the kept reference lists again on every request"
     )
@@ -126,7 +145,12 @@ def main() -> None:
     app = bench_app(args.database_url, reuse)
     if not reuse:
         build(app, args.employers, args.seed)
+    if not args.no_freeze:
+        gc.freeze()
+    collector = CollectorClock()
+    gc.callbacks.append(collector)
     results = measure(app, args.repeat, args.warm, args.seed, args.forget_reference_lists)
+    gc.callbacks.remove(collector)
     width = max(len(label) for label, *_ in results)
     print(f"{'page':<{width}} {'requêtes SQL':>12} {'mur p50 ms':>10} {'CPU p50 ms':>10}")
     for label, count, wall, cpu in results:
@@ -135,6 +159,9 @@ def main() -> None:
     mean_cpu = sum(w * r[3] for w, r in zip(weights, results, strict=True)) / sum(weights)
     mean_count = sum(w * r[1] for w, r in zip(weights, results, strict=True)) / sum(weights)
     print(f"{'moyenne pondérée du mélange':<{width}} {mean_count:>12.1f} {'':>10} {mean_cpu:>10.1f}")
+    requests = len(results) * (args.repeat + args.warm) + 1  # the login too
+    frozen = "sans gc.freeze()" if args.no_freeze else "app gelée par gc.freeze()"
+    print(f"ramasse-miettes ({frozen}) : {collector.seconds * 1000 / requests:.2f} ms par requête")
 
 
 if __name__ == "__main__":

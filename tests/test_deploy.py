@@ -1,9 +1,11 @@
 """The deployment files stay true to the code: every environment variable the app reads is in
-deploy/relais.env.example and in the README's table, gunicorn accepts its configuration, and
-nginx matches the app's upload limit and hides the metrics."""
+deploy/relais.env.example and in the README's table, gunicorn accepts its configuration (and its
+workers freeze their built app out of the garbage collector), and nginx matches the app's upload limit and hides the metrics."""
 
+import gc
 import os
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +89,13 @@ def test_each_service_reads_the_same_environment_file():
     ]
     for unit in units:
         assert "EnvironmentFile=/etc/relais/relais.env\n" in unit.read_text(encoding="utf-8"), unit.name
+
+
+def test_a_worker_freezes_its_built_app_out_of_the_garbage_collector():
+    settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
