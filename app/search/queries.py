@@ -8,7 +8,7 @@ pg_trgm on PostgreSQL, and on SQLite the employer names' word list (``employers_
 read for the words close to the typed ones, or RapidFuzz over the few rows of the other tables.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -21,8 +21,10 @@ from app.employers.models import Employer, EmployerContact
 from app.employers.queries import (
     TYPO_SIMILARITY,
     EmployerFilters,
+    corrected_text,
+    matching_employers_query,
     parse_identifier,
-    search_employers,
+    search_page,
     visible_employers,
 )
 from app.events.models import Event
@@ -32,7 +34,7 @@ from app.leads.models import Lead
 from app.leads.queries import visible_leads
 from app.needs.models import RecruitmentNeed
 from app.needs.queries import visible_needs
-from app.pagination import ResultCount, bounded_count
+from app.pagination import ResultCount, bounded_count, page_count
 from app.referential.models import JobTitle
 from app.search.models import RecentEmployer
 from app.search.services import RECENT_EMPLOYERS
@@ -57,6 +59,10 @@ class Group:
     near: bool = False  # found with a typo allowed
 
 
+# A group's first rows and their count.
+Found = tuple[list, ResultCount]
+
+
 def search_words(text: str) -> list[str]:
     return normalize_for_search(text[:MAX_QUERY_LENGTH]).split()[:MAX_WORDS]
 
@@ -68,11 +74,11 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     if not words:
         return []
     searches = [
-        ("employers.detail", "employers", "Employeurs", lambda typo: _employers(user, text, words, today, typo)),
-        ("employers.detail", "contacts", "Personnes", lambda typo: _contacts(user, text, words, typo)),
-        ("needs.detail", "needs", "Besoins de recrutement", lambda typo: _needs(user, words, typo)),
-        ("events.detail", "events", "Événements", lambda typo: _events(user, words, typo)),
-        ("leads.detail", "leads", "Signalements", lambda typo: _leads(user, words, typo)),
+        ("employers.detail", "employers", "Employeurs", lambda typo: _employers(user, text, today, typo)),
+        ("employers.detail", "contacts", "Personnes", lambda typo: _first_rows(_contacts(user, text, words, typo))),
+        ("needs.detail", "needs", "Besoins de recrutement", lambda typo: _first_rows(_needs(user, words, typo))),
+        ("events.detail", "events", "Événements", lambda typo: _first_rows(_events(user, words, typo))),
+        ("leads.detail", "leads", "Signalements", lambda typo: _first_rows(_leads(user, words, typo))),
     ]
     allowed = [search for search in searches if is_allowed(search[0], user.role)]
     groups = [Group(kind, heading) for _, kind, heading, _ in allowed]
@@ -87,14 +93,11 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     for typo in passes:
         if typo:
             tolerate_typos(TYPO_SIMILARITY)
-        for group, (_, _, _, query_of) in zip(groups, allowed, strict=True):
-            query = None if identifier and group.kind != "employers" else query_of(typo)
-            if query is None:
+        for group, (_, _, _, find) in zip(groups, allowed, strict=True):
+            found = None if identifier and group.kind != "employers" else find(typo)
+            if found is None:
                 continue
-            group.items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
-            # Fewer than a group's size: they are all there, no count to run.
-            full = len(group.items) == GROUP_SIZE
-            group.count = bounded_count(query) if full else ResultCount(len(group.items))
+            group.items, group.count = found
             group.near = typo
         if any(group.items for group in groups):
             break
@@ -142,14 +145,29 @@ def _joined(*columns) -> sa.ColumnElement[str]:
 # Employers: their own search (app/employers/queries.py), and typos.
 
 
-def _employers(user: User, text: str, words: list[str], today: date, typo: bool) -> sa.Select | None:
+def _employers(user: User, text: str, today: date, typo: bool) -> Found | None:
+    """The employer list's own first page (``search_page``: the first names found without sorting
+    every match) and count; with a typo, the names holding the words nearest to the typed ones."""
     filters = EmployerFilters(text=text)
-    if not typo:
-        return search_employers(user, filters, today)
-    if parse_identifier(text):
-        return None  # digits a typo away name another establishment, not a near one
-    # The names holding the words nearest to the typed ones, as the employer list searches them.
-    return search_employers(user, filters, today, typo_tolerant=True)
+    if typo:
+        if parse_identifier(text):
+            return None  # digits a typo away name another establishment, not a near one
+        corrected = corrected_text(text)
+        if corrected is None:
+            return [], ResultCount(0)
+        filters = replace(filters, text=corrected)
+    page = search_page(user, filters, today, 1, GROUP_SIZE)
+    return page.items, page_count(page, matching_employers_query(user, filters, today))
+
+
+def _first_rows(query: sa.Select | None) -> Found | None:
+    """A group's first rows of ``query``, and how many there are."""
+    if query is None:
+        return None
+    items = list(db.session.scalars(query.limit(GROUP_SIZE)).unique())
+    # Fewer than a group's size: they are all there, no count to run.
+    count = bounded_count(query) if len(items) == GROUP_SIZE else ResultCount(len(items))
+    return items, count
 
 
 # The smaller tables: substrings of the folded text, or every word a typo away.

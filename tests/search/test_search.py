@@ -4,7 +4,11 @@ from datetime import date
 
 import pytest
 
-from app.search.queries import search_everything
+from app.employers import queries
+from app.employers.queries import EmployerFilters, search_employers
+from app.extensions import db
+from app.pagination import bounded_count
+from app.search.queries import GROUP_SIZE, search_everything
 from app.search.services import RECENT_EMPLOYERS
 from tests.factories import (
     BasinFactory,
@@ -206,3 +210,30 @@ def test_digits_alone_are_never_searched_with_a_typo():
     # A number a digit away is another number: no near pass for a query without letters.
     assert _found(user, "2025") == {}
     assert _found(user, "saisonier 2024")["needs"] == ["Saisonniers 2024"]
+
+
+def test_the_employers_group_is_the_first_page_of_the_employer_list(monkeypatch):
+    # A window of one name: on PostgreSQL the page is found by the list's shorter ways (search_page).
+    monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", 1)
+    for number in range(GROUP_SIZE + 3):
+        EmployerFactory(name=f"Garage {chr(ord('z') - number)}")
+    EmployerFactory(name="Autogarage Leroy")  # the word inside the first one
+    user = UserFactory()
+    employers = search_everything(user, "garage", TODAY)[0]
+    listed = search_employers(user, EmployerFilters(text="garage"), TODAY)
+    assert employers.items == list(db.session.scalars(listed.limit(GROUP_SIZE)))
+    assert employers.count == bounded_count(listed) and employers.count.value > GROUP_SIZE
+    # A typo: the list's page of the words nearest to the typed ones.
+    near = search_everything(user, "garrage", TODAY)[0]
+    assert near.near and near.items == employers.items
+
+
+@pytest.mark.postgresql_only
+def test_the_employers_group_never_sorts_every_match(count_queries):
+    # A common word matches a tenth of the register: sorting all of it for 8 names read most of the table.
+    for number in range(GROUP_SIZE + 3):
+        EmployerFactory(name=f"Garage {number}")
+    with count_queries() as statements:
+        search_everything(UserFactory(), "garage", TODAY)
+    sorted_by_name = [statement for statement in statements if "search_name ||" in statement]
+    assert sorted_by_name and all("employers.id IN" in statement for statement in sorted_by_name)
