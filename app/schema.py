@@ -19,6 +19,9 @@ DATABASE_SPECIFIC_INDEXES = {
     # GiST trigram index on the words of employer names, for a typo, PostgreSQL only
     # (migrations/versions/20261201_3300_search_imports_scale.py).
     "ix_employer_name_words_trgm",
+    # GIN trigram index on the needs' folded titles, for the header's search, PostgreSQL only
+    # (migrations/versions/20261202_3800_needs_title_trigram.py).
+    "ix_recruitment_needs_title_folded_trgm",
 }
 # The words of employer names, kept by triggers, PostgreSQL only (same migration).
 DATABASE_SPECIFIC_TABLES = {"employer_name_words"}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth.access import is_allowed
 from app.auth.models import User
-from app.dialects import contains_words, has_trigram_search, may_be_near, near_words, tolerate_typos
+from app.dialects import contains_words, folded, has_trigram_search, may_be_near, near_words, tolerate_typos
 from app.employers.models import Employer, EmployerContact
 from app.employers.queries import (
     TYPO_SIMILARITY,
@@ -124,7 +124,7 @@ def _near(query: sa.Select, key, words: list[str], text: sa.ColumnElement[str]) 
     return query.where(near_words(words, text))
 
 
-def _all_rows_planned(query: sa.Select, name: str) -> sa.CTE:
+def _all_rows_planned(query: sa.Select | sa.CompoundSelect, name: str) -> sa.CTE:
     """PostgreSQL: ``query`` as a MATERIALIZED CTE, planned to be read whole, so by its trigram
     index; a LIMIT around it (a group's first rows, a bounded count) made the planner expect
     to meet enough rows early in a scan of the whole table, each row a costly ``<%``."""
@@ -213,9 +213,30 @@ def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
         .options(contains_eager(RecruitmentNeed.employer), contains_eager(RecruitmentNeed.job_title))
         .order_by(RecruitmentNeed.id.desc())
     )
+    holding = _needs_holding(words, typo)
     if typo:
-        return _near(query, RecruitmentNeed.id, words, _joined(RecruitmentNeed.title, JobTitle.label))
-    return query.where(_each_word(words, RecruitmentNeed.title, JobTitle.label))
+        return _near(query.where(*holding), RecruitmentNeed.id, words, _joined(RecruitmentNeed.title, JobTitle.label))
+    return query.where(*holding, _each_word(words, RecruitmentNeed.title, JobTitle.label))
+
+
+def _needs_holding(words: list[str], typo: bool) -> list[sa.ColumnElement[bool]]:
+    """PostgreSQL: the needs whose title or job title holds the longest word (or a word a typo away
+    from it), read from their trigram indexes before the scope, so that only they are folded and
+    checked for every word: folding every visible need took 39 ms at 10,000, a typo 45 ms. Nothing
+    to narrow by on SQLite, or with a word too short for a trigram."""
+    word = max(words, key=len)
+    if not has_trigram_search() or len(word) < 3:
+        return []
+
+    def holds(text: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        return sa.literal(word).op("<%")(text) if typo else text.like(f"%{word}%")
+
+    by_title = sa.select(RecruitmentNeed.id).where(holds(folded(RecruitmentNeed.title)))
+    # The job titles' stored search label: the same words as their folded label (app.text).
+    job_titles = sa.select(JobTitle.code).where(holds(JobTitle.search_label))
+    by_job_title = sa.select(RecruitmentNeed.id).where(RecruitmentNeed.job_title_code.in_(job_titles))
+    holding = _all_rows_planned(sa.union(by_title, by_job_title), "needs_holding_word")
+    return [RecruitmentNeed.id.in_(sa.select(holding))]
 
 
 def _events(user: User, words: list[str], typo: bool) -> sa.Select:
