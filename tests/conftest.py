@@ -182,6 +182,35 @@ def count_queries(db_connection):
     return _count
 
 
+@pytest.fixture
+def plan_of(db_connection):
+    """``with plan_of(lambda statement: ...) as plan:`` runs the block, then gives (``plan[0]``)
+    PostgreSQL's plan for the one statement the predicate picks (its spaces and newlines made
+    single spaces), with its own parameters and
+    sequential scans discouraged: on a test's few rows a scan is always cheapest, so this shows
+    which index the statement can be answered from."""
+
+    @contextlib.contextmanager
+    def _plan(picks):
+        recorded = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if picks(" ".join(statement.split())):
+                recorded.append((statement, parameters))
+
+        plan: list[str] = []
+        sa.event.listen(db_connection, "before_cursor_execute", record)
+        try:
+            yield plan
+        finally:
+            sa.event.remove(db_connection, "before_cursor_execute", record)
+        ((statement, parameters),) = recorded
+        db_connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan.append("\n".join(row[0] for row in db_connection.exec_driver_sql("EXPLAIN " + statement, parameters)))
+
+    return _plan
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Flask-Limiter's counters outlive the rolled-back transaction: start each test at zero."""

@@ -1,5 +1,7 @@
 """The busy pages run a fixed number of queries, whatever the number of rows or basins."""
 
+import pytest
+
 from tests.factories import AssignmentFactory, EmployerFactory, RecruitmentNeedFactory, UserFactory, seeded_basin
 
 
@@ -27,3 +29,15 @@ def test_board_list_and_dashboard_do_not_query_per_row_or_per_basin(client, logi
     # 19, and one statement each for the solutions, who sourced the hires, hires by public, engaged
     # employers, and retention with the employers' surveys.
     assert max(few) <= 24
+
+
+@pytest.mark.postgresql_only
+def test_the_employers_of_a_scope_are_counted_from_a_narrow_index(client, login, plan_of):
+    # A région of 200,000 employers: counted from the (basin_id, search_name) index, or the table
+    # read in parallel, 54 ms of the dashboard's 85 ms of SQL; from an index of basin ids, 10 ms.
+    basin = seeded_basin("5219")
+    EmployerFactory(basin=basin)
+    login(UserFactory(manager=True, basins=[basin]))
+    with plan_of(lambda statement: "GROUP BY employers.basin_id UNION ALL" in statement) as plan:
+        assert client.get("/tableau-de-bord").status_code == 200
+    assert "Index Only Scan using ix_employers_basin_id on employers" in plan[0], plan[0]

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 from app.employers import queries
 from app.employers.queries import EmployerFilters, search_employers
@@ -125,26 +124,14 @@ def test_a_need_is_found_by_the_words_of_its_title_and_of_its_job_title_together
 
 
 @pytest.mark.postgresql_only
-def test_the_needs_group_reads_the_needs_from_indexes(db_connection):
+def test_the_needs_group_reads_the_needs_from_indexes(plan_of):
     # Every visible need's title and job title were folded on each search (39 ms at 10,000 needs):
     # the needs holding the longest word now come from the title's trigram index (and the job titles').
     RecruitmentNeedFactory(title="Boulanger de nuit")
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    sa.event.listen(db_connection, "before_cursor_execute", record)
-    try:
-        found = _found(UserFactory(), "boulanger nuit")
-    finally:
-        sa.event.remove(db_connection, "before_cursor_execute", record)
-    assert found["needs"] == ["Boulanger de nuit"]
-    ((statement, parameters),) = [(s, p) for s, p in statements if "FROM recruitment_needs" in s and "count(" not in s]
-    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql("EXPLAIN " + statement, parameters))
+    with plan_of(lambda statement: "FROM recruitment_needs" in statement and "count(" not in statement) as plan:
+        assert _found(UserFactory(), "boulanger nuit")["needs"] == ["Boulanger de nuit"]
     # The job titles' side depends on their count (a handful of needs here: walked by job title).
-    assert "Bitmap Index Scan on ix_recruitment_needs_title_folded_trgm" in plan, plan
+    assert "Bitmap Index Scan on ix_recruitment_needs_title_folded_trgm" in plan[0], plan[0]
 
 
 def test_a_spotter_finds_only_their_own_leads():
