@@ -33,7 +33,12 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)).options(sa.orm.selectinload(User.basins)))
+    # The basins in the same statement: every page of every request starts here.
+    user = (
+        db.session.scalars(sa.select(User).where(User.id == int(user_id)).options(sa.orm.joinedload(User.basins)))
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.is_active or user.session_token != token:
         return None
     return user
