@@ -185,10 +185,10 @@ def count_queries(db_connection):
 @pytest.fixture
 def plan_of(db_connection):
     """``with plan_of(lambda statement: ...) as plan:`` runs the block, then gives (``plan[0]``)
-    PostgreSQL's plan for the one statement the predicate picks (its spaces and newlines made
-    single spaces), with its own parameters and
-    sequential scans discouraged: on a test's few rows a scan is always cheapest, so this shows
-    which index the statement can be answered from."""
+    the database's plan for the one statement the predicate picks (its spaces and newlines made
+    single spaces), with its own parameters: PostgreSQL's EXPLAIN, sequential scans discouraged
+    (on a test's few rows a scan is always cheapest: this shows which index can answer it), or
+    SQLite's EXPLAIN QUERY PLAN, one step a line."""
 
     @contextlib.contextmanager
     def _plan(picks):
@@ -205,8 +205,12 @@ def plan_of(db_connection):
         finally:
             sa.event.remove(db_connection, "before_cursor_execute", record)
         ((statement, parameters),) = recorded
-        db_connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        plan.append("\n".join(row[0] for row in db_connection.exec_driver_sql("EXPLAIN " + statement, parameters)))
+        if db_connection.dialect.name == "postgresql":
+            db_connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            rows = db_connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+        else:
+            rows = db_connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        plan.append("\n".join(str(row[-1]) for row in rows))
 
     return _plan
 

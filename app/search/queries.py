@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth.access import is_allowed
 from app.auth.models import User
-from app.dialects import contains_words, folded, has_trigram_search, may_be_near, near_words, tolerate_typos
+from app.dialects import contains_words, has_trigram_search, may_be_near, near_words, tolerate_typos
 from app.employers.models import Employer, EmployerContact
 from app.employers.queries import (
     TYPO_SIMILARITY,
@@ -175,9 +175,12 @@ def _first_rows(query: sa.Select | None) -> Found | None:
 
 def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select | None:
     """Contact persons of the employers the user may see; never one opposed to contact, nor anonymised."""
-    # "+ 0": the visible employers as a list to look the matching contacts up in, not as the
-    # rows to start from (SQLite would probe the contacts of every visible employer).
-    in_scope = (EmployerContact.employer_id + 0).in_(visible_employers(user).with_only_columns(Employer.id))
+    # Each matching contact's employer looked up among the visible ones (one key lookup), checked
+    # after the text: as a list (IN), SQLite built the list of every visible employer on each
+    # search (200,000 ids, twice with the count); joined, it probed the contacts of each of them.
+    in_scope = (
+        visible_employers(user).where(Employer.id == EmployerContact.employer_id).correlate(EmployerContact).exists()
+    )
     query = (
         sa.select(EmployerContact)
         .join(EmployerContact.employer)
@@ -220,23 +223,31 @@ def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
 
 
 def _needs_holding(words: list[str], typo: bool) -> list[sa.ColumnElement[bool]]:
-    """PostgreSQL: the needs whose title or job title holds the longest word (or a word a typo away
-    from it), read from their trigram indexes before the scope, so that only they are folded and
-    checked for every word: folding every visible need took 39 ms at 10,000, a typo 45 ms. Nothing
-    to narrow by on SQLite, or with a word too short for a trigram."""
+    """The needs whose title or job title holds the longest word (or, on PostgreSQL, a word a typo
+    away from it), read first, so that only they are scoped, folded and checked for every word.
+
+    PostgreSQL reads them from the trigram indexes of the folded titles and of the job titles
+    (folding every visible need took 39 ms at 10,000, a typo 45 ms); SQLite from a LIKE on each
+    table, where it went through every visible employer to reach their needs (55 ms at 200,000
+    employers). A typo on SQLite is narrowed by ``_near``; a word too short for a trigram, not at all.
+    """
     word = max(words, key=len)
-    if not has_trigram_search() or len(word) < 3:
+    if (has_trigram_search() and len(word) < 3) or (typo and not has_trigram_search()):
         return []
-
-    def holds(text: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-        return sa.literal(word).op("<%")(text) if typo else text.like(f"%{word}%")
-
-    by_title = sa.select(RecruitmentNeed.id).where(holds(folded(RecruitmentNeed.title)))
-    # The job titles' stored search label: the same words as their folded label (app.text).
-    job_titles = sa.select(JobTitle.code).where(holds(JobTitle.search_label))
+    # The job titles' stored search label holds the same words as their folded label (app.text).
+    if typo:  # PostgreSQL only (above)
+        title_holds = near_words([word], RecruitmentNeed.title)
+        label_holds = sa.literal(word).op("<%")(JobTitle.search_label)
+    else:
+        title_holds = contains_words([word], RecruitmentNeed.title)
+        label_holds = JobTitle.search_label.like(f"%{word}%")
+    by_title = sa.select(RecruitmentNeed.id).where(title_holds)
+    job_titles = sa.select(JobTitle.code).where(label_holds)
     by_job_title = sa.select(RecruitmentNeed.id).where(RecruitmentNeed.job_title_code.in_(job_titles))
-    holding = _all_rows_planned(sa.union(by_title, by_job_title), "needs_holding_word")
-    return [RecruitmentNeed.id.in_(sa.select(holding))]
+    holding = sa.union(by_title, by_job_title)
+    if has_trigram_search():
+        holding = sa.select(_all_rows_planned(holding, "needs_holding_word"))
+    return [RecruitmentNeed.id.in_(holding)]
 
 
 def _events(user: User, words: list[str], typo: bool) -> sa.Select:
