@@ -16,6 +16,8 @@ DATABASE_SPECIFIC_INDEXES = {
     # GIN trigram index on contact persons' folded names and e-mail, for the header's search,
     # PostgreSQL only (migrations/versions/20261130_2500_global_search.py).
     "ix_employer_contacts_search_trgm",
+    # GIN trigram index on their phones' digits, same use (migrations/versions/20261202_4000_contact_phone_trigram.py).
+    "ix_employer_contacts_phone_digits_trgm",
     # GiST trigram index on the words of employer names, for a typo, PostgreSQL only
     # (migrations/versions/20261201_3300_search_imports_scale.py).
     "ix_employer_name_words_trgm",
