@@ -230,21 +230,24 @@ def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
 
 
 def _needs_holding(words: list[str], typo: bool) -> list[sa.ColumnElement[bool]]:
-    """The needs whose title or job title holds the longest word (or, on PostgreSQL, a word a typo
-    away from it), read first, so that only they are scoped, folded and checked for every word.
+    """The needs whose title or job title holds the longest word (or a word a typo away from it),
+    read first, so that only they are scoped, folded and checked for every word.
 
     PostgreSQL reads them from the trigram indexes of the folded titles and of the job titles
     (folding every visible need took 39 ms at 10,000, a typo 45 ms); SQLite from a LIKE on each
     table, where it went through every visible employer to reach their needs (55 ms at 200,000
-    employers). A typo on SQLite is narrowed by ``_near``; a word too short for a trigram, not at all.
+    employers). A word too short for a trigram narrows nothing on PostgreSQL.
     """
     word = max(words, key=len)
-    if (has_trigram_search() and len(word) < 3) or (typo and not has_trigram_search()):
+    if has_trigram_search() and len(word) < 3:
         return []
     # The job titles' stored search label holds the same words as their folded label (app.text).
-    if typo:  # PostgreSQL only (above)
+    if typo and has_trigram_search():
         title_holds = near_words([word], RecruitmentNeed.title)
         label_holds = sa.literal(word).op("<%")(JobTitle.search_label)
+    elif typo:  # SQLite: those holding half of the word at least, which _near then checks
+        title_holds = may_be_near([word], RecruitmentNeed.title)
+        label_holds = may_be_near([word], JobTitle.search_label)
     else:
         title_holds = contains_words([word], RecruitmentNeed.title)
         label_holds = JobTitle.search_label.like(f"%{word}%")

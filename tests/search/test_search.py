@@ -166,6 +166,15 @@ def test_sqlite_reads_the_matching_contacts_and_needs_before_their_employers(pla
     assert "basin_id" not in plan[0], plan[0]
 
 
+@pytest.mark.sqlite_only
+def test_sqlite_reads_the_needs_near_a_typo_before_their_employers(plan_of):
+    RecruitmentNeedFactory(title="Boulanger de nuit")
+    picked = "FROM recruitment_needs JOIN employers"
+    with plan_of(lambda statement: picked in statement and "search_near(" in statement) as plan:
+        assert _found(UserFactory(), "boulnger")["needs"] == ["Boulanger de nuit"]
+    assert "basin_id" not in plan[0], plan[0]
+
+
 def test_a_spotter_finds_only_their_own_leads():
     spotter = UserFactory(spotter=True)
     LeadFactory(spotter=spotter, employer_name="Crêperie Guégan")
