@@ -89,12 +89,14 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     passes = (False, True) if any(character.isalpha() for character in text) else (False,)
     # A SIRET or SIREN names an establishment or a company: one index lookup among employers. Read
     # as a phone number or as words, it made every other group scan its whole table for nothing.
-    identifier = parse_identifier(text) is not None
+    # Likewise digits in several groups ("02 96 12") are a phone number: read as the words "02",
+    # "96" and "12", they made the employers and needs groups fold every name and title.
+    only = "employers" if parse_identifier(text) else "contacts" if len(words) > 1 and phone_digits(text) else None
     for typo in passes:
         if typo:
             tolerate_typos(TYPO_SIMILARITY)
         for group, (_, _, _, find) in zip(groups, allowed, strict=True):
-            found = None if identifier and group.kind != "employers" else find(typo)
+            found = None if only not in (None, group.kind) else find(typo)
             if found is None:
                 continue
             group.items, group.count = found
@@ -191,8 +193,8 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
         .options(contains_eager(EmployerContact.employer))
         .order_by(EmployerContact.last_name, EmployerContact.first_name, EmployerContact.id)
     )
-    digits = "".join(character for character in text if character.isascii() and character.isdigit())
-    if digits and len(digits) >= MIN_PHONE_DIGITS and not any(character.isalpha() for character in text):
+    digits = phone_digits(text)
+    if digits:
         if typo:
             return None
         return query.where(contact_phone_digits().like(f"%{digits}%"), in_scope)
@@ -204,6 +206,14 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
     if typo:
         return _near(query, EmployerContact.id, words, names).where(in_scope)
     return query.where(_each_word(words, names), in_scope)
+
+
+def phone_digits(text: str) -> str | None:
+    """The digits of ``text`` when it may be (part of) a phone number: no letter, enough digits."""
+    if any(character.isalpha() for character in text):
+        return None
+    digits = "".join(character for character in text if character.isascii() and character.isdigit())
+    return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 
 def contact_phone_digits() -> sa.ColumnElement[str]:
@@ -225,7 +235,12 @@ def _needs(user: User, words: list[str], typo: bool) -> sa.Select:
     )
     holding = _needs_holding(words, typo)
     if typo:
-        return _near(query.where(*holding), RecruitmentNeed.id, words, _joined(RecruitmentNeed.title, JobTitle.label))
+        text = _joined(RecruitmentNeed.title, JobTitle.label)
+        # The needs near the longest word are the few to check: _near's own candidates, read
+        # through the visible employers, made SQLite start again from every one of them.
+        return (
+            query.where(*holding, near_words(words, text)) if holding else _near(query, RecruitmentNeed.id, words, text)
+        )
     return query.where(*holding, _each_word(words, RecruitmentNeed.title, JobTitle.label))
 
 
