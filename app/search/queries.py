@@ -91,7 +91,12 @@ def search_everything(user: User, text: str, today: date) -> list[Group]:
     # as a phone number or as words, it made every other group scan its whole table for nothing.
     # Likewise digits in several groups ("02 96 12") are a phone number: read as the words "02",
     # "96" and "12", they made the employers and needs groups fold every name and title.
-    only = "employers" if parse_identifier(text) else "contacts" if len(words) > 1 and phone_digits(text) else None
+    if parse_identifier(text):
+        only = "employers"
+    elif len(words) > 1 and _phone_digits(text):
+        only = "contacts"
+    else:
+        only = None
     for typo in passes:
         if typo:
             tolerate_typos(TYPO_SIMILARITY)
@@ -193,7 +198,7 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
         .options(contains_eager(EmployerContact.employer))
         .order_by(EmployerContact.last_name, EmployerContact.first_name, EmployerContact.id)
     )
-    digits = phone_digits(text)
+    digits = _phone_digits(text)
     if digits:
         if typo:
             return None
@@ -208,7 +213,7 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
     return query.where(_each_word(words, names), in_scope)
 
 
-def phone_digits(text: str) -> str | None:
+def _phone_digits(text: str) -> str | None:
     """The digits of ``text`` when it may be (part of) a phone number: no letter, enough digits."""
     if any(character.isalpha() for character in text):
         return None
@@ -260,7 +265,7 @@ def _needs_holding(words: list[str], typo: bool) -> list[sa.ColumnElement[bool]]
     if typo and has_trigram_search():
         title_holds = near_words([word], RecruitmentNeed.title)
         label_holds = sa.literal(word).op("<%")(JobTitle.search_label)
-    elif typo:  # SQLite: those holding half of the word at least, which _near then checks
+    elif typo:  # SQLite: those holding half of the word at least, for near_words to check
         title_holds = may_be_near([word], RecruitmentNeed.title)
         label_holds = may_be_near([word], JobTitle.search_label)
     else:
