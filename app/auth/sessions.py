@@ -33,9 +33,14 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # The basins in the same statement: every page of every request starts here.
+    # The basins and the operator (the header names it) in the same statement: every page of
+    # every request starts here.
     user = (
-        db.session.scalars(sa.select(User).where(User.id == int(user_id)).options(sa.orm.joinedload(User.basins)))
+        db.session.scalars(
+            sa.select(User)
+            .where(User.id == int(user_id))
+            .options(sa.orm.joinedload(User.basins), sa.orm.joinedload(User.operator))
+        )
         .unique()
         .one_or_none()
     )
