@@ -1,4 +1,5 @@
-"""What every page costs beyond its own queries: the user is read once, never again after the commit."""
+"""What every page costs beyond its own queries: the user is read once, with the bell's count, never
+again after the commit."""
 
 from tests.factories import UserFactory
 
@@ -9,8 +10,11 @@ def test_a_page_reads_the_user_once_and_forbids_caching(client, login, count_que
         response = client.get("/entreprises")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    user_reads = [s for s in statements if s.lstrip().startswith("SELECT users.id") and "FROM users" in s]
+    user_reads = [s for s in statements if "users.session_token" in s and "FROM users" in s]
     assert len(user_reads) == 1, user_reads
+    # The bell's unread count is read in that same statement, not in one of its own.
+    assert "FROM notifications" in user_reads[0]
+    assert not [s for s in statements if "FROM notifications" in s and s not in user_reads]
 
 
 def test_an_anonymous_page_may_be_cached(client):

@@ -57,7 +57,12 @@ def _jsonable(value):
 def _audited_columns(obj):
     excluded = getattr(obj, "__audit_exclude__", set())
     mapper = sa.inspect(obj).mapper
-    return [attr for attr in mapper.column_attrs if attr.key not in excluded]
+    # Stored columns only: an attribute read from a query (User.unread_notifications) is never written.
+    return [
+        attr
+        for attr in mapper.column_attrs
+        if attr.key not in excluded and all(isinstance(column, sa.Column) for column in attr.columns)
+    ]
 
 
 def holds_personal_data(column: sa.Column) -> bool:

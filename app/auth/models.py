@@ -3,7 +3,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.auth.enums import InvitationStatus, Role
 from app.enums import enum_column_type
@@ -90,6 +90,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     operator: Mapped[Operator | None] = relationship()
     basins: Mapped[list[Basin]] = relationship(secondary=user_basins, order_by=Basin.name)
     invited_by: Mapped["User | None"] = relationship(remote_side=[id])
+    # The header bell's count, when the user was read for a page with it (None otherwise): the
+    # notifications add it to that statement (app.auth.sessions.load_with_user).
+    unread_notifications: Mapped[int | None] = query_expression()
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -1,6 +1,7 @@
 """Request hooks: who is calling, is their session still valid, may they see this page."""
 
 import logging
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
@@ -28,6 +29,16 @@ def log_security_event(event: str, **fields) -> None:
     )
 
 
+# What the domains above this one read with the user on every page (the bell's count), as
+# loader options built per request: each is one statement fewer on every page.
+_loaded_with_user: list[Callable[[], sa.orm.interfaces.LoaderOption]] = []
+
+
+def load_with_user(option: Callable[[], sa.orm.interfaces.LoaderOption]) -> None:
+    """Read ``option()`` (a loader option of ``User``) in the statement that loads the user of a request."""
+    _loaded_with_user.append(option)
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
@@ -39,7 +50,11 @@ def load_user(session_id: str) -> User | None:
         db.session.scalars(
             sa.select(User)
             .where(User.id == int(user_id))
-            .options(sa.orm.joinedload(User.basins), sa.orm.joinedload(User.operator))
+            .options(
+                sa.orm.joinedload(User.basins),
+                sa.orm.joinedload(User.operator),
+                *(option() for option in _loaded_with_user),
+            )
         )
         .unique()
         .one_or_none()

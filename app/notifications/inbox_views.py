@@ -7,19 +7,29 @@ pages) so that the two pieces of work stay independent; app/__init__.py imports 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.auth.sessions import load_with_user
 from app.converters import database_int
 from app.notifications import bp
-from app.notifications.queries import get_own_notification, notifications_of, unread_count
+from app.notifications.queries import get_own_notification, notifications_of, unread_count, unread_count_with_user
 from app.notifications.services import mark_all_notifications_read, mark_notification_read
 from app.pagination import paginate
 from app.timeutils import utcnow
 from app.urls import safe_next_url
 
+# The bell's count comes with the user of each request (one statement fewer on every page).
+load_with_user(unread_count_with_user)
+
 
 def unread_notifications() -> int:
-    """The header bell's count: one query per request, however many times a page asks."""
+    """The header bell's count: read with the user, or by one query per request when the user was
+    read otherwise (at login), however many times a page asks."""
     if "unread_notifications" not in g:
-        g.unread_notifications = unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            g.unread_notifications = 0
+        elif current_user.unread_notifications is not None:
+            g.unread_notifications = current_user.unread_notifications
+        else:
+            g.unread_notifications = unread_count(current_user)
     return g.unread_notifications
 
 

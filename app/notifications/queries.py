@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from app.activity.enums import FollowUpStatus
 from app.activity.models import FollowUp, Interaction
@@ -199,11 +199,20 @@ def get_own_notification(user: User, notification_id: int) -> Notification | Non
     return notification
 
 
+def _unread_count_of(recipient_id) -> sa.Select:
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+    )
+
+
 def unread_count(user: User) -> int:
     """How many of the user's notifications are unread: the header's bell, read from the
     (recipient_id, read_at) index."""
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(_unread_count_of(user.id))
+
+
+def unread_count_with_user() -> sa.orm.interfaces.LoaderOption:
+    """``unread_count`` as ``User.unread_notifications``, read in the statement that loads the user."""
+    return with_expression(User.unread_notifications, _unread_count_of(User.id).scalar_subquery())
