@@ -1,5 +1,6 @@
 """Request hooks: who is calling, is their session still valid, may they see this page."""
 
+import functools
 import logging
 from collections.abc import Callable
 
@@ -29,14 +30,31 @@ def log_security_event(event: str, **fields) -> None:
     )
 
 
-# What the domains above this one read with the user on every page (the bell's count), as
-# loader options built per request: each is one statement fewer on every page.
+# What the domains above this one read with the user on every page (the bell's count): each is
+# one statement fewer on every page.
 _loaded_with_user: list[Callable[[], sa.orm.interfaces.LoaderOption]] = []
 
 
 def load_with_user(option: Callable[[], sa.orm.interfaces.LoaderOption]) -> None:
     """Read ``option()`` (a loader option of ``User``) in the statement that loads the user of a request."""
     _loaded_with_user.append(option)
+    _user_of_a_request.cache_clear()
+
+
+@functools.cache
+def _user_of_a_request() -> sa.Select:
+    """The statement that loads the user of each request, built once per process: building it and
+    its cache key again on every request cost more than running it. The basins and the operator
+    (the header names it) come with the user."""
+    return (
+        sa.select(User)
+        .where(User.id == sa.bindparam("user_id"))
+        .options(
+            sa.orm.joinedload(User.basins),
+            sa.orm.joinedload(User.operator),
+            *(option() for option in _loaded_with_user),
+        )
+    )
 
 
 @login_manager.user_loader
@@ -44,21 +62,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # The basins and the operator (the header names it) in the same statement: every page of
-    # every request starts here.
-    user = (
-        db.session.scalars(
-            sa.select(User)
-            .where(User.id == int(user_id))
-            .options(
-                sa.orm.joinedload(User.basins),
-                sa.orm.joinedload(User.operator),
-                *(option() for option in _loaded_with_user),
-            )
-        )
-        .unique()
-        .one_or_none()
-    )
+    statement = _user_of_a_request()
+    user = db.session.scalars(statement, {"user_id": int(user_id)}).unique().one_or_none()
     if user is None or not user.is_active or user.session_token != token:
         return None
     return user
