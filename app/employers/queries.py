@@ -545,14 +545,18 @@ TIMELINE_LIMIT = 60
 
 
 def timeline(
-    employer: Employer, limit: int = TIMELINE_LIMIT, assignments: list[Assignment] | None = None
+    employer: Employer,
+    limit: int = TIMELINE_LIMIT,
+    assignments: list[Assignment] | None = None,
+    needs: list[RecruitmentNeed] | None = None,
 ) -> list[TimelineEntry]:
     """Interactions, needs and their stage changes, privileged contacts: newest first.
 
     Each source is read with its own bounded, indexed query, then merged in Python:
     a UNION of four differently-shaped tables would be harder to read and no faster.
     ``assignments``: the employer's privileged contacts, newest first, when the page has read
-    them already (its contact history), with their adviser and operator.
+    them already (its contact history), with their adviser and operator. ``needs``: every need of
+    the employer, in any order, when the page has read them all already.
     """
     entries: list[TimelineEntry] = []
     interactions = db.session.scalars(
@@ -577,12 +581,15 @@ def timeline(
         needs_with_changes.add(change.need_id)
         kind = "need" if change.from_status is None else "need_status"
         entries.append(TimelineEntry(kind, change.changed_at, (change.changed_at.date(), 2), change))
-    needs = db.session.scalars(
-        sa.select(RecruitmentNeed)
-        .where(RecruitmentNeed.employer_id == employer.id)
-        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
-        .limit(limit)
-    )
+    if needs is None:
+        needs = db.session.scalars(
+            sa.select(RecruitmentNeed)
+            .where(RecruitmentNeed.employer_id == employer.id)
+            .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+            .limit(limit)
+        )
+    else:
+        needs = sorted(needs, key=lambda need: (need.identified_on, need.id), reverse=True)[:limit]
     for need in needs:
         if need.id not in needs_with_changes:  # needs recorded before stage changes were kept
             entries.append(TimelineEntry("need", need.identified_on, (need.identified_on, 2), need))

@@ -225,8 +225,12 @@ def employer_mobilisations(employer: Employer) -> list[ServiceMobilisation]:
     )
 
 
+EMPLOYER_PAGE_NEEDS = 50
+
+
 def employer_needs(employer: Employer) -> list[RecruitmentNeed]:
-    """The needs shown on an employer's page: open ones first, then the latest closed."""
+    """The needs shown on an employer's page: open ones first, then the latest closed
+    (``EMPLOYER_PAGE_NEEDS`` at most; fewer means all of them)."""
     return list(
         db.session.scalars(
             sa.select(RecruitmentNeed)
@@ -234,7 +238,7 @@ def employer_needs(employer: Employer) -> list[RecruitmentNeed]:
             .order_by(
                 RecruitmentNeed.closed_on.is_not(None), RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()
             )
-            .limit(50)
+            .limit(EMPLOYER_PAGE_NEEDS)
         )
     )
 

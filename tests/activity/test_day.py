@@ -207,6 +207,28 @@ def test_employer_page_timeline_merges_history(client, login):
     assert html.index("Soudeur") < html.index("Premier appel")
 
 
+def test_employer_page_reads_the_needs_once_for_its_list_and_its_timeline(client, login, count_queries):
+    from app.employers.queries import timeline
+    from app.needs.queries import employer_needs
+    from tests.factories import RecruitmentNeedFactory
+
+    employer = EmployerFactory()
+    for day in (3, 9, 9, 20):
+        RecruitmentNeedFactory(employer=employer, identified_on=date(2026, 10, day))
+    RecruitmentNeedFactory(employer=employer, identified_on=date(2026, 10, 12), closed_on=date(2026, 10, 30))
+    # The timeline made from the page's list of needs is the one read on its own, in the same order.
+    on_its_own = [(entry.kind, entry.record.id) for entry in timeline(employer, limit=4)]
+    from_the_list = [
+        (entry.kind, entry.record.id) for entry in timeline(employer, limit=4, needs=employer_needs(employer))
+    ]
+    assert from_the_list == on_its_own
+    login(UserFactory())
+    client.get(f"/entreprises/{employer.siret}")
+    with count_queries() as statements:
+        assert client.get(f"/entreprises/{employer.siret}").status_code == 200
+    assert len([s for s in statements if s.lstrip().startswith("SELECT recruitment_needs.id")]) == 1
+
+
 def test_notifications_page_and_mark_read(client, login, post):
     from app.notifications.services import notify
 
