@@ -41,8 +41,9 @@ DATABASE_SPECIFIC_TABLES = {"employer_name_words"}
 
 
 # SQLite only: the FTS5 word index of employer names and its shadow tables
-# (employers_fts, employers_fts_data, _idx, _docsize, _config), same migration.
-DATABASE_SPECIFIC_TABLE_PREFIX = "employers_fts"
+# (employers_fts, employers_fts_data, _idx, _docsize, _config), same migration; the trigram
+# index of the contact persons' folded names and its shadow tables (migration 4100).
+DATABASE_SPECIFIC_TABLE_PREFIXES = ("employers_fts", "employer_contacts_fts")
 
 
 def include_object(object_, name, type_, reflected, compare_to) -> bool:
@@ -51,5 +52,5 @@ def include_object(object_, name, type_, reflected, compare_to) -> bool:
     if type_ == "index":
         return name not in DATABASE_SPECIFIC_INDEXES
     if type_ == "table":
-        return not name.startswith(DATABASE_SPECIFIC_TABLE_PREFIX) and name not in DATABASE_SPECIFIC_TABLES
+        return not name.startswith(DATABASE_SPECIFIC_TABLE_PREFIXES) and name not in DATABASE_SPECIFIC_TABLES
     return True

@@ -6,6 +6,7 @@ each list matches them (employers: their search indexes; the smaller tables: sub
 folded text); a group that finds nothing is searched again with a typo allowed per word:
 pg_trgm on PostgreSQL, and on SQLite the employer names' word list (``employers_fts_vocab``)
 read for the words close to the typed ones, or RapidFuzz over the few rows of the other tables.
+Contact persons are read from a trigram index of their folded names on both databases.
 """
 
 from dataclasses import dataclass, field, replace
@@ -202,15 +203,50 @@ def _contacts(user: User, text: str, words: list[str], typo: bool) -> sa.Select 
     if digits:
         if typo:
             return None
-        return query.where(contact_phone_digits().like(f"%{digits}%"), in_scope)
+        if has_trigram_search():
+            return query.where(contact_phone_digits().like(f"%{digits}%"), in_scope)
+        phones_holding = sa.select(_CONTACTS_FTS.c.rowid).where(_CONTACTS_FTS.c.phone_digits.like(f"%{digits}%"))
+        return query.where(EmployerContact.id.in_(phones_holding), in_scope)
     names = _joined(EmployerContact.first_name, EmployerContact.last_name, EmployerContact.email)
-    # The scope after the text: SQLite checks the conditions in this order, the cheap LIKE first.
+    # The scope after the text: SQLite checks the conditions in this order, the text first.
     if typo and has_trigram_search():
         near = _all_rows_planned(sa.select(EmployerContact.id).where(near_words(words, names)), "near_contacts")
         return query.where(EmployerContact.id.in_(sa.select(near)), in_scope)
     if typo:
-        return _near(query, EmployerContact.id, words, names).where(in_scope)
-    return query.where(_each_word(words, names), in_scope)
+        # As _near: RapidFuzz checks the first candidates only, here read from the trigram index.
+        candidates = _contacts_fts_holding(words, typo=True).limit(NEAR_CANDIDATES)
+        return query.where(EmployerContact.id.in_(candidates), near_words(words, names), in_scope)
+    if has_trigram_search():
+        return query.where(_each_word(words, names), in_scope)
+    return query.where(EmployerContact.id.in_(_contacts_fts_holding(words, typo=False)), in_scope)
+
+
+# SQLite: the contact persons' names joined and folded as ``names`` above, and their phones'
+# digits (``contact_phone_digits``), in an FTS5 table of trigrams kept by triggers (migration
+# 4100): each of their substrings of three characters or more is read from its index, a shorter
+# one by a LIKE over that table's folded text, not over every contact.
+_CONTACTS_FTS = sa.table(
+    "employer_contacts_fts", sa.column("rowid"), sa.column("search_text"), sa.column("phone_digits")
+)
+TRIGRAM_LENGTH = 3
+
+
+def _contacts_fts_holding(words: list[str], typo: bool) -> sa.Select:
+    """The ids of the contact persons whose folded names hold every word; with a typo, one half
+    of each word (``may_be_near``'s rule), for RapidFuzz to check.
+
+    Words are normalize_for_search's [a-z0-9]: no FTS5 syntax nor LIKE wildcard comes from the user."""
+    pieces = [(word[: len(word) // 2], word[len(word) // 2 :]) if typo else (word,) for word in words]
+    indexed = [piece for piece in pieces if all(len(part) >= TRIGRAM_LENGTH for part in piece)]
+    # FTS5's query syntax: ("a" OR "b") for either half, AND between groups for all of them.
+    match = " AND ".join("(" + " OR ".join(f'"{part}"' for part in piece) + ")" for piece in indexed)
+    holding = sa.select(_CONTACTS_FTS.c.rowid)
+    if match:
+        holding = holding.where(sa.text("employer_contacts_fts MATCH :match").bindparams(match=match))
+    for piece in pieces:
+        if piece not in indexed:
+            holding = holding.where(sa.or_(*[_CONTACTS_FTS.c.search_text.like(f"%{part}%") for part in piece]))
+    return holding
 
 
 def _phone_digits(text: str) -> str | None:
@@ -224,7 +260,8 @@ def _phone_digits(text: str) -> str | None:
 def contact_phone_digits() -> sa.ColumnElement[str]:
     """A contact person's phone without its separators.
 
-    Constants written in the SQL: migration 4000 indexes the phones by this expression (PostgreSQL)."""
+    Constants written in the SQL: migration 4000 indexes the phones by this expression (PostgreSQL);
+    migration 4100's triggers store it in SQLite's trigram index."""
     digits = EmployerContact.phone
     for separator in (" ", ".", "-"):
         digits = sa.func.replace(digits, sa.literal_column(f"'{separator}'"), sa.literal_column("''"))
@@ -277,6 +314,9 @@ def _needs_holding(words: list[str], typo: bool) -> list[sa.ColumnElement[bool]]
     holding = sa.union(by_title, by_job_title)
     if has_trigram_search():
         holding = sa.select(_all_rows_planned(holding, "needs_holding_word"))
+    elif typo:
+        # As _near: half of a short word is in most titles, and RapidFuzz checks the first candidates only.
+        holding = holding.limit(NEAR_CANDIDATES)
     return [RecruitmentNeed.id.in_(holding)]
 
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.employers import queries
-from app.employers.models import EmployerContact
+from app.employers.models import Employer, EmployerContact
 from app.employers.queries import EmployerFilters, search_employers
 from app.extensions import db
 from app.pagination import bounded_count
@@ -101,6 +101,128 @@ def test_contact_persons_by_name_email_and_phone_but_never_opposed_or_anonymised
     assert _found(user, "34 56")["contacts"] == ["Gwenaëlle Le Goff"]
     # Nor with a typo, the pass that reads more widely.
     assert _found(user, "gwenaele le bras").get("contacts") is None
+
+
+# Names as advisers type them in: accents, hyphens, apostrophes, two-letter names, no first name,
+# e-mails; and those the search must never show.
+PEOPLE = [
+    ("Gwenaëlle", "Le Goff", "glg@plage.fr", "02 96 12 34 56"),
+    ("Anne-Sophie", "Bréhier", "as.brehier@exemple.fr", "06.12.34.56.78"),
+    ("Loïc", "N'Diaye", None, "0612345600"),
+    (None, "Ly", "ly@hotel.bzh", None),
+    ("Élodie", "Ó Súilleabháin", "elodie@mer.ie", "+33 2 99 00 11 22"),
+    ("Maël", "Martin", "mael.martin@exemple.fr", "02-99-00-11-23"),
+    ("Yann", "Martineau", None, None),
+    ("Bo", "Le Bras", "bo@exemple.fr", "02 96 00 00 01"),
+    ("Hervé", "Lefèvre", "h.lefevre@exemple.fr", ""),
+    ("Inès", "Dupont-Aignan", "", None),
+]
+TYPED = [
+    "gwenaelle",
+    "GWENAËLLE",
+    "le",
+    "ly",
+    "bo",
+    "l",
+    "an",
+    "rehi",
+    "brehier bre",
+    "anne sophie",
+    "martin",
+    "mael martin",
+    "tine",
+    "diaye",
+    "n diaye",
+    "exemple fr",
+    "plage",
+    "suilleabhain",
+    "dupont aignan",
+    "lefevre herve",
+    "herve lefevre",
+    "zz",
+    "xyzzy",
+    "96 12",
+    "0612",
+    "11 2",
+    "99 00 11",
+]
+
+
+def _contacts_a_plain_scan_finds(people, typed):
+    """The ids of the contact persons whose joined, folded names hold every typed word (phones: the digits)."""
+    from app.search.queries import _phone_digits
+    from app.text import normalize_for_search
+
+    digits = _phone_digits(typed)
+    found = set()
+    for contact in people:
+        if digits:
+            holds = digits in "".join(c for c in contact.phone or "" if c not in " .-")
+        else:
+            names = normalize_for_search(
+                " ".join(part or "" for part in (contact.first_name, contact.last_name, contact.email))
+            )
+            holds = all(word in names for word in normalize_for_search(typed).split())
+        if holds:
+            found.add(contact.id)
+    return found
+
+
+def test_contact_persons_found_are_those_a_plain_scan_finds():
+    employer = EmployerFactory(name="Hôtel de la Plage")
+    people = [
+        EmployerContactFactory(employer=employer, first_name=first, last_name=last, email=email, phone=phone)
+        for first, last, email, phone in PEOPLE
+    ]
+    # Never shown: opposed to contact, or anonymised, whatever they hold.
+    EmployerContactFactory(employer=employer, first_name="Gwenaëlle", last_name="Le Goff", is_opposed_to_contact=True)
+    EmployerContactFactory(employer=EmployerFactory(basin=BasinFactory()), first_name="Gwenaëlle", last_name="Martin")
+    user = UserFactory()
+    for typed in TYPED:
+        expected = _contacts_a_plain_scan_finds(people, typed)
+        group = next(group for group in search_everything(user, typed, TODAY) if group.kind == "contacts")
+        found = {contact.id for contact in group.items}
+        if expected:
+            assert not group.near and found <= expected and group.count.value == len(expected), typed
+            assert len(found) == min(len(expected), GROUP_SIZE), typed
+        else:
+            assert group.near or not found, (typed, found)
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_contacts_trigram_index_follows_every_write():
+    from app.employers.tasks import anonymise_stale_contacts
+    from app.privacy.erasure import erase_contact
+    from app.timeutils import utcnow
+
+    triggers = set(db.session.scalars(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    # A batch-mode rebuild of employer_contacts in a later migration would drop them silently.
+    assert {"employer_contacts_fts_insert", "employer_contacts_fts_update", "employer_contacts_fts_delete"} <= triggers
+
+    def indexed(contact_id):
+        row = sa.text("SELECT search_text, phone_digits FROM employer_contacts_fts WHERE rowid = :id")
+        return db.session.execute(row, {"id": contact_id}).one_or_none()
+
+    user = UserFactory()
+    contact = EmployerContactFactory(first_name="Anne", last_name="Bréhier", email=None, phone="02 96 12 34 56")
+    assert tuple(indexed(contact.id)) == ("anne brehier", "0296123456")
+    contact.last_name, contact.phone = "Guégan", "06.11.22.33.44"
+    db.session.flush()
+    assert tuple(indexed(contact.id)) == ("anne guegan", "0611223344")
+    assert _found(user, "guegan")["contacts"] == ["Anne Guégan"] and "contacts" not in _found(user, "brehier")
+    assert _found(user, "11 22 33")["contacts"] == ["Anne Guégan"]
+
+    # Anonymised by an erasure, and by the retention (Core UPDATEs): the names leave the index.
+    erase_contact(contact)
+    assert "guegan" not in indexed(contact.id).search_text and indexed(contact.id).phone_digits == ""
+    stale = EmployerContactFactory(first_name="Yann", last_name="Le Goff", last_contacted_on=date(2020, 1, 1))
+    anonymise_stale_contacts(utcnow())
+    assert "goff" not in indexed(stale.id).search_text
+
+    # Deleted with its employer (ON DELETE CASCADE fires the trigger too).
+    kept = EmployerContactFactory(last_name="Martin")
+    db.session.execute(sa.delete(Employer).where(Employer.id == kept.employer_id))
+    assert indexed(kept.id) is None
 
 
 def test_needs_by_title_and_events_by_title_with_a_typo():
