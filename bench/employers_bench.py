@@ -243,6 +243,9 @@ def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
         surname = rng.choice(SURNAMES).lower()
         siret = sirets[index]
         plan += [
+            ("liste : sans filtre", "/entreprises"),
+            ("liste : tri par commune", "/entreprises?tri=commune"),
+            ("liste : ajouts les plus récents", "/entreprises?tri=-created"),
             ("recherche : un mot courant", f"/entreprises?q={rng.choice(['boulangerie', 'garage', 'transports'])}"),
             ("recherche : deux mots", f"/entreprises?q=restaurant+{surname}"),
             ("recherche : nom exact d'un établissement", f"/entreprises?q={names[index]}"),
@@ -253,6 +256,8 @@ def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
             ("recherche : un mot courant à l'intérieur des noms", f"/entreprises?q={surname}"),
             ("recherche : commune", f"/entreprises?q={rng.choice(communes_)}"),
             ("recherche : page 5", "/entreprises?q=garage&page=5"),
+            ("filtres : NAF 56", "/entreprises?naf=56"),
+            ("filtres : sans contact depuis 6 mois", "/entreprises?idle=6"),
             ("filtres : mon portefeuille + NAF 56", "/entreprises?contact=mine&naf=56"),
             (
                 "filtres : sans interlocuteur + besoin sur un métier en tension, tri commune",

@@ -38,14 +38,14 @@ LOOK_AHEAD_NAMES = 20_000
 MAX_NAME_ORDER_ROW = 1_000
 
 
-def visible_employers(user: User, narrowed_elsewhere: bool = False) -> sa.Select:
-    """The employers of the user's basins; ``narrowed_elsewhere`` when the caller adds a narrower
-    condition (a name search, a portfolio, the open needs), for the database to start from that
-    one (``seldom_narrows``)."""
+def visible_employers(user: User, basins_seldom_narrow: bool = False) -> sa.Select:
+    """The employers of the user's basins. ``basins_seldom_narrow`` for the employer list's
+    statements (``seldom_narrows``): SQLite, which has no statistics, took a few basins for a
+    handful of employers, read every one of them and sorted them all to show the first 25."""
     query = sa.select(Employer)
     if not user.sees_all_basins:
         in_scope = Employer.basin_id.in_(user.basin_ids)
-        query = query.where(seldom_narrows(in_scope) if narrowed_elsewhere else in_scope)
+        query = query.where(seldom_narrows(in_scope) if basins_seldom_narrow else in_scope)
     return query
 
 
@@ -279,16 +279,10 @@ def _ordering(sort: EmployerSort) -> tuple:
 
 
 def _matching_employers(user: User, filters: EmployerFilters, today: date, condition) -> sa.Select:
-    query = visible_employers(user, narrowed_elsewhere=condition is not None or _narrowed_by_a_list(filters))
+    query = visible_employers(user, basins_seldom_narrow=True)
     if condition is not None:
         query = query.where(condition)
     return _apply_filters(query, user, filters, today)
-
-
-def _narrowed_by_a_list(filters: EmployerFilters) -> bool:
-    """Whether a filter reads its employers from a list (IN): a portfolio, open needs."""
-    by_assignment = filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
-    return by_assignment or filters.has_open_need or filters.shortage_need
 
 
 def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:

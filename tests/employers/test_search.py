@@ -252,6 +252,20 @@ def test_sqlite_starts_from_the_narrow_list_not_from_the_basins(plan_of, filters
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize("filters", [{}, {"idle_months": 6}])
+def test_sqlite_lists_the_employers_of_several_basins_in_name_order_without_sorting_them_all(plan_of, filters):
+    # An adviser of 3 basins: SQLite read every employer of the 3 from the basin index and sorted
+    # them all for the first page (466 ms at 200,000; 770 ms with « sans contact depuis 6 mois »).
+    user = UserFactory(basins=[BasinFactory(), BasinFactory(), BasinFactory()])
+    for number in range(12):
+        EmployerFactory(name=f"Garage {number:02d}", basin=user.basins[number % 3])
+    with plan_of(lambda statement: "ORDER BY employers.search_name" in statement) as plan:
+        assert _names(user, **filters)[:2] == ["Garage 00", "Garage 01"]
+    assert "ix_employers_search_name_id" in plan[0], plan[0]
+    assert "TEMP B-TREE" not in plan[0], plan[0]
+
+
+@pytest.mark.sqlite_only
 def test_sqlite_word_index_follows_every_write():
     triggers = set(db.session.scalars(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
     # A batch-mode rebuild of employers in a later migration would drop them silently.
