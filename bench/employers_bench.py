@@ -5,6 +5,11 @@ SIRETs and their activity (interactions, privileged contacts, needs, follow-ups)
 database's bulk path, then times full HTTP requests through the app (query + render)
 for an adviser who sees every basin, and prints p50 / p95 / max per kind of request.
 
+With --national-basins, all 35,014 communes are first put into ~330 basins (each département cut
+in three, as bench/basin_import_bench.py imports them), the employers are spread over every
+commune (~7,500 a basin at 2.5 M, as in the real register), and the adviser sees the three basins
+of Loire-Atlantique only; the samples (names, SIRETs, communes) are taken within those.
+
     .venv/bin/python bench/employers_bench.py --database-url sqlite:////tmp/bench_employers.db --employers 200000
     .venv/bin/python bench/employers_bench.py \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_employers --employers 2500000
@@ -88,7 +93,11 @@ def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
     return count + len(batch)
 
 
-def build(app, employers: int, seed: int) -> dict:
+# With --national-basins, the adviser's basins: the département's three zones.
+ADVISER_DEPARTEMENT = "44"
+
+
+def build(app, employers: int, seed: int, national_basins: bool = False) -> dict:
     from flask_migrate import upgrade
 
     from app.auth.enums import Role
@@ -103,6 +112,10 @@ def build(app, employers: int, seed: int) -> dict:
         upgrade()
         load_reference()
         db.session.commit()
+        adviser_basins = sa.select(Basin)
+        if national_basins:
+            _basins_for_every_commune()
+            adviser_basins = adviser_basins.where(Basin.departement_code == ADVISER_DEPARTEMENT)
         operator = db.session.scalar(sa.select(Operator).order_by(Operator.id))
         adviser = User(
             email="banc@exemple.fr",
@@ -110,7 +123,7 @@ def build(app, employers: int, seed: int) -> dict:
             password_hash=hash_password(PASSWORD),
             role=Role.ADVISER,
             operator=operator,
-            basins=list(db.session.scalars(sa.select(Basin))),
+            basins=list(db.session.scalars(adviser_basins)),
         )
         # Colleagues share the portfolios: an adviser follows a few hundred employers, not all.
         colleagues = [
@@ -158,6 +171,21 @@ def build(app, employers: int, seed: int) -> dict:
             f"Chargé : {employers} entreprises en {loaded:.1f} s, activité en {time.perf_counter() - started - loaded:.1f} s"
         )
     return {"adviser_email": "banc@exemple.fr"}
+
+
+def _basins_for_every_commune() -> None:
+    """Every commune of France in a basin: the « commune → bassin » import of ~330 zones."""
+    from app.employers.readers import spreadsheet_rows
+    from app.extensions import db
+    from app.referential.basins import import_zones
+    from app.transactions import transaction
+    from bench.basin_import_bench import zone_file
+
+    with db.engine.connect() as connection:
+        content = zone_file(connection, shift=0)
+    with transaction():
+        report = import_zones(spreadsheet_rows(io.BytesIO(content), "zones.csv"))
+    print(f"Bassins : {report.basins_created} créés, {report.communes_assigned} communes rattachées")
 
 
 def _activity(connection, employers: int, adviser_ids: list[int], operator_id: int, rng: random.Random) -> None:
@@ -233,10 +261,18 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
             bulk_insert(connection, table, list(rows[0]), iter(rows))
 
 
+# The bench adviser's basins, where the samples are taken (every basin unless --national-basins).
+ADVISER_BASINS = "SELECT basin_id FROM user_basins JOIN users ON users.id = user_basins.user_id WHERE users.email = 'banc@exemple.fr'"
+
+
 def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
-    sirets = [row[0] for row in connection.execute(sa.text("SELECT siret FROM employers ORDER BY random() LIMIT 60"))]
-    names = [row[0] for row in connection.execute(sa.text("SELECT name FROM employers ORDER BY random() LIMIT 30"))]
-    communes_ = [row[0] for row in connection.execute(sa.text("SELECT name FROM communes WHERE basin_id IS NOT NULL"))]
+    def column(query: str) -> list[str]:
+        return [row[0] for row in connection.execute(sa.text(query))]
+
+    in_scope = f"basin_id IN ({ADVISER_BASINS})"
+    sirets = column(f"SELECT siret FROM employers WHERE {in_scope} ORDER BY random() LIMIT 60")  # noqa: S608
+    names = column(f"SELECT name FROM employers WHERE {in_scope} ORDER BY random() LIMIT 30")  # noqa: S608
+    communes_ = column(f"SELECT name FROM communes WHERE {in_scope}")  # noqa: S608
     tag_id = connection.execute(sa.text("SELECT min(id) FROM tags")).scalar()
     plan = []
     for index in range(30):
@@ -341,11 +377,14 @@ def main() -> None:
     parser.add_argument("--employers", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reuse", action="store_true", help="time an already built database")
+    parser.add_argument(
+        "--national-basins", action="store_true", help="every commune in ~330 basins; the adviser sees 3 of them"
+    )
     args = parser.parse_args()
 
     app = bench_app(args.database_url, args.reuse)
     if not args.reuse:
-        build(app, args.employers, args.seed)
+        build(app, args.employers, args.seed, national_basins=args.national_basins)
     run(app, "banc@exemple.fr", args.seed)
 
 
