@@ -401,10 +401,12 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         return None
     word = words[0]
     candidates = matching.with_only_columns(Employer.id, Employer.search_name)
+    # A name starting with the word holds it: without the LIKE, PostgreSQL cannot AND the range's
+    # few rows with the word's trigram bitmap (125,000 entries for « boulangerie » at 2.5 M: 46 ms).
     starting_with_word = (
-        candidates.where(
-            byte_order(Employer.search_name) >= word, byte_order(Employer.search_name) < _next_prefix(word)
-        )
+        _matching_employers(user, filters, today, None)
+        .with_only_columns(Employer.id, Employer.search_name)
+        .where(byte_order(Employer.search_name) >= word, byte_order(Employer.search_name) < _next_prefix(word))
         .order_by(*in_order(Employer.id, Employer.search_name))
         .limit(wanted)
     )
