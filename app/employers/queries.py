@@ -455,8 +455,11 @@ def _first_ids_by_basin(user: User, filters: EmployerFilters, today: date, wante
         return None
 
     def in_order(id_column, name_column):
+        # As _ordering, which search_employers follows without a text: ties by id the same way.
         name_column = byte_order(name_column)
-        return (name_column.desc() if filters.sort is EmployerSort.NAME_DESC else name_column, id_column)
+        if filters.sort is EmployerSort.NAME_DESC:
+            return (name_column.desc(), id_column.desc())
+        return (name_column, id_column)
 
     # Each basin's employers as the list filters them, without the scope (one basin is in it).
     each_basin = [

@@ -92,8 +92,11 @@ def test_a_user_of_several_basins_gets_the_pages_of_the_full_sort(filters, sort)
             RecruitmentNeedFactory(employer=employer)
         if number % 4 == 0:
             AssignmentFactory(employer=employer, adviser=user)
+    # The same name in two basins: ties go by id, the same way as the sort.
+    for basin in basins[:2]:
+        EmployerFactory(name="Garage Martin", commune_name="Pornichet", basin=basin, naf_code=NAF_CODES[0])
     EmployerFactory(name="Café d'un autre bassin", basin=BasinFactory())
-    _assert_pages_are_those_of_the_full_sort(user, EmployerFilters(sort=sort, **filters), pages=7)
+    _assert_pages_are_those_of_the_full_sort(user, EmployerFilters(sort=sort, **filters), pages=8)
 
 
 @pytest.mark.postgresql_only
