@@ -174,7 +174,7 @@ def test_contact_persons_found_are_those_a_plain_scan_finds():
         EmployerContactFactory(employer=employer, first_name=first, last_name=last, email=email, phone=phone)
         for first, last, email, phone in PEOPLE
     ]
-    # Never shown: opposed to contact, or anonymised, whatever they hold.
+    # Never shown, whatever they hold: one opposed to contact, one of another basin.
     EmployerContactFactory(employer=employer, first_name="Gwenaëlle", last_name="Le Goff", is_opposed_to_contact=True)
     EmployerContactFactory(employer=EmployerFactory(basin=BasinFactory()), first_name="Gwenaëlle", last_name="Martin")
     user = UserFactory()
