@@ -270,11 +270,12 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, 28))
 
 
-def _ordering(sort: EmployerSort) -> tuple:
+def _ordering(sort: EmployerSort, name_column=Employer.search_name, id_column=Employer.id) -> tuple:
+    """The list's order; the name sorts on other columns too (a derived table of names and ids)."""
     if sort is EmployerSort.NAME:
-        return (byte_order(Employer.search_name), Employer.id)
+        return (byte_order(name_column), id_column)
     if sort is EmployerSort.NAME_DESC:
-        return (byte_order(Employer.search_name).desc(), Employer.id.desc())
+        return (byte_order(name_column).desc(), id_column.desc())
     if sort is EmployerSort.COMMUNE:
         return (Employer.commune_name, Employer.search_name, Employer.id)
     return (Employer.id.desc(),)
@@ -285,6 +286,11 @@ def _matching_employers(user: User, filters: EmployerFilters, today: date, condi
     if condition is not None:
         query = query.where(condition)
     return _apply_filters(query, user, filters, today)
+
+
+def _in_a_portfolio(filters: EmployerFilters) -> bool:
+    """Whether the list keeps the employers someone is the privileged contact of: a few, read first."""
+    return filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
 
 
 def search_employers(user: User, filters: EmployerFilters, today: date, typo_tolerant: bool = False) -> sa.Select:
@@ -298,7 +304,7 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
     query = _matching_employers(user, filters, today, condition).options(
         joinedload(Employer.basin), joinedload(Employer.naf)
     )
-    narrowed = condition is not None or filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
+    narrowed = condition is not None or _in_a_portfolio(filters)
     if narrowed and filters.sort in (EmployerSort.NAME, EmployerSort.NAME_DESC):
         # Sort on an expression, not the indexed column: otherwise the planner walks the
         # name index hoping to meet the matches early, and since names cluster by trade
@@ -444,35 +450,28 @@ def _first_ids_by_basin(user: User, filters: EmployerFilters, today: date, wante
         not has_trigram_search()
         or user.sees_all_basins
         or filters.basin_id
-        # A portfolio: the few employers it holds are read first (search_employers' narrowed order).
-        or filters.privileged_contact not in (None, PrivilegedContactFilter.NONE)
-        or parse_identifier(filters.text)
-        or _search_words(filters.text)
+        or _in_a_portfolio(filters)
+        or _text_condition(filters.text) is not None
         or not 1 < len(basin_ids) <= MAX_BASINS_MERGED
         or wanted > MAX_NAME_ORDER_ROW
         or filters.sort not in (EmployerSort.NAME, EmployerSort.NAME_DESC)
     ):
         return None
-
-    def in_order(id_column, name_column):
-        # As _ordering, which search_employers follows without a text: ties by id the same way.
-        name_column = byte_order(name_column)
-        if filters.sort is EmployerSort.NAME_DESC:
-            return (name_column.desc(), id_column.desc())
-        return (name_column, id_column)
-
-    # Each basin's employers as the list filters them, without the scope (one basin is in it).
+    # Each basin's employers as the list filters them, without the scope (one basin is in it), in
+    # the list's own order (_ordering: ties by id the same way), then merged in that order.
     each_basin = [
         _apply_filters(sa.select(Employer.id, Employer.search_name), user, filters, today)
         .where(Employer.basin_id == basin_id)
-        .order_by(*in_order(Employer.id, Employer.search_name))
+        .order_by(*_ordering(filters.sort))
         .limit(wanted)
         .subquery()
         for basin_id in basin_ids
     ]
     merged = sa.union_all(*[sa.select(basin.c.id, basin.c.search_name) for basin in each_basin]).subquery()
     return list(
-        db.session.scalars(sa.select(merged.c.id).order_by(*in_order(merged.c.id, merged.c.search_name)).limit(wanted))
+        db.session.scalars(
+            sa.select(merged.c.id).order_by(*_ordering(filters.sort, merged.c.search_name, merged.c.id)).limit(wanted)
+        )
     )
 
 
