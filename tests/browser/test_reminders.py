@@ -41,7 +41,8 @@ def test_an_adviser_reads_the_digest_and_turns_the_email_off(browser_page, brows
     assert page.locator("text=Rappeler la menuiserie").is_visible()
     page.click("text=mes préférences")
     page.click("label[for=wants_email_digest]")  # DSFR draws the box on the label
-    page.click("button:has-text('Enregistrer')")
+    with page.expect_navigation():  # the POST's redirect, before reading its message
+        page.click("button:has-text('Enregistrer')")
     assert page.locator("text=Vos préférences sont enregistrées.").is_visible()
     assert not page.is_checked("#wants_email_digest")
 
@@ -56,7 +57,8 @@ def test_an_admin_runs_the_digest_now_and_reads_the_email(browser_page, browser_
     browser_login(page, admin)
 
     open_menu(page, "Administration", "Tâches planifiées")
-    page.locator("section", has_text="Point du matin des conseillers").locator("button").click()
+    with page.expect_navigation():  # the POST's redirect, before reading its message
+        page.locator("section", has_text="Point du matin des conseillers").locator("button").click()
     assert page.locator("text=sera lancée par le planificateur").is_visible()
     page.wait_for_load_state("networkidle")  # the server thread shares the test's connection
 
@@ -67,6 +69,7 @@ def test_an_admin_runs_the_digest_now_and_reads_the_email(browser_page, browser_
     assert page.locator("section", has_text="Point du matin des conseillers").locator("text=Réussie").is_visible()
 
     page.click("text=Courriels envoyés et en attente")
-    page.click("text=Votre point du jour")
+    with page.expect_navigation():
+        page.click("text=Votre point du jour")
     assert page.locator("text=Proposer deux candidats").first.is_visible()
     assert page.locator("text=Envoyé").first.is_visible()
