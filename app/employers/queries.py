@@ -347,9 +347,11 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
     skipped = (number - 1) * per_page
     # One row more than the page, to know if there is a next one.
     ids = _first_ids_by_name(user, filters, today, skipped + per_page + 1)
-    if ids is None:
-        ids = _first_ids_by_basin(user, filters, today, skipped + per_page + 1)
-    if ids is None:
+    by_basin = None if ids is not None else _first_ids_by_basin(user, filters, today, skipped + per_page + 1)
+    if by_basin is not None:
+        # The page's few ids as a subquery of its statement: one round trip, not two.
+        rows = list(db.session.scalars(query.where(Employer.id.in_(by_basin.offset(skipped)))).unique())
+    elif ids is None:
         rows = list(db.session.scalars(query.limit(per_page + 1).offset(skipped)).unique())
     elif ids[skipped:]:
         rows = list(db.session.scalars(query.where(Employer.id.in_(ids[skipped:]))).unique())
@@ -434,9 +436,10 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
     )
 
 
-def _first_ids_by_basin(user: User, filters: EmployerFilters, today: date, wanted: int) -> list[int] | None:
-    """PostgreSQL, a user of a few basins listing by name without a text: the first ``wanted`` ids
-    of each basin in its own name order (``ix_employers_basin_id_search_name``), merged.
+def _first_ids_by_basin(user: User, filters: EmployerFilters, today: date, wanted: int) -> sa.Select | None:
+    """PostgreSQL, a user of a few basins listing by name without a text: the statement of the
+    first ``wanted`` ids of each basin in its own name order (``ix_employers_basin_id_search_name``),
+    merged.
 
     None for one basin (its index already gives the order), every basin, a portfolio, another sort
     or a deep page.
@@ -468,11 +471,7 @@ def _first_ids_by_basin(user: User, filters: EmployerFilters, today: date, wante
         for basin_id in basin_ids
     ]
     merged = sa.union_all(*[sa.select(basin.c.id, basin.c.search_name) for basin in each_basin]).subquery()
-    return list(
-        db.session.scalars(
-            sa.select(merged.c.id).order_by(*_ordering(filters.sort, merged.c.search_name, merged.c.id)).limit(wanted)
-        )
-    )
+    return sa.select(merged.c.id).order_by(*_ordering(filters.sort, merged.c.search_name, merged.c.id)).limit(wanted)
 
 
 def _next_prefix(word: str) -> str:

@@ -113,6 +113,8 @@ def test_a_user_of_several_basins_lists_from_each_basin_s_name_index(plan_of):
     # Each basin read from a basin index (on a test's few rows sorted rather than merged).
     assert plan[0].count("Index Cond: (basin_id = ") == 3, plan[0]
     assert "ix_employers_search_name_id" not in plan[0], plan[0]
+    # The merged ids are read with the page's rows, in one round trip.
+    assert "naf_codes" in plan[0], plan[0]
 
 
 @pytest.mark.postgresql_only
@@ -120,7 +122,8 @@ def test_which_lists_merge_each_basin_s_first_names():
     one, two = BasinFactory(), BasinFactory()
 
     def first_ids(user, **filters):
-        return queries._first_ids_by_basin(user, EmployerFilters(**filters), TODAY, 3)
+        statement = queries._first_ids_by_basin(user, EmployerFilters(**filters), TODAY, 3)
+        return None if statement is None else list(db.session.scalars(statement))
 
     assert first_ids(UserFactory(basins=[one, two])) == []
     assert first_ids(UserFactory(basins=[one])) is None  # one basin: its index gives the order

@@ -354,6 +354,24 @@ def test_the_empty_box_shows_the_employers_opened_last(client, login):
     assert "Ailleurs" not in html
 
 
+@pytest.mark.postgresql_only
+def test_opening_an_employer_writes_its_recent_list_in_one_statement(client, login, count_queries):
+    # The upsert and the trim were two statements on every employer page, in a savepoint that
+    # only SQLite's refused writes need.
+    user = UserFactory()
+    employers = [EmployerFactory() for _ in range(RECENT_EMPLOYERS + 1)]
+    login(user)
+    for employer in employers[:-1]:
+        client.get(f"/entreprises/{employer.url_key}")
+    with count_queries() as statements:
+        assert client.get(f"/entreprises/{employers[-1].url_key}").status_code == 200
+    writes = [s for s in statements if "recent_employers" in s]
+    assert len(writes) == 1 and writes[0].startswith("WITH"), writes
+    from app.search.queries import recent_employers
+
+    assert [e.id for e in recent_employers(user)] == [e.id for e in reversed(employers[1:])]
+
+
 def test_another_user_does_not_see_my_recent_employers(client, login):
     employer = EmployerFactory(name="Mon employeur")
     me, colleague = UserFactory(), UserFactory()
