@@ -49,17 +49,22 @@ def reference_list(*tables: str, max_age: float = EDITED_MAX_AGE) -> Callable[[C
 
         @wraps(load)
         def cached() -> T:
-            kept = current_app.extensions[EXTENSION_KEY]
-            entry = kept.get(name)
-            now = time.monotonic()
-            if entry is None or entry[0] <= now:
-                entry = (now + max_age, load())
-                kept[name] = entry
-            return entry[1]
+            return kept_value(name, load, max_age)
 
         return cached
 
     return decorate
+
+
+def kept_value(name: str, load: Callable[[], T], max_age: float) -> T:
+    """``load()``, kept per app under ``name`` for ``max_age`` seconds (and until ``forget_all``)."""
+    kept = current_app.extensions[EXTENSION_KEY]
+    entry = kept.get(name)
+    now = time.monotonic()
+    if entry is None or entry[0] <= now:
+        entry = (now + max_age, load())
+        kept[name] = entry
+    return entry[1]
 
 
 def forget_all() -> None:

@@ -10,6 +10,7 @@ from app.employers.enums import EmployerSort
 from app.employers.queries import EmployerFilters, search_employers, search_page
 from app.extensions import db
 from app.pagination import paginate
+from app.reference_cache import forget_all
 from app.referential.enums import HeadcountBand
 from tests.factories import (
     AssignmentFactory,
@@ -45,6 +46,7 @@ NAF_CODES = ["56.10A", "47.11D"]
 @pytest.mark.parametrize("text", ["garage", "GARAGE", "martin", "port", "saint nazaire", "garage martin", "zzz"])
 def test_pages_are_those_of_the_full_sort(monkeypatch, look_ahead, sort, text):
     monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", look_ahead)
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)  # the register's first names are read
     user = UserFactory()
     for name, enseigne, commune in NAMES:
         EmployerFactory(name=name, enseigne=enseigne, commune_name=commune)
@@ -136,6 +138,7 @@ def test_which_lists_merge_each_basin_s_first_names():
 @pytest.mark.postgresql_only
 def test_which_searches_take_the_shorter_ways(monkeypatch):
     monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", 1)
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
     user = UserFactory()
     first = EmployerFactory(name="Garage Martin")
     second = EmployerFactory(name="Garage Petit")
@@ -149,6 +152,38 @@ def test_which_searches_take_the_shorter_ways(monkeypatch):
     assert first_ids("garage", EmployerSort.COMMUNE) is None
     assert first_ids(first.siret) is None
     assert first_ids("garage", wanted=queries.MAX_NAME_ORDER_ROW + 1) is None
+
+
+# The look-ahead's window: the register's first names, joined.
+LOOK_AHEAD = "JOIN (SELECT employers.id AS id, employers.search_name AS search_name \nFROM employers ORDER BY"
+
+
+@pytest.mark.postgresql_only
+def test_a_user_of_few_employers_does_not_read_the_register_s_first_names(monkeypatch, count_queries):
+    # An adviser of 15,000 employers at 2.5 M: the first 20,000 names of the register held about 120
+    # of theirs, and PostgreSQL built the word's whole trigram bitmap to join them (40–110 ms).
+    # Their matches are read from the names starting with the word, then those holding it inside.
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 3)
+    adviser, admin = UserFactory(), UserFactory(admin=True)
+    for name in ("Garage Martin", "Garage Petit", "Café Martin"):
+        EmployerFactory(name=name)
+
+    def reads_the_first_names(user) -> bool:
+        with count_queries() as statements:
+            ids = queries._first_ids_by_name(user, EmployerFilters(text="garage"), TODAY, 3)
+        assert ids
+        return any(LOOK_AHEAD in statement for statement in statements)
+
+    assert not reads_the_first_names(adviser)
+    assert reads_the_first_names(admin)  # every basin: the register is the scope
+    with count_queries() as statements:
+        assert not reads_the_first_names(adviser)
+    assert not [s for s in statements if "count(*)" in s]  # the scope's size is kept, not counted again
+    page = search_page(adviser, EmployerFilters(text="martin"), TODAY, 1, per_page=1)
+    assert [employer.name for employer in page.items] == ["Café Martin"] and page.has_next
+    EmployerFactory(name="Garage Durand")
+    forget_all()
+    assert reads_the_first_names(adviser)  # 4 employers: no longer a small scope
 
 
 @pytest.mark.postgresql_only
