@@ -24,10 +24,12 @@ DATABASE_SPECIFIC_INDEXES = {
     # GIN trigram index on the needs' folded titles, for the header's search, PostgreSQL only
     # (migrations/versions/20261202_3800_needs_title_trigram.py).
     "ix_recruitment_needs_title_folded_trgm",
-    # B-tree on the employers' basin ids alone, for counting a scope's employers, PostgreSQL only:
-    # SQLite then sorted the employer list from it instead of the (basin_id, search_name) index
-    # (migrations/versions/20261202_3900_employers_basin_index.py).
+    # B-tree on the employers' basin ids and ids, for counting a scope's employers and reading
+    # their ids from the index alone, PostgreSQL only: SQLite then sorted the employer list from it
+    # instead of the (basin_id, search_name) index (migrations 3900 and 4200).
     "ix_employers_basin_id",
+    # The open needs' employer ids, a partial index, PostgreSQL only (migration 4200).
+    "ix_recruitment_needs_open_employer_id",
 }
 # The words of employer names, kept by triggers, PostgreSQL only (same migration).
 DATABASE_SPECIFIC_TABLES = {"employer_name_words"}
