@@ -193,18 +193,32 @@ def _register_template_helpers(app: Flask) -> None:
     from app.auth.access import is_allowed
     from app.formatting import FILTERS
 
+    # The menu of a role, its addresses built: the same on every page of every user of that role
+    # (about twenty url_for a page). Keyed by the script root too, where the addresses start.
+    menus: dict[tuple, list] = {}
+
     @app.context_processor
     def navigation():
         def allowed(endpoint: str) -> bool:
             return current_user.is_authenticated and is_allowed(endpoint, current_user.role)
 
         def navigation_items():
-            menu = []
-            for label, pages in NAVIGATION:
-                visible = [(endpoint, page_label) for endpoint, page_label in pages if allowed(endpoint)]
-                if visible:
-                    menu.append((label, visible))
-            return menu
+            if not current_user.is_authenticated:
+                return []
+            key = (current_user.role, request.script_root)
+            if key not in menus:
+                menus[key] = [
+                    (label, visible)
+                    for label, pages in NAVIGATION
+                    if (
+                        visible := [
+                            (endpoint, url_for(endpoint), page_label)
+                            for endpoint, page_label in pages
+                            if is_allowed(endpoint, current_user.role)
+                        ]
+                    )
+                ]
+            return menus[key]
 
         return {"navigation_items": navigation_items, "is_allowed": allowed}
 
