@@ -384,7 +384,6 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         or not has_trigram_search()
     ):
         return None
-    matching = _matching_employers(user, filters, today, _text_condition(filters.text))
 
     def in_order(id_column, name_column):
         # As search_employers orders a narrowed search: ties by ascending id either way.
@@ -402,6 +401,7 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
             .limit(LOOK_AHEAD_NAMES)
             .subquery()
         )
+        matching = _matching_employers(user, filters, today, _text_condition(filters.text))
         look_ahead = list(
             db.session.scalars(
                 matching.with_only_columns(Employer.id)
