@@ -1,5 +1,6 @@
 """Load test on gunicorn: builds the database once, starts ``deploy/gunicorn.conf.py``, runs
-``bench/locustfile.py`` headless for a bounded time, prints Locust's table and one summary line.
+``bench/locustfile.py`` headless for a bounded time, prints Locust's table, its summary line and
+the steady state's (the requests ended after the warm-up, logins done).
 
     .venv/bin/python bench/load_test.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_load
     .venv/bin/python bench/load_test.py --database-url sqlite:////tmp/relais-load.db --users 10 --employers 20000
@@ -22,6 +23,7 @@ import resource
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -176,12 +178,14 @@ class MeasureWindow:
     def __init__(self, pid: int, url: str, log: Path):
         self.pid, self.url, self.log = pid, url, log
         self.start: tuple[int, float, float] | None = None
+        self.opened_at: float | None = None
 
     def _now(self) -> tuple[int, float, float]:
         served = sum(1 for line in self.log.read_text(errors="replace").splitlines() if " request_id=" in line)
         return served, gunicorn_cpu_seconds(self.pid), database_cpu_seconds(self.url)
 
     def open(self) -> None:
+        self.opened_at = time.time()
         self.start = self._now()
 
     def close(self) -> tuple[int, float, float] | None:
@@ -190,6 +194,30 @@ class MeasureWindow:
         end = self._now()
         requests = end[0] - self.start[0]
         return (requests, end[1] - self.start[1], end[2] - self.start[2]) if requests else None
+
+
+def steady_state(timings: Path, since: float | None) -> tuple[int, float, float, float, int] | None:
+    """Requests, req/s, p50 and p95 (ms, as Locust measured them) and failures of the requests that
+    ended after ``since``: the steady state, once every adviser has logged in (a login costs 0.3 s of
+    CPU, Argon2id, and 30 of them slow the first seconds; Locust's own table counts them)."""
+    if since is None or not timings.exists():
+        return None
+    rows = [line.split(",") for line in timings.read_text().splitlines()]
+    kept = sorted(
+        (float(ended), float(duration), failed == "1") for ended, duration, failed in rows if float(ended) >= since
+    )
+    if len(kept) < 2:
+        return None
+    durations = sorted(duration for _, duration, _ in kept)
+    elapsed = kept[-1][0] - since
+    failures = sum(1 for *_, failed in kept if failed)
+    return (
+        len(kept),
+        len(kept) / elapsed,
+        statistics.median(durations),
+        durations[min(len(durations) - 1, int(0.95 * len(durations)))],
+        failures,
+    )
 
 
 def _children_cpu_seconds() -> float:
@@ -270,6 +298,7 @@ def main() -> None:
             **os.environ,
             "LOAD_ACCOUNTS": json.dumps(picked.pop("accounts")),
             "LOAD_SAMPLE": json.dumps(picked),
+            "LOAD_TIMINGS": str(out / "timings.csv"),
         }
         # Locust runs on the same cores: its CPU is what the server could not have.
         locust_cpu = _children_cpu_seconds()
@@ -302,6 +331,13 @@ def main() -> None:
         f"{total['Request Count']} requêtes · {total['Failure Count']} échecs · {server_errors} réponses 5xx · "
         f"« database is locked » : {locked}"
     )
+    steady = steady_state(out / "timings.csv", window.opened_at)
+    if steady is not None:
+        count, rate, median, p95, failures = steady
+        print(
+            f"En régime établi (après {args.warmup:.0f} s, connexions faites) : {rate:.1f} req/s · p50 {median:.0f} ms · "
+            f"p95 {p95:.0f} ms · {count} requêtes · {failures} échecs"
+        )
     if measured is not None:
         requests, app_cpu, database_cpu = measured
         per_request = (app_cpu + database_cpu) * 1000 / requests

@@ -8,6 +8,8 @@ Static files are left out: nginx serves them in production (deploy/nginx/relais.
 
 The accounts and the sample of SIRETs, names and communes come from the environment that
 load_test.py sets (LOAD_ACCOUNTS, LOAD_SAMPLE), so that the file runs as is under ``locust -f``.
+With LOAD_TIMINGS, each request's end, duration and outcome are written to that file when Locust
+stops: load_test.py reads from it the figures of the steady state, once every adviser has logged in.
 """
 
 import itertools
@@ -15,10 +17,11 @@ import json
 import os
 import random
 import re
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from locust import between, task
+from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (the throwaway accounts of bench/load_test.py)
@@ -27,6 +30,21 @@ SAMPLE = json.loads(os.environ.get("LOAD_SAMPLE", '{"sirets": [], "names": [], "
 COMMON_WORDS = ["boulangerie", "garage", "transports", "restaurant", "coiffure", "plomberie"]
 PARIS = ZoneInfo("Europe/Paris")
 CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TIMINGS = os.environ.get("LOAD_TIMINGS")
+timings: list[tuple[float, float, bool]] = []
+
+
+@events.request.add_listener
+def _record_timing(response_time, exception, **kwargs) -> None:
+    # In memory during the run (a write per request would take the cores the server needs).
+    timings.append((time.time(), response_time, exception is not None))
+
+
+@events.quitting.add_listener
+def _write_timings(**kwargs) -> None:
+    if TIMINGS:
+        with open(TIMINGS, "w") as out:
+            out.writelines(f"{ended:.3f},{duration:.1f},{int(failed)}\n" for ended, duration, failed in timings)
 
 
 class Adviser(FastHttpUser):
