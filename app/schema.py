@@ -30,6 +30,9 @@ DATABASE_SPECIFIC_INDEXES = {
     "ix_employers_basin_id",
     # The open needs' employer ids, a partial index, PostgreSQL only (migration 4200).
     "ix_recruitment_needs_open_employer_id",
+    # The employers' activity within each basin, for the NAF filter of a scope of a few basins,
+    # PostgreSQL only (migration 4300).
+    "ix_employers_basin_id_naf_code",
 }
 # The words of employer names, kept by triggers, PostgreSQL only (same migration).
 DATABASE_SPECIFIC_TABLES = {"employer_name_words"}

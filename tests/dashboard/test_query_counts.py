@@ -40,4 +40,7 @@ def test_the_employers_of_a_scope_are_counted_from_a_narrow_index(client, login,
     login(UserFactory(manager=True, basins=[basin]))
     with plan_of(lambda statement: "GROUP BY employers.basin_id UNION ALL" in statement) as plan:
         assert client.get("/tableau-de-bord").status_code == 200
-    assert "Index Only Scan using ix_employers_basin_id on employers" in plan[0], plan[0]
+    # Either index of basin ids (with the ids, or with the activity: at 2.5 M the latter, 18 MB
+    # against 62 MB, is the one PostgreSQL reads).
+    assert "Index Only Scan using ix_employers_basin_id" in plan[0], plan[0]
+    assert "search_name" not in plan[0], plan[0]

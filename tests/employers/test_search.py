@@ -296,7 +296,8 @@ def test_the_count_of_idle_employers_with_an_open_need_reads_indexes(plan_of):
     with plan_of(lambda statement: statement.startswith("SELECT count(*)")) as plan:
         assert bounded_count(matching_employers_query(user, filters, TODAY)).value == 2
     # Index-only once the table is vacuumed, which a test's transaction cannot do: the index holds the ids.
-    assert "ix_employers_basin_id " in plan[0], plan[0]
+    # On a test's few rows, the basins' other index (with the activity, migration 4300) costs the same.
+    assert "on ix_employers_basin_id" in plan[0], plan[0]
     assert "ix_recruitment_needs_open_employer_id" in plan[0], plan[0]
     definition = db.session.execute(
         sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_employers_basin_id'")
@@ -311,3 +312,14 @@ def test_the_open_needs_index_holds_the_open_statuses():
     ).scalar_one()
     for status in NeedStatus:
         assert (f"'{status.value}'" in definition) == (status in OPEN_STATUSES), (status, definition)
+
+
+@pytest.mark.postgresql_only
+def test_an_activity_is_indexed_within_each_basin():
+    # An adviser of 14,697 employers at 2.5 M, NAF 56: the bounded count ANDed the basins' bitmap
+    # with the division's 374,658 entries of the NAF index (41 ms), the portfolio filter too (47 ms).
+    # Read within each basin from this index: 0.4 and 8 ms (bench/employers_bench.py).
+    definition = db.session.execute(
+        sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_employers_basin_id_naf_code'")
+    ).scalar_one_or_none()
+    assert definition is not None and definition.endswith("(basin_id, naf_code)"), definition
