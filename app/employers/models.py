@@ -55,7 +55,8 @@ class Employer(TimestampMixin, db.Model):
         sa.CheckConstraint(SIRET_FORMAT_CHECK, name="siret_format"),
         sa.CheckConstraint(SIREN_FORMAT_CHECK, name="siren_format"),
         sa.CheckConstraint("siret IS NULL OR substr(siret, 1, 9) = siren", name="siren_matches_siret"),
-        sa.Index("ix_employers_basin_id_search_name", "basin_id", "search_name"),
+        # With the ids: a small scope's name search reads it alone (queries._text_condition, migration 4400).
+        sa.Index("ix_employers_basin_id_search_name", "basin_id", "search_name", "id"),
         sa.Index("ix_employers_commune_name_search_name", "commune_name", "search_name"),
         sa.Index("ix_employers_search_name_id", "search_name", "id"),
         # The API's incremental reads (updated_since).

@@ -9,7 +9,7 @@ from app.employers import queries
 from app.employers.enums import EmployerSort
 from app.employers.queries import EmployerFilters, search_employers, search_page
 from app.extensions import db
-from app.pagination import paginate
+from app.pagination import bounded_count, paginate
 from app.reference_cache import forget_all
 from app.referential.enums import HeadcountBand
 from tests.factories import (
@@ -52,6 +52,39 @@ def test_pages_are_those_of_the_full_sort(monkeypatch, look_ahead, sort, text):
         EmployerFactory(name=name, enseigne=enseigne, commune_name=commune)
     EmployerFactory(name="Garage d'un autre bassin", basin=BasinFactory())
     _assert_pages_are_those_of_the_full_sort(user, EmployerFilters(text=text, sort=sort), pages=5)
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("sort", [EmployerSort.NAME, EmployerSort.NAME_DESC])
+@pytest.mark.parametrize(
+    "text", ["garage", "martin", "port", "saint nazaire", "garage martin", "boulangerie garnier garageville", "zzz"]
+)
+def test_a_small_scope_s_names_find_what_the_trigram_indexes_find(monkeypatch, sort, text):
+    # A small scope's words are matched on its basins' names (an expression no index holds, read
+    # from the basins' name index): the same rows, pages and count as through the trigram indexes.
+    user = UserFactory()
+    for name, enseigne, commune in NAMES:
+        EmployerFactory(name=name, enseigne=enseigne, commune_name=commune)
+    EmployerFactory(name="Garage d'un autre bassin", basin=BasinFactory())
+    filters = EmployerFilters(text=text, sort=sort)
+
+    def pages_and_count():
+        pages = [search_page(user, filters, TODAY, number, per_page=2) for number in range(1, 6)]
+        count = bounded_count(queries.matching_employers_query(user, filters, TODAY)).value
+        return [([e.id for e in page.items], page.has_next) for page in pages], count
+
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    through_trigrams = pages_and_count()
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 1_000)
+    forget_all()  # the scope's size is kept
+    with_scope_read = pages_and_count()
+    assert with_scope_read == through_trigrams
+    assert "employers.search_name ||" in _text_condition_sql(user, text)
+
+
+def _text_condition_sql(user, text: str) -> str:
+    condition = queries._text_condition(text, user)
+    return str(condition.compile(db.session.get_bind())) if condition is not None else ""
 
 
 def _assert_pages_are_those_of_the_full_sort(user, filters: EmployerFilters, pages: int) -> None:
@@ -162,7 +195,7 @@ LOOK_AHEAD = "JOIN (SELECT employers.id AS id, employers.search_name AS search_n
 def test_a_user_of_few_employers_does_not_read_the_register_s_first_names(monkeypatch, count_queries):
     # An adviser of 15,000 employers at 2.5 M: the first 20,000 names of the register held about 120
     # of theirs, and PostgreSQL built the word's whole trigram bitmap to join them (40–110 ms).
-    # Their matches are read from the names starting with the word, then those holding it inside.
+    # Their matches are read from their basins' names (8 ms), the admin's through the trigram indexes.
     monkeypatch.setattr(queries, "SMALL_SCOPE", 3)
     adviser, admin = UserFactory(), UserFactory(admin=True)
     for name in ("Garage Martin", "Garage Petit", "Café Martin"):
@@ -176,6 +209,8 @@ def test_a_user_of_few_employers_does_not_read_the_register_s_first_names(monkey
 
     assert not reads_the_first_names(adviser)
     assert reads_the_first_names(admin)  # every basin: the register is the scope
+    assert "employers.search_name ||" in _text_condition_sql(adviser, "garage")
+    assert "employers.search_name ||" not in _text_condition_sql(admin, "garage")
     with count_queries() as statements:
         assert not reads_the_first_names(adviser)
     assert not [s for s in statements if "count(*)" in s]  # the scope's size is kept, not counted again
