@@ -1,5 +1,6 @@
 """search_page finds on PostgreSQL the same pages as sorting every match, by shorter ways."""
 
+import re
 from datetime import date
 
 import pytest
@@ -145,8 +146,9 @@ def test_a_user_of_several_basins_lists_from_each_basin_s_name_index(plan_of):
     with plan_of(lambda statement: "UNION ALL" in statement) as plan:
         page = search_page(user, EmployerFilters(naf="56"), TODAY, 1, per_page=2)
     assert [e.name for e in page.items] == ["Restaurant 0", "Restaurant 1"]
-    # Each basin read from a basin index (on a test's few rows sorted rather than merged).
-    assert plan[0].count("Index Cond: (basin_id = ") == 3, plan[0]
+    # Each basin read from a basin index (on a test's few rows sorted rather than merged), with the
+    # activity as a second condition when that index holds it (migration 4300).
+    assert len(re.findall(r"Index Cond: \(+basin_id = ", plan[0])) == 3, plan[0]
     assert "ix_employers_search_name_id" not in plan[0], plan[0]
     # The merged ids are read with the page's rows, in one round trip.
     assert "naf_codes" in plan[0], plan[0]
