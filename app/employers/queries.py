@@ -402,11 +402,11 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         name_column = byte_order(name_column)
         return (name_column.desc() if filters.sort is EmployerSort.NAME_DESC else name_column, id_column)
 
+    matching = _matching_employers(user, filters, today, _text_condition(filters.text, user))
     # A small scope's matches are few: its names are read from its basins' index alone
     # (_text_condition), whatever the words, and sorted. The register's first names would hold a
     # handful of its employers (120 of 20,000 for an adviser of 15,000 at 2.5 M).
     if _has_a_small_scope(user):
-        matching = _matching_employers(user, filters, today, _text_condition(filters.text, user))
         return list(
             db.session.scalars(
                 matching.with_only_columns(Employer.id)
@@ -421,7 +421,6 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         .limit(LOOK_AHEAD_NAMES)
         .subquery()
     )
-    matching = _matching_employers(user, filters, today, _text_condition(filters.text))
     look_ahead = list(
         db.session.scalars(
             matching.with_only_columns(Employer.id)

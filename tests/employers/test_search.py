@@ -304,7 +304,7 @@ def test_the_count_of_idle_employers_with_an_open_need_reads_indexes(plan_of, mo
     ) as plan:
         assert bounded_count(matching_employers_query(user, filters, TODAY)).value == 2
     # Index-only once the table is vacuumed, which a test's transaction cannot do: the index holds the ids.
-    # On a test's few rows, the basins' other index (with the activity, migration 4300) costs the same.
+    # On a test's few rows, the other indexes led by the basin ids (migrations 4300, 4400) cost the same.
     assert "on ix_employers_basin_id" in plan[0], plan[0]
     assert "ix_recruitment_needs_open_employer_id" in plan[0], plan[0]
     definition = db.session.execute(
