@@ -66,6 +66,15 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
 
+    # The dashboard's figures are kept this many seconds per scope and period (app/dashboard/page_figures.py):
+    # they may lag that much behind the database, and the page says when they were computed. 0: never kept.
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+    # Where (Flask-Caching): each process's memory by default; Redis in production, shared by every
+    # web worker and server, so that a scope's figures are computed once a minute, not once per process.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
+    CACHE_KEY_PREFIX = "relais:"
+
     HSTS_ENABLED = False
     DEMO_SEED_ALLOWED = True
     TIMEZONE = "Europe/Paris"
@@ -129,6 +138,9 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
+    # Every test sees the figures of its own data; tests/dashboard/test_page_figures.py turns the cache on.
+    DASHBOARD_CACHE_SECONDS = 0
+    CACHE_TYPE = "SimpleCache"
     JOBS_RUNNER = "inline"
     SENTRY_DSN = ""
     WEBHOOK_ALLOW_LOCAL_HTTP = True
@@ -139,6 +151,7 @@ class ProductionConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     DEMO_SEED_ALLOWED = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "RedisCache")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")
 

@@ -14,7 +14,7 @@ from app import converters, hostile_input, reference_cache, replica
 from app.api.problems import is_api_request, problem_response
 from app.conflicts import is_concurrent_change
 from app.dialects import is_sqlite
-from app.extensions import configure_postgresql, configure_sqlite, csrf, db, limiter, login_manager, migrate
+from app.extensions import cache, configure_postgresql, configure_sqlite, csrf, db, limiter, login_manager, migrate
 from app.monitoring import request_log
 from app.monitoring.error_reports import record_unhandled_error
 from app.monitoring.request_log import configure_logging, request_id
@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     sessions.init_app(app)
     replica.init_app(app)
     reference_cache.init_app(app)

@@ -3,6 +3,7 @@
 import ipaddress
 
 from flask import request
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -57,6 +58,8 @@ def client_address() -> str:
 
 
 limiter = Limiter(key_func=client_address, default_limits=[])
+# Figures that may lag a minute behind the database (the dashboard's): CACHE_TYPE in config.py.
+cache = Cache()
 
 
 def configure_postgresql(engine) -> None:

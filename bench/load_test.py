@@ -10,7 +10,8 @@ The database is built (employers_bench.build: employers, activity, 100 advisers 
 basin) when it holds no users yet, or with --rebuild. ``--profile`` records every gunicorn worker
 with py-spy during the run and prints where their time goes (the functions of the most samples).
 The server runs the development settings (plain-HTTP cookies) with what production changes for
-speed: JSON logs, the limiter's counters in Redis when it answers, one proxy hop trusted.
+speed: JSON logs, the limiter's counters and the dashboard's kept figures in Redis when it answers,
+one proxy hop trusted.
 """
 
 import argparse
@@ -32,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+import redis
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +113,11 @@ def start_gunicorn(url: str, port: int, workers: int | None, threads: int | None
         "LOG_FORMAT": "json",
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15" if redis_answers() else "memory://",
     }
+    if redis_answers():
+        # As in production, the dashboard's figures kept in Redis, shared by the workers; a run
+        # starts with none kept (nor any limiter's counter) from the run before.
+        environment |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:6379/15"}
+        redis.Redis.from_url(environment["CACHE_REDIS_URL"]).flushdb()
     if workers:
         environment["WEB_CONCURRENCY"] = str(workers)
     if threads:

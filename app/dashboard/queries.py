@@ -9,6 +9,7 @@ the scope's total is the sum of its basins; percentiles are computed per group i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -287,6 +288,13 @@ def _time_to_fill_values(basin_ids: list[int], period: Period, by_basin: bool) -
     return sa.select(
         group.label("grp"), days_between(RecruitmentNeed.closed_on, RecruitmentNeed.identified_on).label("value")
     ).where(RecruitmentNeed.basin_id.in_(basin_ids), closed_in(period, (NeedStatus.FILLED,)))
+
+
+class BasinLabel(NamedTuple):
+    """A basin as its figures name it: plain values, which outlive the session (app/dashboard/page_figures.py)."""
+
+    id: int
+    name: str
 
 
 @dataclass
@@ -609,7 +617,7 @@ def build_dashboard(basins: list, period: Period) -> Dashboard:
     employer_counts = _employer_counts(basin_ids) if basin_ids else []
     per_basin = basin_figures(basin_ids, period, employer_counts)
     for basin in basins:
-        per_basin[basin.id].basin = basin
+        per_basin[basin.id].basin = BasinLabel(basin.id, basin.name)
     operators, weeks = contacts_by_operator_and_week(basin_ids, period) if basin_ids else ([], [])
     return Dashboard(
         total=scope_total(per_basin, basin_ids, period),

@@ -3,14 +3,10 @@ from flask_login import current_user
 
 from app.converters import database_int
 from app.dashboard import bp
-from app.dashboard.averages import territory_averages
 from app.dashboard.exports import dashboard_rows
-from app.dashboard.inclusion import engaged_counts, hires_by_public
-from app.dashboard.queries import FIGURES, after_hire_figures, build_dashboard, figure_records
+from app.dashboard.page_figures import dashboard_figures
+from app.dashboard.queries import FIGURES, build_dashboard, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
-from app.dashboard.solutions import solution_figures
-from app.dashboard.sourcing import sourcing_by_operator
-from app.events.queries import event_totals_between_days
 from app.pagination import paginate
 from app.replica import replica_reads
 from app.spreadsheets import spreadsheet_response
@@ -28,23 +24,10 @@ def _scope_and_period(warn: bool = True):
 @replica_reads
 def index():
     scope, choices, period = _scope_and_period()
-    dashboard = build_dashboard(list(scope.basins), period)
+    figures = dashboard_figures(list(scope.basins), period)
     query_args = {"perimetre": scope.value, "debut": period.start.isoformat(), "fin": period.end.isoformat()}
     return render_template(
-        "dashboard/index.html",
-        dashboard=dashboard,
-        scope=scope,
-        choices=choices,
-        period=period,
-        query_args=query_args,
-        event_totals=event_totals_between_days(scope.basin_ids, period.start, period.end),
-        solutions=solution_figures(scope.basin_ids, period),
-        sourcing=sourcing_by_operator(scope.basin_ids, period),
-        public_hires=hires_by_public(scope.basin_ids, period),
-        engaged=engaged_counts(scope.basin_ids, period),
-        after_hire=after_hire_figures(list(scope.basins), period),
-        # One basin: its département's and région's averages beside the headline (app/dashboard/averages.py).
-        averages=territory_averages(scope.basins[0], period) if len(scope.basins) == 1 else [],
+        "dashboard/index.html", scope=scope, choices=choices, period=period, query_args=query_args, **vars(figures)
     )
 
 
