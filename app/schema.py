@@ -30,6 +30,9 @@ DATABASE_SPECIFIC_INDEXES = {
     "ix_employers_basin_id",
     # The open needs' employer ids, a partial index, PostgreSQL only (migration 4200).
     "ix_recruitment_needs_open_employer_id",
+    # The employers' activity, basin and name, for the page of a list filtered by activity, SQLite
+    # only (migration 4500; PostgreSQL reads the activity within each basin, migration 4300).
+    "ix_employers_naf_code_basin_id_search_name",
     # The employers' activity within each basin, for the NAF filter of a scope of a few basins,
     # PostgreSQL only (migration 4300).
     "ix_employers_basin_id_naf_code",

@@ -13,7 +13,7 @@ from app.activity.models import FollowUp, Interaction
 from app.aftercare.models import EmployerIntroduction, EmployerSurvey
 from app.assignments.models import Assignment
 from app.auth.models import User
-from app.dialects import byte_order, has_trigram_search, seldom_narrows
+from app.dialects import byte_order, has_trigram_search, is_postgresql, seldom_narrows
 from app.employers.engagements import engaged_on
 from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags
@@ -362,10 +362,14 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
     skipped = (number - 1) * per_page
     # One row more than the page, to know if there is a next one.
     ids = _first_ids_by_name(user, filters, today, skipped + per_page + 1)
-    by_basin = None if ids is not None else _first_ids_by_basin(user, filters, today, skipped + per_page + 1)
-    if by_basin is not None:
+    first_ids = None
+    if ids is None:
+        first_ids = _first_ids_by_basin(user, filters, today, skipped + per_page + 1)
+    if ids is None and first_ids is None:
+        first_ids = _first_ids_of_an_activity(user, filters, today, skipped + per_page + 1)
+    if first_ids is not None:
         # The page's few ids as a subquery of its statement: one round trip, not two.
-        rows = list(db.session.scalars(query.where(Employer.id.in_(by_basin.offset(skipped)))).unique())
+        rows = list(db.session.scalars(query.where(Employer.id.in_(first_ids.offset(skipped)))).unique())
     elif ids is None:
         rows = list(db.session.scalars(query.limit(per_page + 1).offset(skipped)).unique())
     elif ids[skipped:]:
@@ -515,6 +519,33 @@ def _first_ids_by_basin(user: User, filters: EmployerFilters, today: date, wante
     ]
     merged = sa.union_all(*[sa.select(basin.c.id, basin.c.search_name) for basin in each_basin]).subquery()
     return sa.select(merged.c.id).order_by(*_ordering(filters.sort, merged.c.search_name, merged.c.id)).limit(wanted)
+
+
+def _first_ids_of_an_activity(user: User, filters: EmployerFilters, today: date, wanted: int) -> sa.Select | None:
+    """SQLite, a list filtered by an activity (« NAF 56 ») without a text, by name: the statement of
+    its first ``wanted`` ids, read from the index of the activities' basins, names and ids alone
+    (migration 4500).
+
+    None on PostgreSQL (``_first_ids_by_basin`` and migration 4300), with a text or a portfolio
+    (fewer rows, found from them), for another sort or a deep page.
+    SQLite, without statistics, read every employer of the activity (30,000 of 200,000 for NAF 56)
+    with its basin and activity rows, then kept the first 25 in name order: 60–100 ms. The ids alone
+    come from the index, and only the page's rows are read."""
+    if (
+        not filters.naf
+        or is_postgresql()
+        or _text_condition(filters.text) is not None
+        or _in_a_portfolio(filters)
+        or wanted > MAX_NAME_ORDER_ROW
+        or filters.sort not in (EmployerSort.NAME, EmployerSort.NAME_DESC)
+    ):
+        return None
+    return (
+        _matching_employers(user, filters, today, None)
+        .with_only_columns(Employer.id)
+        .order_by(*_ordering(filters.sort))
+        .limit(wanted)
+    )
 
 
 def _next_prefix(word: str) -> str:
