@@ -5,7 +5,7 @@ from app.converters import database_int
 from app.dashboard import bp
 from app.dashboard.exports import dashboard_rows
 from app.dashboard.page_figures import dashboard_figures
-from app.dashboard.queries import FIGURES, build_dashboard, figure_records
+from app.dashboard.queries import FIGURES, figure_records
 from app.dashboard.scopes import resolve_period, resolve_scope
 from app.pagination import paginate
 from app.replica import replica_reads
@@ -62,6 +62,7 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     scope, _, period = _scope_and_period(warn=False)
-    rows = dashboard_rows(build_dashboard(list(scope.basins), period), scope, period)
+    # The figures the page shows, kept or computed now: the file carries what the user just read.
+    rows = dashboard_rows(dashboard_figures(list(scope.basins), period).dashboard, scope, period)
     filename = f"tableau-de-bord-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
     return spreadsheet_response(rows, fmt, filename, "Indicateurs")

@@ -1,5 +1,7 @@
 """The dashboard's figures kept a minute per scope and period (app/dashboard/page_figures.py)."""
 
+import csv
+import io
 import logging
 import pickle
 import re
@@ -54,6 +56,15 @@ def test_a_scope_figures_are_kept_a_minute_then_computed_again(client, login, da
     again = client.get(url).get_data(as_text=True)
     assert _contacts(again) == "4"
     assert _computed_at(again) == "Chiffres calculés le 22/11/2026 à 11:01."
+
+
+def test_the_export_carries_the_figures_the_page_shows(client, login, dataset, kept_a_minute):
+    login(UserFactory(manager=True, basins=[dataset["basin_a"]]))
+    assert _contacts(client.get(f"/tableau-de-bord?perimetre=all&{Q3_ARGS}").get_data(as_text=True)) == "3"
+    InteractionFactory(employer=dataset["employers"]["a3"], occurred_on=date(2026, 8, 1), channel=Channel.PHONE)
+    text = client.get(f"/tableau-de-bord/export.csv?perimetre=all&{Q3_ARGS}").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert {(row[3], row[5]): row[6] for row in rows[1:]}[("Tout le périmètre", "Échanges sur la période")] == "3"
 
 
 def test_without_keeping_every_view_counts_afresh(client, login, dataset):
