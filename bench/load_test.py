@@ -103,6 +103,7 @@ def redis_answers() -> bool:
 
 
 def start_gunicorn(url: str, port: int, workers: int | None, threads: int | None, log_path: Path):
+    redis_up = redis_answers()
     environment = {
         **os.environ,
         "RELAIS_ENV": "development",
@@ -111,9 +112,9 @@ def start_gunicorn(url: str, port: int, workers: int | None, threads: int | None
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "TRUSTED_PROXY_HOPS": "1",
         "LOG_FORMAT": "json",
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15" if redis_answers() else "memory://",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15" if redis_up else "memory://",
     }
-    if redis_answers():
+    if redis_up:
         # As in production, the dashboard's figures kept in Redis, shared by the workers; a run
         # starts with none kept (nor any limiter's counter) from the run before.
         environment |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:6379/15"}

@@ -361,12 +361,14 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
     number = min(max(page or 1, 1), MAX_PAGE)
     skipped = (number - 1) * per_page
     # One row more than the page, to know if there is a next one.
-    ids = _first_ids_by_name(user, filters, today, skipped + per_page + 1)
+    wanted = skipped + per_page + 1
+    ids = _first_ids_by_name(user, filters, today, wanted)
     first_ids = None
     if ids is None:
-        first_ids = _first_ids_by_basin(user, filters, today, skipped + per_page + 1)
-    if ids is None and first_ids is None:
-        first_ids = _first_ids_of_an_activity(user, filters, today, skipped + per_page + 1)
+        # PostgreSQL's merge of each basin's names, or SQLite's activity index: at most one applies.
+        first_ids = _first_ids_by_basin(user, filters, today, wanted)
+        if first_ids is None:
+            first_ids = _first_ids_of_an_activity(user, filters, today, wanted)
     if first_ids is not None:
         # The page's few ids as a subquery of its statement: one round trip, not two.
         rows = list(db.session.scalars(query.where(Employer.id.in_(first_ids.offset(skipped)))).unique())
