@@ -27,14 +27,6 @@ def insert(table: sa.Table):
     return (postgresql.insert if is_postgresql() else sqlite.insert)(table)
 
 
-def in_one_round_trip(first: sa.Insert, then: sa.Delete) -> sa.Delete | None:
-    """PostgreSQL: ``then`` with ``first`` as its WITH, so that both writes run in one statement
-    (``then`` does not see the rows ``first`` writes). None on SQLite, which has no writes in WITH."""
-    if not is_postgresql():
-        return None
-    return then.add_cte(first.cte("first_write"))
-
-
 def days_between(later, earlier) -> sa.ColumnElement[int]:
     """Whole days between two DATE columns."""
     if is_sqlite():

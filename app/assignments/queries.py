@@ -1,5 +1,6 @@
 """Read side of assignments: the lead's queue, task-force loads, the employer's contact history."""
 
+import functools
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -402,23 +403,29 @@ def get_pending_handover(user: User, request_id: int) -> HandoverRequest | None:
 
 
 def contact_history(employer_id: int) -> list[Assignment]:
-    return list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.employer_id == employer_id)
-            .options(
-                joinedload(Assignment.adviser), joinedload(Assignment.operator), joinedload(Assignment.assigned_by)
-            )
-            .order_by(Assignment.started_at.desc(), Assignment.id.desc())
-        )
+    """The employer's privileged contacts, the latest first (the employer page shows them)."""
+    return list(db.session.scalars(_contact_history_statement(), {"employer_id": employer_id}))
+
+
+@functools.cache
+def _contact_history_statement() -> sa.Select:
+    # Built once per process, as each statement the employer page runs (app/employers/queries.py).
+    return (
+        sa.select(Assignment)
+        .where(Assignment.employer_id == sa.bindparam("employer_id"))
+        .options(joinedload(Assignment.adviser), joinedload(Assignment.operator), joinedload(Assignment.assigned_by))
+        .order_by(Assignment.started_at.desc(), Assignment.id.desc())
     )
 
 
 def pending_handover_for(employer_id: int) -> HandoverRequest | None:
-    return db.session.scalar(
-        sa.select(HandoverRequest).where(
-            HandoverRequest.employer_id == employer_id, HandoverRequest.status == HandoverStatus.PENDING
-        )
+    return db.session.scalar(_pending_handover_statement(), {"employer_id": employer_id})
+
+
+@functools.cache
+def _pending_handover_statement() -> sa.Select:
+    return sa.select(HandoverRequest).where(
+        HandoverRequest.employer_id == sa.bindparam("employer_id"), HandoverRequest.status == HandoverStatus.PENDING
     )
 
 

@@ -6,6 +6,7 @@ in order, at most one open engagement of each kind per employer (partial unique 
 services refuse overlapping periods with a French message.
 """
 
+import functools
 from datetime import date
 
 import sqlalchemy as sa
@@ -77,12 +78,16 @@ def engaged_on(day: date, kind: EngagementKind | None = None) -> sa.ColumnElemen
 
 
 def engagements_of(employer: Employer) -> list[EmployerEngagement]:
-    return list(
-        db.session.scalars(
-            sa.select(EmployerEngagement)
-            .where(EmployerEngagement.employer_id == employer.id)
-            .order_by(EmployerEngagement.starts_on.desc(), EmployerEngagement.id.desc())
-        )
+    return list(db.session.scalars(_engagements_statement(), {"employer_id": employer.id}))
+
+
+@functools.cache
+def _engagements_statement() -> sa.Select:
+    # Built once per process, as each statement the employer page runs (app/employers/queries.py).
+    return (
+        sa.select(EmployerEngagement)
+        .where(EmployerEngagement.employer_id == sa.bindparam("employer_id"))
+        .order_by(EmployerEngagement.starts_on.desc(), EmployerEngagement.id.desc())
     )
 
 

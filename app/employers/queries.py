@@ -600,27 +600,52 @@ def row_facts(employer_ids: list[int]) -> dict[int, EmployerRowFacts]:
 def visible_employer_by_key(user: User, key: str) -> sa.Select | None:
     """The query of the employer behind a URL key (SIRET, or ``n<id>`` without one) among those the
     user may see; None when the key names no employer. The caller loads what it shows."""
-    if key.isdigit() and len(key) == 14:
-        condition = Employer.siret == key
-    elif key.startswith("n") and key[1:].isdigit() and len(key) < 12:
-        condition = sa.and_(Employer.id == int(key[1:]), Employer.siret.is_(None))
-    else:
+    parsed = _parse_key(key)
+    if parsed is None:
         return None
-    return visible_employers(user).where(condition)
+    return visible_employers(user).where(_key_condition(*parsed))
+
+
+def _parse_key(key: str) -> tuple[bool, str | int] | None:
+    """(whether it is a SIRET, the SIRET or the id) of a URL key; None when it names no employer."""
+    if key.isdigit() and len(key) == 14:
+        return True, key
+    if key.startswith("n") and key[1:].isdigit() and len(key) < 12:
+        return False, int(key[1:])
+    return None
+
+
+def _key_condition(is_siret: bool, value) -> sa.ColumnElement[bool]:
+    if is_siret:
+        return Employer.siret == value
+    return sa.and_(Employer.id == value, Employer.siret.is_(None))
 
 
 def get_visible_employer(user: User, key: str) -> Employer | None:
     """The employer behind a URL key, if the user may see it, with what its page shows."""
-    query = visible_employer_by_key(user, key)
-    if query is None:
+    parsed = _parse_key(key)
+    if parsed is None:
         return None
-    return db.session.scalar(
-        query.options(
-            Basin.joined_alone(Employer.basin),
-            joinedload(Employer.naf),
-            selectinload(Employer.tags),
-            selectinload(Employer.contacts),
-        )
+    is_siret, value = parsed
+    if user.sees_all_basins:
+        return db.session.scalar(_employer_page_statement(is_siret, in_basins=False), {"key": value})
+    parameters = {"key": value, "basin_ids": list(user.basin_ids)}
+    return db.session.scalar(_employer_page_statement(is_siret, in_basins=True), parameters)
+
+
+@functools.cache
+def _employer_page_statement(is_siret: bool, in_basins: bool) -> sa.Select:
+    """``get_visible_employer``'s statement, built once per process for each kind of key and scope
+    (the employer page is the most opened of all): ``visible_employer_by_key``'s, with what the
+    page shows."""
+    query = sa.select(Employer).where(_key_condition(is_siret, sa.bindparam("key")))
+    if in_basins:
+        query = query.where(Employer.basin_id.in_(sa.bindparam("basin_ids", expanding=True)))
+    return query.options(
+        Basin.joined_alone(Employer.basin),
+        joinedload(Employer.naf),
+        selectinload(Employer.tags),
+        selectinload(Employer.contacts),
     )
 
 
@@ -652,13 +677,16 @@ def active_assignment(employer: Employer) -> Assignment | None:
 
 
 def open_follow_ups(employer: Employer) -> list[FollowUp]:
-    return list(
-        db.session.scalars(
-            sa.select(FollowUp)
-            .where(FollowUp.employer_id == employer.id, FollowUp.status == FollowUpStatus.OPEN)
-            .options(joinedload(FollowUp.owner))
-            .order_by(FollowUp.due_on, FollowUp.id)
-        )
+    return list(db.session.scalars(_open_follow_ups_statement(), {"employer_id": employer.id}))
+
+
+@functools.cache
+def _open_follow_ups_statement() -> sa.Select:
+    return (
+        sa.select(FollowUp)
+        .where(FollowUp.employer_id == sa.bindparam("employer_id"), FollowUp.status == FollowUpStatus.OPEN)
+        .options(joinedload(FollowUp.owner))
+        .order_by(FollowUp.due_on, FollowUp.id)
     )
 
 
@@ -691,48 +719,23 @@ def timeline(
     the employer, in any order, when the page has read them all already.
     """
     entries: list[TimelineEntry] = []
-    interactions = db.session.scalars(
-        sa.select(Interaction)
-        .where(Interaction.employer_id == employer.id)
-        .options(joinedload(Interaction.author), joinedload(Interaction.contact))
-        .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
-        .limit(limit)
-    )
-    for interaction in interactions:
+    of_employer = {"employer_id": employer.id, "limit": limit}
+    for interaction in db.session.scalars(_timeline_statements().interactions, of_employer):
         entries.append(TimelineEntry("interaction", interaction.occurred_on, (interaction.occurred_on, 1), interaction))
-    status_changes = db.session.scalars(
-        sa.select(NeedStatusChange)
-        .join(NeedStatusChange.need)
-        .where(RecruitmentNeed.employer_id == employer.id)
-        .options(joinedload(NeedStatusChange.need))
-        .order_by(NeedStatusChange.changed_at.desc(), NeedStatusChange.id.desc())
-        .limit(limit)
-    )
     needs_with_changes = set()
-    for change in status_changes:
+    for change in db.session.scalars(_timeline_statements().status_changes, of_employer):
         needs_with_changes.add(change.need_id)
         kind = "need" if change.from_status is None else "need_status"
         entries.append(TimelineEntry(kind, change.changed_at, (change.changed_at.date(), 2), change))
     if needs is None:
-        needs = db.session.scalars(
-            sa.select(RecruitmentNeed)
-            .where(RecruitmentNeed.employer_id == employer.id)
-            .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
-            .limit(limit)
-        )
+        needs = db.session.scalars(_timeline_statements().needs, of_employer)
     else:
         needs = sorted(needs, key=lambda need: (need.identified_on, need.id), reverse=True)[:limit]
     for need in needs:
         if need.id not in needs_with_changes:  # needs recorded before stage changes were kept
             entries.append(TimelineEntry("need", need.identified_on, (need.identified_on, 2), need))
     if assignments is None:
-        assignments = db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.employer_id == employer.id)
-            .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
-            .order_by(Assignment.started_at.desc())
-            .limit(limit)
-        )
+        assignments = db.session.scalars(_timeline_statements().assignments, of_employer)
     for assignment in list(assignments)[:limit]:
         entries.append(
             TimelineEntry("assignment", assignment.started_at, (assignment.started_at.date(), 3), assignment)
@@ -741,34 +744,65 @@ def timeline(
             entries.append(
                 TimelineEntry("assignment_end", assignment.ended_at, (assignment.ended_at.date(), 3), assignment)
             )
-    entries.extend(_aftercare_entries(employer, limit))
+    # The e-mails that introduced its privileged contacts, and its answers to the surveys (app/aftercare).
+    for row in db.session.scalars(_timeline_statements().introductions, of_employer):
+        entries.append(TimelineEntry("introduction", row.sent_at, (row.sent_at.date(), 3), row))
+    for row in db.session.scalars(_timeline_statements().survey_answers, of_employer):
+        entries.append(TimelineEntry("survey_answer", row.answered_at, (row.answered_at.date(), 2), row))
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries[:limit]
 
 
-def _aftercare_entries(employer: Employer, limit: int) -> list[TimelineEntry]:
-    """The e-mails that introduced its privileged contacts, and its answers to the surveys (app/aftercare)."""
-    introductions = db.session.scalars(
-        sa.select(EmployerIntroduction)
-        .where(EmployerIntroduction.employer_id == employer.id)
+class TimelineStatements(NamedTuple):
+    interactions: sa.Select
+    status_changes: sa.Select
+    needs: sa.Select
+    assignments: sa.Select
+    introductions: sa.Select
+    survey_answers: sa.Select
+
+
+@functools.cache
+def _timeline_statements() -> TimelineStatements:
+    """The timeline's statements, built once per process with the employer and the limit as
+    parameters: building them and their cache keys on every employer page cost about as much
+    as running them."""
+    employer_id, limit = sa.bindparam("employer_id"), sa.bindparam("limit")
+    return TimelineStatements(
+        interactions=sa.select(Interaction)
+        .where(Interaction.employer_id == employer_id)
+        .options(joinedload(Interaction.author), joinedload(Interaction.contact))
+        .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
+        .limit(limit),
+        status_changes=sa.select(NeedStatusChange)
+        .join(NeedStatusChange.need)
+        .where(RecruitmentNeed.employer_id == employer_id)
+        .options(joinedload(NeedStatusChange.need))
+        .order_by(NeedStatusChange.changed_at.desc(), NeedStatusChange.id.desc())
+        .limit(limit),
+        needs=sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.employer_id == employer_id)
+        .order_by(RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc())
+        .limit(limit),
+        assignments=sa.select(Assignment)
+        .where(Assignment.employer_id == employer_id)
+        .options(joinedload(Assignment.adviser), joinedload(Assignment.operator))
+        .order_by(Assignment.started_at.desc())
+        .limit(limit),
+        introductions=sa.select(EmployerIntroduction)
+        .where(EmployerIntroduction.employer_id == employer_id)
         .options(
             joinedload(EmployerIntroduction.assignment).joinedload(Assignment.adviser),
             joinedload(EmployerIntroduction.contact),
         )
         .order_by(EmployerIntroduction.sent_at.desc())
-        .limit(limit)
-    )
-    answers = db.session.scalars(
-        sa.select(EmployerSurvey)
-        .where(EmployerSurvey.employer_id == employer.id, EmployerSurvey.answered_at.is_not(None))
+        .limit(limit),
+        survey_answers=sa.select(EmployerSurvey)
+        .where(EmployerSurvey.employer_id == employer_id, EmployerSurvey.answered_at.is_not(None))
         .options(joinedload(EmployerSurvey.need), joinedload(EmployerSurvey.event))
         .order_by(EmployerSurvey.answered_at.desc())
-        .limit(limit)
+        .limit(limit),
     )
-    return [
-        *(TimelineEntry("introduction", row.sent_at, (row.sent_at.date(), 3), row) for row in introductions),
-        *(TimelineEntry("survey_answer", row.answered_at, (row.answered_at.date(), 2), row) for row in answers),
-    ]
 
 
 # --- The choices of the employer forms -------------------------------------------------------

@@ -1,7 +1,9 @@
 """Read side of recruitment needs: the board, the list and its export, always scoped to the user's basins."""
 
+import functools
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -214,15 +216,7 @@ def get_visible_mobilisation(user: User, mobilisation_id: int) -> ServiceMobilis
 
 def employer_mobilisations(employer: Employer) -> list[ServiceMobilisation]:
     """The services mobilised for an employer (on its needs or not), the latest proposed first."""
-    return list(
-        db.session.scalars(
-            sa.select(ServiceMobilisation)
-            .where(ServiceMobilisation.employer_id == employer.id)
-            .options(joinedload(ServiceMobilisation.service_type), joinedload(ServiceMobilisation.need))
-            .order_by(ServiceMobilisation.proposed_on.desc(), ServiceMobilisation.id.desc())
-            .limit(50)
-        )
-    )
+    return list(db.session.scalars(_employer_page_statements().mobilisations, {"employer_id": employer.id}))
 
 
 EMPLOYER_PAGE_NEEDS = 50
@@ -231,15 +225,30 @@ EMPLOYER_PAGE_NEEDS = 50
 def employer_needs(employer: Employer) -> list[RecruitmentNeed]:
     """The needs shown on an employer's page: open ones first, then the latest closed
     (``EMPLOYER_PAGE_NEEDS`` at most; fewer means all of them)."""
-    return list(
-        db.session.scalars(
-            sa.select(RecruitmentNeed)
-            .where(RecruitmentNeed.employer_id == employer.id)
-            .order_by(
-                RecruitmentNeed.closed_on.is_not(None), RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()
-            )
-            .limit(EMPLOYER_PAGE_NEEDS)
+    return list(db.session.scalars(_employer_page_statements().needs, {"employer_id": employer.id}))
+
+
+class EmployerPageStatements(NamedTuple):
+    mobilisations: sa.Select
+    needs: sa.Select
+
+
+@functools.cache
+def _employer_page_statements() -> EmployerPageStatements:
+    # Built once per process, as each statement the employer page runs (app/employers/queries.py).
+    employer_id = sa.bindparam("employer_id")
+    return EmployerPageStatements(
+        mobilisations=sa.select(ServiceMobilisation)
+        .where(ServiceMobilisation.employer_id == employer_id)
+        .options(joinedload(ServiceMobilisation.service_type), joinedload(ServiceMobilisation.need))
+        .order_by(ServiceMobilisation.proposed_on.desc(), ServiceMobilisation.id.desc())
+        .limit(50),
+        needs=sa.select(RecruitmentNeed)
+        .where(RecruitmentNeed.employer_id == employer_id)
+        .order_by(
+            RecruitmentNeed.closed_on.is_not(None), RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()
         )
+        .limit(EMPLOYER_PAGE_NEEDS),
     )
 
 

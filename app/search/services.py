@@ -6,12 +6,29 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User
-from app.dialects import in_one_round_trip, insert
+from app.dialects import is_postgresql
 from app.employers.models import Employer
 from app.extensions import db
-from app.search.models import RecentEmployer
+from app.timeutils import UTCDateTime
 
 RECENT_EMPLOYERS = 8
+
+# Written out rather than built: SQLAlchemy gives INSERT … ON CONFLICT no cache key, so the built
+# statement was compiled again on every employer page; a text is compiled once. Both databases
+# read it as is.
+_UPSERT = """INSERT INTO recent_employers (user_id, employer_id, opened_at)
+VALUES (:user_id, :employer_id, :opened_at)
+ON CONFLICT (user_id, employer_id) DO UPDATE SET opened_at = excluded.opened_at"""
+# The others kept are counted without this employer, so that the trim need not see the upsert.
+_TRIM = """DELETE FROM recent_employers
+WHERE user_id = :user_id AND employer_id <> :employer_id AND employer_id NOT IN (
+    SELECT employer_id FROM recent_employers WHERE user_id = :user_id AND employer_id <> :employer_id
+    ORDER BY opened_at DESC, employer_id DESC LIMIT :others_kept)"""
+_OPENED_AT = sa.bindparam("opened_at", type_=UTCDateTime)
+_UPSERT_STATEMENT = sa.text(_UPSERT).bindparams(_OPENED_AT)
+_TRIM_STATEMENT = sa.text(_TRIM)
+# On PostgreSQL both writes in one statement: the DELETE does not see the rows its WITH writes.
+_BOTH_STATEMENT = sa.text(f"WITH first_write AS ({_UPSERT})\n{_TRIM}").bindparams(_OPENED_AT)
 
 
 def record_employer_opened(user: User, employer: Employer, now: datetime) -> None:
@@ -19,25 +36,18 @@ def record_employer_opened(user: User, employer: Employer, now: datetime) -> Non
 
     On PostgreSQL, one statement. On SQLite a read transaction cannot always take the write lock,
     and a page must not fail for a convenience, so a refused write is given up."""
-    table = RecentEmployer.__table__
-    upsert = insert(table).values(user_id=user.id, employer_id=employer.id, opened_at=now)
-    upsert = upsert.on_conflict_do_update(index_elements=["user_id", "employer_id"], set_={"opened_at": now})
-    # The others kept are counted without this employer, so that the trim need not see the upsert.
-    others = (table.c.user_id == user.id) & (table.c.employer_id != employer.id)
-    kept = (
-        sa.select(table.c.employer_id)
-        .where(others)
-        .order_by(table.c.opened_at.desc(), table.c.employer_id.desc())
-        .limit(RECENT_EMPLOYERS - 1)
-    )
-    older = sa.delete(table).where(others, table.c.employer_id.not_in(sa.select(kept.subquery())))
-    both = in_one_round_trip(upsert, older)
-    if both is not None:
-        db.session.execute(both)
+    parameters = {
+        "user_id": user.id,
+        "employer_id": employer.id,
+        "opened_at": now,
+        "others_kept": RECENT_EMPLOYERS - 1,
+    }
+    if is_postgresql():
+        db.session.execute(_BOTH_STATEMENT, parameters)
         return
     try:
         with db.session.begin_nested():
-            db.session.execute(upsert)
-            db.session.execute(older)
+            db.session.execute(_UPSERT_STATEMENT, parameters)
+            db.session.execute(_TRIM_STATEMENT, parameters)
     except OperationalError:
         pass
