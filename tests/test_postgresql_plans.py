@@ -1,15 +1,41 @@
-"""PostgreSQL plans each statement for its own values, even once psycopg has prepared it,
-without parallel workers, and reads instants in UTC."""
+"""PostgreSQL plans each statement for its own values unless it is marked ``plan_once``, without
+parallel workers, and reads instants in UTC."""
 
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
+
+from app.employers.models import Employer
+from app.extensions import db, plan_once
+from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.postgresql_only
 
 
-def test_every_connection_asks_for_custom_plans(db_connection):
-    assert db_connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+def _prepared(connection, holding: str) -> list[tuple[str, int, int]]:
+    """(statement, generic plans, custom plans) of the connection's prepared statements holding a text."""
+    query = "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, %s) > 0"
+    return [tuple(row) for row in connection.exec_driver_sql(query, (holding,))]
+
+
+def test_a_statement_is_planned_for_its_values_however_often_it_runs(db_connection):
+    # psycopg would prepare it at its fifth run, and PostgreSQL could then keep a generic plan.
+    statement = sa.select(Employer.id).where(Employer.search_name.like("%boulangerie%")).limit(25)
+    for _ in range(8):
+        db.session.execute(statement).all()
+    assert _prepared(db_connection, "employers.search_name LIKE") == []
+
+
+def test_a_statement_marked_plan_once_is_prepared_and_planned_once(db_connection):
+    employers = [EmployerFactory() for _ in range(3)]
+    statement = plan_once(sa.select(Employer.name).where(Employer.id == sa.bindparam("employer_id")))
+    for number in range(8):
+        employer = employers[number % 3]
+        assert db.session.execute(statement, {"employer_id": employer.id}).scalar() == employer.name
+    [(_, generic_plans, custom_plans)] = _prepared(db_connection, "SELECT employers.name")
+    # Five plans for the values, then one for all that PostgreSQL keeps.
+    assert custom_plans == 5 and generic_plans == 3
 
 
 def test_no_statement_is_planned_with_parallel_workers(db_connection):

@@ -24,7 +24,7 @@ from app.assignments.suggestions import (
 from app.auth.models import User
 from app.converters import database_int
 from app.employers.models import Employer
-from app.extensions import db
+from app.extensions import db, plan_once
 from app.leads.enums import LeadStatus
 from app.leads.models import Lead
 from app.needs.enums import OPEN_STATUSES
@@ -409,8 +409,8 @@ def contact_history(employer_id: int) -> list[Assignment]:
 
 @functools.cache
 def _contact_history_statement() -> sa.Select:
-    # Built once per process, as each statement the employer page runs (app/employers/queries.py).
-    return (
+    # Built once per process and planned once, as each statement the employer page runs (app/employers/queries.py).
+    return plan_once(
         sa.select(Assignment)
         .where(Assignment.employer_id == sa.bindparam("employer_id"))
         .options(joinedload(Assignment.adviser), joinedload(Assignment.operator), joinedload(Assignment.assigned_by))
@@ -424,8 +424,11 @@ def pending_handover_for(employer_id: int) -> HandoverRequest | None:
 
 @functools.cache
 def _pending_handover_statement() -> sa.Select:
-    return sa.select(HandoverRequest).where(
-        HandoverRequest.employer_id == sa.bindparam("employer_id"), HandoverRequest.status == HandoverStatus.PENDING
+    return plan_once(
+        sa.select(HandoverRequest).where(
+            HandoverRequest.employer_id == sa.bindparam("employer_id"),
+            HandoverRequest.status == HandoverStatus.PENDING,
+        )
     )
 
 

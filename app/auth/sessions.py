@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 
 from app.auth.access import is_allowed, is_api_resource, is_public
 from app.auth.models import User
-from app.extensions import db, login_manager
+from app.extensions import db, login_manager, plan_once
 from app.referential.models import Basin
 from app.timeutils import utcnow
 
@@ -47,7 +47,7 @@ def _user_of_a_request() -> sa.Select:
     """The statement that loads the user of each request, built once per process: building it and
     its cache key again on every request cost more than running it. The basins and the operator
     (the header names it) come with the user."""
-    return (
+    return plan_once(
         sa.select(User)
         .where(User.id == sa.bindparam("user_id"))
         .options(

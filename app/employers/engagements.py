@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.employers.models import Employer
 from app.enums import LabelledEnum, enum_column_type
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, plan_once
 from app.formatting import date_fr
 from app.mixins import TimestampMixin
 from app.timeutils import today_paris
@@ -83,8 +83,8 @@ def engagements_of(employer: Employer) -> list[EmployerEngagement]:
 
 @functools.cache
 def _engagements_statement() -> sa.Select:
-    # Built once per process, as each statement the employer page runs (app/employers/queries.py).
-    return (
+    # Built once per process and planned once, as each statement the employer page runs (app/employers/queries.py).
+    return plan_once(
         sa.select(EmployerEngagement)
         .where(EmployerEngagement.employer_id == sa.bindparam("employer_id"))
         .order_by(EmployerEngagement.starts_on.desc(), EmployerEngagement.id.desc())

@@ -17,7 +17,7 @@ from app.dialects import byte_order, has_trigram_search, is_postgresql, seldom_n
 from app.employers.engagements import engaged_on
 from app.employers.enums import EmployerSort, PrivilegedContactFilter
 from app.employers.models import Employer, EmployerContact, Tag, employer_tags
-from app.extensions import db
+from app.extensions import db, plan_once
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
 from app.pagination import MAX_PAGE, Page, bounded_count
@@ -577,7 +577,7 @@ def _row_facts_statement() -> sa.Select:
         .correlate(Employer)
         .scalar_subquery()
     )
-    return (
+    return plan_once(
         sa.select(Employer.id, last_contact_on, next_follow_up_on, Assignment)
         .outerjoin(Assignment, sa.and_(Assignment.employer_id == Employer.id, Assignment.ended_at.is_(None)))
         .where(Employer.id.in_(sa.bindparam("employer_ids", expanding=True)))
@@ -641,11 +641,13 @@ def _employer_page_statement(is_siret: bool, in_basins: bool) -> sa.Select:
     query = sa.select(Employer).where(_key_condition(is_siret, sa.bindparam("key")))
     if in_basins:
         query = query.where(Employer.basin_id.in_(sa.bindparam("basin_ids", expanding=True)))
-    return query.options(
-        Basin.joined_alone(Employer.basin),
-        joinedload(Employer.naf),
-        selectinload(Employer.tags),
-        selectinload(Employer.contacts),
+    return plan_once(
+        query.options(
+            Basin.joined_alone(Employer.basin),
+            joinedload(Employer.naf),
+            selectinload(Employer.tags),
+            selectinload(Employer.contacts),
+        )
     )
 
 
@@ -682,7 +684,7 @@ def open_follow_ups(employer: Employer) -> list[FollowUp]:
 
 @functools.cache
 def _open_follow_ups_statement() -> sa.Select:
-    return (
+    return plan_once(
         sa.select(FollowUp)
         .where(FollowUp.employer_id == sa.bindparam("employer_id"), FollowUp.status == FollowUpStatus.OPEN)
         .options(joinedload(FollowUp.owner))
@@ -768,7 +770,7 @@ def _timeline_statements() -> TimelineStatements:
     parameters: building them and their cache keys on every employer page cost about as much
     as running them."""
     employer_id, limit = sa.bindparam("employer_id"), sa.bindparam("limit")
-    return TimelineStatements(
+    statements = TimelineStatements(
         interactions=sa.select(Interaction)
         .where(Interaction.employer_id == employer_id)
         .options(joinedload(Interaction.author), joinedload(Interaction.contact))
@@ -803,6 +805,7 @@ def _timeline_statements() -> TimelineStatements:
         .order_by(EmployerSurvey.answered_at.desc())
         .limit(limit),
     )
+    return TimelineStatements(*(plan_once(statement) for statement in statements))
 
 
 # --- The choices of the employer forms -------------------------------------------------------

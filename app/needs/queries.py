@@ -13,7 +13,7 @@ from app.assignments.models import Assignment
 from app.auth.models import User
 from app.converters import database_int
 from app.employers.models import Employer
-from app.extensions import db
+from app.extensions import db, plan_once
 from app.needs.enums import (
     CLOSED_STATUSES,
     POE_CODES,
@@ -235,20 +235,24 @@ class EmployerPageStatements(NamedTuple):
 
 @functools.cache
 def _employer_page_statements() -> EmployerPageStatements:
-    # Built once per process, as each statement the employer page runs (app/employers/queries.py).
+    # Built once per process and planned once, as each statement the employer page runs (app/employers/queries.py).
     employer_id = sa.bindparam("employer_id")
     return EmployerPageStatements(
-        mobilisations=sa.select(ServiceMobilisation)
-        .where(ServiceMobilisation.employer_id == employer_id)
-        .options(joinedload(ServiceMobilisation.service_type), joinedload(ServiceMobilisation.need))
-        .order_by(ServiceMobilisation.proposed_on.desc(), ServiceMobilisation.id.desc())
-        .limit(50),
-        needs=sa.select(RecruitmentNeed)
-        .where(RecruitmentNeed.employer_id == employer_id)
-        .order_by(
-            RecruitmentNeed.closed_on.is_not(None), RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()
-        )
-        .limit(EMPLOYER_PAGE_NEEDS),
+        mobilisations=plan_once(
+            sa.select(ServiceMobilisation)
+            .where(ServiceMobilisation.employer_id == employer_id)
+            .options(joinedload(ServiceMobilisation.service_type), joinedload(ServiceMobilisation.need))
+            .order_by(ServiceMobilisation.proposed_on.desc(), ServiceMobilisation.id.desc())
+            .limit(50)
+        ),
+        needs=plan_once(
+            sa.select(RecruitmentNeed)
+            .where(RecruitmentNeed.employer_id == employer_id)
+            .order_by(
+                RecruitmentNeed.closed_on.is_not(None), RecruitmentNeed.identified_on.desc(), RecruitmentNeed.id.desc()
+            )
+            .limit(EMPLOYER_PAGE_NEEDS)
+        ),
     )
 
 
