@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.employers.models import Employer
 from app.extensions import db, plan_once
-from tests.factories import EmployerFactory
+from tests.factories import EmployerFactory, UserFactory
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -49,3 +49,21 @@ def test_instants_are_read_in_python_s_own_utc(db_connection):
     instant = db_connection.exec_driver_sql("SELECT TIMESTAMPTZ '2026-12-03 10:00:00+01'").scalar()
     assert instant.tzinfo is UTC
     assert instant == datetime(2026, 12, 3, 9, tzinfo=UTC)
+
+
+def test_a_name_search_plans_its_page_s_rows_once_and_its_matches_for_their_words(db_connection):
+    # The matches' ids depend on how common the words are; the rows of 25 known ids do not.
+    from datetime import date
+
+    from app.employers.queries import EmployerFilters, search_page
+
+    EmployerFactory(name="Garage du Port")
+    user = UserFactory()
+    for _ in range(8):
+        page = search_page(user, EmployerFilters(text="garage"), date(2026, 12, 3), 1, 25)
+        assert [employer.name for employer in page.items] == ["Garage du Port"]
+    searches = _prepared(db_connection, "LIKE")
+    # Only the rows' statement, by their ids, with a plan kept for every value.
+    assert len(searches) == 1
+    [(sql, generic_plans, _)] = searches
+    assert "employers.id IN" in sql and generic_plans >= 1

@@ -375,7 +375,8 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
     elif ids is None:
         rows = list(db.session.scalars(query.limit(per_page + 1).offset(skipped)).unique())
     elif ids[skipped:]:
-        rows = list(db.session.scalars(query.where(Employer.id.in_(ids[skipped:]))).unique())
+        # The page's rows by their ids: read by primary key whatever the words and filters.
+        rows = list(db.session.scalars(plan_once(query.where(Employer.id.in_(ids[skipped:])))).unique())
     else:
         rows = []
     return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
