@@ -84,9 +84,10 @@ def configure_postgresql(engine) -> None:
     psycopg would prepare a statement on the server once a connection has run it 5 times, and
     PostgreSQL may then keep one generic plan, made without the values. On skewed data (a word in
     a tenth of the names or in a handful, one adviser's portfolio among 2.5 M employers) that plan
-    walked a whole index: 1–2 s where the plan for the values takes 0.1 s. So psycopg is told to
-    prepare no statement but those marked with ``plan_once``, at their first run: a statement not
-    prepared is planned for its values at each run.
+    walked a whole index: 1–2 s where the plan for the values takes 0.1 s. So each statement run
+    with parameters is prepared only when marked with ``plan_once``, at its first run; any other is
+    planned for its values at each run. (``executemany``, the imports' batches of writes, keeps
+    psycopg's own rule: a write's plan does not depend on how common a value is.)
 
     A parallel scan takes cores that concurrent requests need, and made the planner prefer
     reading whole tables: a surname in the header's search was read from the 100,000 contact

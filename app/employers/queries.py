@@ -628,10 +628,9 @@ def get_visible_employer(user: User, key: str) -> Employer | None:
     if parsed is None:
         return None
     is_siret, value = parsed
-    if user.sees_all_basins:
-        return db.session.scalar(_employer_page_statement(is_siret, in_basins=False), {"key": value})
-    parameters = {"key": value, "basin_ids": list(user.basin_ids)}
-    return db.session.scalar(_employer_page_statement(is_siret, in_basins=True), parameters)
+    in_basins = not user.sees_all_basins
+    parameters = {"key": value, "basin_ids": list(user.basin_ids)} if in_basins else {"key": value}
+    return db.session.scalar(_employer_page_statement(is_siret, in_basins), parameters)
 
 
 @functools.cache
