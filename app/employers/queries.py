@@ -20,7 +20,7 @@ from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db, plan_once
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.pagination import MAX_PAGE, Page, bounded_count
+from app.pagination import MAX_PAGE, Page, ResultCount, bounded_count
 from app.reference_cache import kept_value, reference_list
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
@@ -36,6 +36,8 @@ TYPO_SIMILARITY = 0.5
 # sort may end at.
 LOOK_AHEAD_NAMES = 20_000
 MAX_NAME_ORDER_ROW = 1_000
+# A search of at most this many matches (counted first) sorts them all instead.
+FEW_MATCHES = 1_000
 # A user of more basins (a département's manager) lists from the whole register's name order.
 MAX_BASINS_MERGED = 12
 # Below this many employers, a user's name search sorts its matches instead of reading the
@@ -362,7 +364,7 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
     skipped = (number - 1) * per_page
     # One row more than the page, to know if there is a next one.
     wanted = skipped + per_page + 1
-    ids = _first_ids_by_name(user, filters, today, wanted)
+    ids, count = _first_ids_by_name(user, filters, today, wanted)
     first_ids = None
     if ids is None:
         # PostgreSQL's merge of each basin's names, or SQLite's activity index: at most one applies.
@@ -379,18 +381,23 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
         rows = list(db.session.scalars(plan_once(query.where(Employer.id.in_(ids[skipped:])))).unique())
     else:
         rows = []
-    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page, count=count)
 
 
-def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted: int) -> list[int] | None:
-    """The ids of the first ``wanted`` matches of a name search, without sorting every match.
+def _first_ids_by_name(
+    user: User, filters: EmployerFilters, today: date, wanted: int
+) -> tuple[list[int] | None, ResultCount | None]:
+    """The ids of the first ``wanted`` matches of a name search, without sorting every match, and
+    the matches' count when it was needed to choose the way.
 
     None when this cannot be done (SQLite's word index is fast enough, other sorts, deep pages)
-    or is not worth it (several words: the rows holding all of them are few, and sorting them
-    is cheap). Names are compared byte-wise (``_byte_order``), as ``search_employers`` sorts them.
+    or is not worth it (few matches, or several words: sorting them is cheap). Names are compared
+    byte-wise (``_byte_order``), as ``search_employers`` sorts them.
     0. A user of few employers (``SMALL_SCOPE``): every match of their basins, read from an index.
-    1. Words spread over the register (a commune): the first names in sort order hold the page.
-    2. One word: every match either starts with it, and those names are one range of the name
+    1. The register's scope: the matches are counted first, as the page shows (``bounded_count``).
+       At most ``FEW_MATCHES`` are sorted whole; none is an empty page.
+    2. Words spread over the register (a commune): the first names in sort order hold the page.
+    3. One word: every match either starts with it, and those names are one range of the name
        index, read in order; or has it inside its first word or in its other words (the
        repeats of the first word left out: "garage martin garage du port"), which the trigram
        indexes of migration 0300 find among few rows.
@@ -402,7 +409,7 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         or filters.sort not in (EmployerSort.NAME, EmployerSort.NAME_DESC)
         or not has_trigram_search()
     ):
-        return None
+        return None, None
 
     def in_order(id_column, name_column):
         # As search_employers orders a narrowed search: ties by ascending id either way.
@@ -420,7 +427,12 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
                 .order_by(*in_order(Employer.id, Employer.search_name))
                 .limit(wanted)
             )
-        )
+        ), None
+    # A name typed in full matches a handful of employers: the register's first names held none of
+    # them, and reading those names cost more (6 ms at 200,000) than sorting the handful.
+    count = bounded_count(matching_employers_query(user, filters, today))
+    if not count.exceeded and count.value <= FEW_MATCHES:
+        return (None if count.value else []), count
     # The window is read from the name index alone; only its matches are looked up.
     window = (
         sa.select(Employer.id, Employer.search_name)
@@ -438,9 +450,9 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
         )
     )
     if len(look_ahead) == wanted:
-        return look_ahead
+        return look_ahead, count
     if len(set(words)) > 1:
-        return None
+        return None, count
     word = words[0]
     # Either way the name holds the word, so the word's LIKE on the whole name is left out: PostgreSQL
     # ANDed its trigram bitmap with the range's few rows (125,000 entries for « boulangerie » at 2.5 M:
@@ -468,7 +480,7 @@ def _first_ids_by_name(user: User, filters: EmployerFilters, today: date, wanted
     union = sa.union(starting_with_word, elsewhere).subquery()
     return list(
         db.session.scalars(sa.select(union.c.id).order_by(*in_order(union.c.id, union.c.search_name)).limit(wanted))
-    )
+    ), count
 
 
 def _has_a_small_scope(user: User) -> bool:

@@ -42,10 +42,12 @@ NAF_CODES = ["56.10A", "47.11D"]
 
 
 @pytest.mark.postgresql_only
+@pytest.mark.parametrize("few_matches", [0, 1_000])  # the look-ahead and the union, or every match sorted
 @pytest.mark.parametrize("look_ahead", [3, 10_000])
 @pytest.mark.parametrize("sort", [EmployerSort.NAME, EmployerSort.NAME_DESC])
 @pytest.mark.parametrize("text", ["garage", "GARAGE", "martin", "port", "saint nazaire", "garage martin", "zzz"])
-def test_pages_are_those_of_the_full_sort(monkeypatch, look_ahead, sort, text):
+def test_pages_are_those_of_the_full_sort(monkeypatch, few_matches, look_ahead, sort, text):
+    monkeypatch.setattr(queries, "FEW_MATCHES", few_matches)
     monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", look_ahead)
     monkeypatch.setattr(queries, "SMALL_SCOPE", 0)  # the register's first names are read
     user = UserFactory()
@@ -207,14 +209,17 @@ def test_which_lists_merge_each_basin_s_first_names():
 def test_which_searches_take_the_shorter_ways(monkeypatch):
     monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", 1)
     monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    monkeypatch.setattr(queries, "FEW_MATCHES", 1)
     user = UserFactory()
     first = EmployerFactory(name="Garage Martin")
     second = EmployerFactory(name="Garage Petit")
 
     def first_ids(text, sort=EmployerSort.NAME, wanted=3):
-        return queries._first_ids_by_name(user, EmployerFilters(text=text, sort=sort), TODAY, wanted)
+        return queries._first_ids_by_name(user, EmployerFilters(text=text, sort=sort), TODAY, wanted)[0]
 
     assert first_ids("garage") == [first.id, second.id]
+    assert first_ids("petit") is None  # as few matches as FEW_MATCHES: all of them sorted
+    assert first_ids("zzz") == []  # none: no page to look for
     assert first_ids("garage", EmployerSort.NAME_DESC) == [second.id, first.id]
     assert first_ids("garage martin") is None  # several words: sorting their few matches is cheap
     assert first_ids("garage", EmployerSort.COMMUNE) is None
@@ -232,13 +237,14 @@ def test_a_user_of_few_employers_does_not_read_the_register_s_first_names(monkey
     # of theirs, and PostgreSQL built the word's whole trigram bitmap to join them (40–110 ms).
     # Their matches are read from their basins' names (8 ms), the admin's through the trigram indexes.
     monkeypatch.setattr(queries, "SMALL_SCOPE", 3)
+    monkeypatch.setattr(queries, "FEW_MATCHES", 0)  # the admin's two matches are not sorted whole
     adviser, admin = UserFactory(), UserFactory(admin=True)
     for name in ("Garage Martin", "Garage Petit", "Café Martin"):
         EmployerFactory(name=name)
 
     def reads_the_first_names(user) -> bool:
         with count_queries() as statements:
-            ids = queries._first_ids_by_name(user, EmployerFilters(text="garage"), TODAY, 3)
+            ids, _ = queries._first_ids_by_name(user, EmployerFilters(text="garage"), TODAY, 3)
         assert ids
         return any(LOOK_AHEAD in statement for statement in statements)
 
@@ -264,3 +270,32 @@ def test_the_name_indexes_sort_byte_wise_whatever_the_database_collation():
     )
     for index in ("ix_employers_search_name_id", "ix_employers_basin_id_search_name"):
         assert 'search_name COLLATE "C"' in definitions[index], definitions[index]
+
+
+@pytest.mark.postgresql_only
+def test_a_search_of_few_matches_is_counted_once_and_sorted_whole(monkeypatch, client, login, count_queries):
+    # A name typed in full: the register's first names held none of its 3 matches (6 ms at 200,000 to
+    # find that out). Counted first, as the page shows, they are sorted whole; none is no page at all.
+    monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", 2)
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    user = UserFactory()
+    for name in ("Garage Martin", "Garage Petit", "Café Martin", "Zinc Martin"):
+        EmployerFactory(name=name)
+    login(user)
+
+    def search(text: str, few_matches: int) -> tuple[str, list[str]]:
+        monkeypatch.setattr(queries, "FEW_MATCHES", few_matches)
+        with count_queries() as statements:
+            response = client.get("/entreprises", query_string={"q": text})
+        assert response.status_code == 200
+        return response.get_data(as_text=True), [s for s in statements if "FROM employers" in s]
+
+    page, statements = search("martin", few_matches=1_000)
+    assert "3 résultats" in page
+    assert len([s for s in statements if "count(*)" in s and "LIKE" in s]) == 1  # not again for the page's count
+    assert not [s for s in statements if LOOK_AHEAD in s]
+    # The same page the look-ahead finds (its window of two names holds one match: it falls back).
+    assert search("martin", few_matches=0)[0].count("/entreprises/") == page.count("/entreprises/")
+    page, statements = search("zzz", few_matches=1_000)
+    assert "Aucune entreprise ne correspond" in page
+    assert not [s for s in statements if LOOK_AHEAD in s or "ORDER BY" in s and "count(*)" not in s]

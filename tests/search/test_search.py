@@ -435,8 +435,10 @@ def test_the_employers_group_is_the_first_page_of_the_employer_list(monkeypatch)
 @pytest.mark.postgresql_only
 def test_the_employers_group_never_sorts_every_match(count_queries, monkeypatch):
     # A common word matches a tenth of the register: sorting all of it for 8 names read most of the table.
-    # (A user of few employers sorts every match of their scope: app/employers/queries.py, SMALL_SCOPE.)
+    # (A user of few employers sorts every match of their scope: app/employers/queries.py, SMALL_SCOPE;
+    # and anyone a search of at most FEW_MATCHES, which this one stands for.)
     monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    monkeypatch.setattr(queries, "FEW_MATCHES", 0)
     for number in range(GROUP_SIZE + 3):
         EmployerFactory(name=f"Garage {number}")
     with count_queries() as statements:
