@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from app.employers import queries
 from app.employers.enums import EmployerSort
+from app.employers.models import Employer
 from app.employers.queries import EmployerFilters, search_employers, search_page
 from app.extensions import db
-from app.pagination import bounded_count, paginate
+from app.pagination import COUNT_LIMIT, ResultCount, bounded_count, paginate
 from app.reference_cache import forget_all
 from app.referential.enums import HeadcountBand
 from tests.factories import (
@@ -299,3 +300,64 @@ def test_a_search_of_few_matches_is_counted_once_and_sorted_whole(monkeypatch, c
     page, statements = search("zzz", few_matches=1_000)
     assert "Aucune entreprise ne correspond" in page
     assert not [s for s in statements if LOOK_AHEAD in s or "ORDER BY" in s and "count(*)" not in s]
+
+
+@pytest.mark.postgresql_only
+def test_a_word_starting_more_names_than_the_count_s_limit_is_counted_from_their_range(monkeypatch, count_queries):
+    # « garage » starts 10,000 names of 200,000: the trigram bitmap of all its matches took 4–8 ms to
+    # count past 1,000; the range of names starting with it, 1 ms.
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    basin = BasinFactory()
+    user = UserFactory(basins=[basin])
+    db.session.execute(
+        sa.insert(Employer),
+        [
+            {"name": f"Garage {n}", "search_name": f"garage {n:04}", "basin_id": basin.id}
+            for n in range(COUNT_LIMIT + 1)
+        ],
+    )
+    EmployerFactory(name="Autogarage Leroy", basin=basin)
+    EmployerFactory(name="Garage d'un autre bassin", basin=BasinFactory())
+
+    def counted(text: str, **filters) -> tuple[ResultCount, list[str]]:
+        search = EmployerFilters(text=text, **filters)
+        with count_queries() as statements:
+            count = queries._count_of_matches(user, search, TODAY, queries._search_words(text))
+        assert count == bounded_count(queries.matching_employers_query(user, search, TODAY))
+        return count, [s for s in statements if "count(*)" in s]
+
+    count, statements = counted("garage")
+    assert count == ResultCount(COUNT_LIMIT, exceeded=True)
+    assert len(statements) == 1 and "LIKE" not in statements[0]  # the range alone
+    count, statements = counted("arage")  # inside every name, starting none
+    assert count == ResultCount(COUNT_LIMIT, exceeded=True) and len(statements) == 2
+    count, statements = counted("garage", naf="56")  # a filter may leave few of the range: the usual way
+    assert not count.exceeded and len(statements) == 1 and "LIKE" in statements[0]
+    count, statements = counted("garage 0001")  # two words
+    assert count == ResultCount(1) and len(statements) == 1
+
+
+@pytest.mark.postgresql_only
+def test_a_search_whose_look_ahead_came_up_short_goes_another_way_next_time(monkeypatch, count_queries):
+    # A trade's names start with it, long after the register's first names: the look-ahead came up
+    # short every time (6–8 ms at 200,000) before the union found the page.
+    monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", 2)
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    monkeypatch.setattr(queries, "FEW_MATCHES", 0)
+    adviser, admin = UserFactory(), UserFactory(admin=True)
+    for name in ("Aide Martin", "Boulangerie Petit", "Garage Martin", "Garage Petit", "Garage Durand"):
+        EmployerFactory(name=name)
+
+    def page_and_look_ahead(user, filters: EmployerFilters | None = None) -> tuple[list[int], bool]:
+        with count_queries() as statements:
+            page = search_page(user, filters or EmployerFilters(text="garage"), TODAY, 1, per_page=2)
+        return [employer.id for employer in page.items], any(LOOK_AHEAD in s for s in statements)
+
+    first, looked_ahead = page_and_look_ahead(adviser)
+    assert looked_ahead and len(first) == 2
+    assert page_and_look_ahead(adviser) == (first, False)  # the same page, the other way at once
+    assert page_and_look_ahead(admin)[1]  # another scope
+    with_a_filter = EmployerFilters(text="garage", headcount_band=HeadcountBand.B01)
+    assert page_and_look_ahead(adviser, with_a_filter)[1] and page_and_look_ahead(adviser, with_a_filter)[1]
+    forget_all()  # renewed with the other kept values (SCOPE_SIZE_MAX_AGE)
+    assert page_and_look_ahead(adviser) == (first, True)
