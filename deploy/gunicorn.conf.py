@@ -12,18 +12,21 @@ import os
 # nginx, on the same server, is the only client: the port is never reachable from outside.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Threaded workers (gthread): a page spends much of its time waiting for PostgreSQL, and a
-# worker's other threads run meanwhile; a process per core (plus one) uses the CPUs without
-# paying each process's memory and start-up (bench/load_test.py: the measures in docs/DEPLOYMENT.md).
-# Each thread holds at most one database connection: workers × threads per server.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("WEB_THREADS", "4"))
+# One request at a time per worker (gunicorn's sync workers: nginx buffers the slow clients), two
+# workers per core plus one, so that a core has another worker to run while one waits for
+# PostgreSQL. A page's Python holds the interpreter most of its time: threads of one worker queued
+# behind each other's requests (3 workers × 4 threads: p95 261–300 ms under `make load`, 5 × 1:
+# 178 ms; the measures in docs/DEPLOYMENT.md). WEB_THREADS above 1 makes them gthread workers.
+# Each worker holds at most one database connection per thread: workers × threads per server.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("WEB_THREADS", "1"))
 
 # The slowest pages (a région's dashboard, an export) answer within a few seconds; a spreadsheet
 # import runs in a worker of the job queue (flask jobs work). A worker stuck longer than this is killed and
 # replaced, and its request gets a 502 from nginx.
 timeout = 60
 graceful_timeout = 30
+# Kept-alive connections from nginx: gthread workers only (WEB_THREADS above 1); sync workers close each.
 keepalive = 5
 
 # A worker is replaced after about ten thousand requests, so slow memory growth cannot build up;

@@ -2,7 +2,7 @@
 
 The test's own database is one rolled-back transaction on one connection, which cannot show
 concurrency: here a second app runs on its own SQLite file, with real commits, and several
-threads post contacts at once through it, as advisers behind gunicorn's threads would.
+threads post contacts at once through it, as advisers behind gunicorn's workers would.
 """
 
 import threading
