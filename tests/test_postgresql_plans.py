@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.employers.models import Employer
 from app.employers.queries import EmployerFilters, search_page
 from app.extensions import db, plan_once
-from tests.factories import EmployerFactory, UserFactory
+from tests.factories import BasinFactory, EmployerFactory, UserFactory
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -67,3 +67,21 @@ def test_a_name_search_plans_its_page_s_rows_once_and_its_matches_for_their_word
     searches = _prepared(db_connection, "LIKE")
     assert searches and all("employers.id IN" in sql for sql, _, _ in searches)
     assert any(generic_plans >= 1 for _, generic_plans, _ in searches)
+
+
+def test_the_whole_list_and_an_identifier_s_search_plan_their_rows_once(db_connection):
+    # The same best plan for every user and value: each basin's first names, or one key's lookup.
+    # A filter or a word keeps plans for its values (the test above).
+    basins = [BasinFactory(), BasinFactory()]
+    user = UserFactory(basins=basins)
+    employer = EmployerFactory(name="Garage du Port", basin=basins[0])
+    EmployerFactory(name="Boulangerie du Port", basin=basins[1])
+    for _ in range(8):
+        for filters in (EmployerFilters(), EmployerFilters(text=employer.siret), EmployerFilters(text=employer.siren)):
+            assert employer in search_page(user, filters, date(2026, 12, 3), 1, 25).items
+        page = search_page(user, EmployerFilters(naf="45"), date(2026, 12, 3), 1, 25)
+        assert employer not in page.items
+    kept = [sql for sql, generic_plans, _ in _prepared(db_connection, "FROM employers") if generic_plans >= 1]
+    assert any("UNION ALL" in sql for sql in kept)  # each basin's first names
+    assert any("employers.siret =" in sql for sql in kept) and any("employers.siren =" in sql for sql in kept)
+    assert not _prepared(db_connection, "naf_code >=")  # the activity filter

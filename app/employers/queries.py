@@ -373,11 +373,16 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
         first_ids = _first_ids_by_basin(user, filters, today, wanted)
         if first_ids is None:
             first_ids = _first_ids_of_an_activity(user, filters, today, wanted)
+    # The whole list (each basin's first names), or one SIRET or SIREN (a key lookup): the same best
+    # plan for every user and value. Filters and words are planned for their values (plan_once).
+    same_plan_for_all = only_text_searched(filters) and (not filters.text or parse_identifier(filters.text))
     if first_ids is not None:
         # The page's few ids as a subquery of its statement: one round trip, not two.
-        rows = list(db.session.scalars(query.where(Employer.id.in_(first_ids.offset(skipped)))).unique())
+        statement = query.where(Employer.id.in_(first_ids.offset(skipped)))
+        rows = list(db.session.scalars(plan_once(statement) if same_plan_for_all else statement).unique())
     elif ids is None:
-        rows = list(db.session.scalars(query.limit(per_page + 1).offset(skipped)).unique())
+        statement = query.limit(per_page + 1).offset(skipped)
+        rows = list(db.session.scalars(plan_once(statement) if same_plan_for_all else statement).unique())
     elif ids[skipped:]:
         # The page's rows by their ids: read by primary key whatever the words and filters.
         rows = list(db.session.scalars(plan_once(query.where(Employer.id.in_(ids[skipped:])))).unique())
