@@ -13,14 +13,15 @@ The database is built by ``bench/employers_bench.py``'s builder (20,000 employer
 when it holds no users yet, or with --rebuild; then every page is requested --repeat times after
 a warm-up, logged in as the benchmark's adviser, and the medians are printed, with the time the
 cyclic garbage collector took per request. The app is frozen out of the collector's generations
-once built, as gunicorn's workers do (deploy/gunicorn.conf.py, post_worker_init);
---no-freeze measures without it.
+once built and its thresholds raised, as gunicorn's workers do (deploy/gunicorn.conf.py,
+post_worker_init); --no-freeze measures without either.
 """
 
 import argparse
 import gc
 import logging
 import random
+import runpy
 import statistics
 import sys
 import time
@@ -30,7 +31,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from bench.employers_bench import PASSWORD, bench_app, build  # noqa: E402
 from bench.load_test import database_ready  # noqa: E402
@@ -134,7 +136,11 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="rounds of the whole mix before timing")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--no-freeze", action="store_true", help="leave the app in the collector's generations")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the app in the collector's generations, at its default thresholds",
+    )
     parser.add_argument(
         "--forget-reference-lists", action="store_true", help="read the kept reference lists again on every request"
     )
@@ -146,7 +152,8 @@ def main() -> None:
     if not reuse:
         build(app, args.employers, args.seed)
     if not args.no_freeze:
-        gc.freeze()
+        # As each gunicorn worker does once its app is built (freeze, thresholds): one definition.
+        runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["post_worker_init"](worker=None)
     collector = CollectorClock()
     gc.callbacks.append(collector)
     results = measure(app, args.repeat, args.warm, args.seed, args.forget_reference_lists)
@@ -160,7 +167,7 @@ def main() -> None:
     mean_count = sum(w * r[1] for w, r in zip(weights, results, strict=True)) / sum(weights)
     print(f"{'moyenne pondérée du mélange':<{width}} {mean_count:>12.1f} {'':>10} {mean_cpu:>10.1f}")
     requests = len(results) * (args.repeat + args.warm) + 1  # the login too
-    frozen = "sans gc.freeze()" if args.no_freeze else "app gelée par gc.freeze()"
+    frozen = "sans gc.freeze(), seuils par défaut" if args.no_freeze else "app gelée, seuils des workers gunicorn"
     print(f"ramasse-miettes ({frozen}) : {collector.seconds * 1000 / requests:.2f} ms par requête")
 
 
