@@ -41,10 +41,7 @@ def _thousands(value: int) -> str:
 
 def page_count(page: "Page", query: sa.Select) -> ResultCount:
     """How many rows ``query`` holds, ``page`` being its page: a first page without a next one
-    holds them all, and counting them again would be one query for nothing; nor a page that was
-    counted to be found (``app.employers.queries.search_page``)."""
-    if page.count is not None:
-        return page.count
+    holds them all, and counting them again would be one query for nothing."""
     if page.number == 1 and not page.has_next:
         return ResultCount(len(page.items))
     return bounded_count(query)

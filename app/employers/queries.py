@@ -20,7 +20,7 @@ from app.employers.models import Employer, EmployerContact, Tag, employer_tags
 from app.extensions import db, plan_once
 from app.needs.enums import OPEN_STATUSES
 from app.needs.models import NeedStatusChange, RecruitmentNeed
-from app.pagination import MAX_PAGE, Page, ResultCount, bounded_count
+from app.pagination import MAX_PAGE, Page, ResultCount, bounded_count, page_count
 from app.reference_cache import kept_value, reference_list
 from app.referential.enums import HeadcountBand, NafLevel
 from app.referential.models import Basin, Commune, NafCode, Operator, ShortageJob
@@ -356,7 +356,8 @@ def visible_employer_ids(user: User, employer_ids: list[int]) -> sa.Subquery:
 
 
 def search_page(user: User, filters: EmployerFilters, today: date, page: int | None, per_page: int) -> Page:
-    """One page of ``search_employers``: the same rows in the same order, found faster when it can.
+    """One page of ``search_employers``: the same rows in the same order, found faster when it can,
+    with how many rows the list holds (``page_count``; counted first by some ways of finding it).
 
     On PostgreSQL a common word ("garage", a commune) matches a tenth of the register, and
     sorting every match to show 25 of them reads most of the table (see ``_first_ids_by_name``).
@@ -379,16 +380,21 @@ def search_page(user: User, filters: EmployerFilters, today: date, page: int | N
     if first_ids is not None:
         # The page's few ids as a subquery of its statement: one round trip, not two.
         statement = query.where(Employer.id.in_(first_ids.offset(sa.literal(skipped, literal_execute=True))))
-        rows = list(db.session.scalars(plan_once(statement) if same_plan_for_all else statement).unique())
     elif ids is None:
         statement = query.limit(per_page + 1).offset(skipped)
-        rows = list(db.session.scalars(plan_once(statement) if same_plan_for_all else statement).unique())
     elif ids[skipped:]:
         # The page's rows by their ids: read by primary key whatever the words and filters.
-        rows = list(db.session.scalars(plan_once(query.where(Employer.id.in_(ids[skipped:])))).unique())
+        statement, same_plan_for_all = query.where(Employer.id.in_(ids[skipped:])), True
     else:
+        statement = None
+    if statement is None:
         rows = []
-    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page, count=count)
+    else:
+        rows = list(db.session.scalars(plan_once(statement) if same_plan_for_all else statement).unique())
+    found = Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page, count=count)
+    if found.count is None:
+        found.count = page_count(found, matching_employers_query(user, filters, today))
+    return found
 
 
 def _first_ids_by_name(

@@ -35,7 +35,6 @@ from app.employers.queries import (
     get_tag,
     get_visible_employer,
     matching_employer_ids,
-    matching_employers_query,
     only_text_searched,
     parse_identifier,
     row_facts,
@@ -63,7 +62,6 @@ from app.employers.tags import add_tag_to_employers, remove_tag_from_employers
 from app.extensions import db
 from app.formatting import of, plural
 from app.main.pages import render_employer_page
-from app.pagination import page_count
 from app.privacy.erasure import erase_contact
 from app.privacy.export import export_contact
 from app.privacy.forms import ErasureForm
@@ -124,7 +122,6 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
         ), 400
     page_number = request.args.get("page", type=database_int)
     page = search_page(current_user, filters, today_paris(), page_number, current_app.config["ITEMS_PER_PAGE"])
-    page.count = page_count(page, matching_employers_query(current_user, filters, today_paris()))
     identifier = parse_identifier(filters.text)
     near_matches = False
     # A SIRET or SIREN names one establishment or company: names "close" to its digits mean
@@ -138,7 +135,6 @@ def _index_page(form: EmployerSearchForm, filters: EmployerFilters | None, bulk_
         near_filters = replace(filters, text=corrected)
         per_page = current_app.config["ITEMS_PER_PAGE"]
         page = search_page(current_user, near_filters, today_paris(), page_number, per_page)
-        page.count = page_count(page, matching_employers_query(current_user, near_filters, today_paris()))
         near_matches = bool(page.items)
     unknown_identifier = identifier if not page.items and page.number == 1 and only_text_searched(filters) else None
     facts = row_facts([employer.id for employer in page.items])

@@ -23,7 +23,6 @@ from app.employers.queries import (
     TYPO_SIMILARITY,
     EmployerFilters,
     corrected_text,
-    matching_employers_query,
     parse_identifier,
     search_page,
     visible_employers,
@@ -35,7 +34,7 @@ from app.leads.models import Lead
 from app.leads.queries import visible_leads
 from app.needs.models import RecruitmentNeed
 from app.needs.queries import visible_needs
-from app.pagination import ResultCount, bounded_count, page_count
+from app.pagination import ResultCount, bounded_count
 from app.referential.models import JobTitle
 from app.search.models import RecentEmployer
 from app.search.services import RECENT_EMPLOYERS
@@ -165,7 +164,7 @@ def _employers(user: User, text: str, today: date, typo: bool) -> Found | None:
             return [], ResultCount(0)
         filters = replace(filters, text=corrected)
     page = search_page(user, filters, today, 1, GROUP_SIZE)
-    return page.items, page_count(page, matching_employers_query(user, filters, today))
+    return page.items, page.count
 
 
 def _first_rows(query: sa.Select | None) -> Found | None:
