@@ -361,3 +361,31 @@ def test_a_search_whose_look_ahead_came_up_short_goes_another_way_next_time(monk
     assert page_and_look_ahead(adviser, with_a_filter)[1] and page_and_look_ahead(adviser, with_a_filter)[1]
     forget_all()  # renewed with the other kept values (SCOPE_SIZE_MAX_AGE)
     assert page_and_look_ahead(adviser) == (first, True)
+
+
+@pytest.mark.postgresql_only
+def test_a_look_ahead_that_found_some_matches_reads_a_window_holding_the_page(monkeypatch, count_queries):
+    # « denis » at 2.5 M: 25,000 matches spread over the register, 24 of them in its first 20,000 names
+    # for a page of 26; the union then read every match (90 ms). A window holding about twice the page
+    # at the density found is read instead. No match at all: they cluster further on, the other ways.
+    monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", 2)
+    monkeypatch.setattr(queries, "SMALL_SCOPE", 0)
+    monkeypatch.setattr(queries, "FEW_MATCHES", 1)
+    user = UserFactory()
+    for name in ("Aide Denis", "Aide Martin", "Boulangerie Denis", "Café Petit", "Garage Denis", "Zinc Petit"):
+        EmployerFactory(name=name)
+
+    def ways(text: str) -> tuple[int, bool]:
+        """How many look-aheads found the page, and whether the union had to."""
+        forget_all()
+        search = EmployerFilters(text=text)
+        with count_queries() as statements:
+            page = search_page(user, search, TODAY, 1, per_page=2)
+        assert page.items == list(db.session.scalars(search_employers(user, search, TODAY).limit(2)))
+        return len([s for s in statements if LOOK_AHEAD in s]), any("UNION" in s for s in statements)
+
+    # The first 2 names hold 1 of the 3 wanted: then 2 * 2 names * 3 wanted / 1 found = 12 names.
+    assert ways("denis") == (2, False)
+    assert ways("petit") == (1, True)  # none among the first names
+    monkeypatch.setattr(queries, "MAX_LOOK_AHEAD_NAMES", 2)  # the bound: the other ways
+    assert ways("denis") == (1, True)
