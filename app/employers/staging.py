@@ -201,6 +201,11 @@ class Staging:
         )
         new_rows = self.connection.scalar(sa.select(sa.func.count()).select_from(_staged).where(creatable))
         with _indexes_built_after(self.connection, new_rows):
+            if is_postgresql(self.connection):
+                # Counted where they are inserted: the ids of a first load fetched into Python took
+                # 0.56 s of its 8 at 237,638 rows. SQLite has no INSERT in a WITH.
+                inserted = statement.cte("inserted")
+                return self.connection.scalar(sa.select(sa.func.count()).select_from(inserted))
             return len(self.connection.execute(statement).all())
 
 

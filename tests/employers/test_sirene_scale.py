@@ -137,7 +137,12 @@ def test_a_first_load_builds_the_indexes_and_checks_the_foreign_keys_once_after_
     db.session.execute(sa.text("ANALYZE employers"))  # the register is empty
     before = _indexes_and_foreign_keys()
     with count_queries() as statements:
-        import_sirene("5219", ESTABLISHMENTS, LEGAL_UNITS)
+        report = import_sirene("5219", ESTABLISHMENTS, LEGAL_UNITS)
+    assert report.created == 4
+    # Counted where they are inserted: their ids fetched into Python took 0.56 s of 8 at 237,638 rows.
+    assert any(
+        " ".join(statement.split()).startswith("WITH inserted AS (INSERT INTO employers") for statement in statements
+    )
     assert any(statement.startswith("DROP INDEX") for statement in statements)
     assert any("ADD CONSTRAINT" in statement for statement in statements)
     assert _indexes_and_foreign_keys() == before
