@@ -56,7 +56,18 @@ def bounded_count(query: sa.Select, limit: int = COUNT_LIMIT) -> ResultCount:
         .with_only_columns(sa.literal_column("1"), maintain_column_froms=True)
         .subquery()
     )
-    found = db.session.scalar(sa.select(sa.func.count()).select_from(rows))
+    return _bounded(db.session.scalar(sa.select(sa.func.count()).select_from(rows)), limit)
+
+
+def bounded_ids(query: sa.Select, limit: int = COUNT_LIMIT) -> tuple[list[Any], ResultCount]:
+    """The first column of ``query``'s rows (their ids), ``limit + 1`` at most and in no order,
+    with the same count as ``bounded_count``: when they are few, one read gives both their count
+    and the ids to sort for a page."""
+    ids = list(db.session.scalars(query.order_by(None).limit(limit + 1).offset(None)))
+    return ids, _bounded(len(ids), limit)
+
+
+def _bounded(found: int, limit: int) -> ResultCount:
     return ResultCount(min(found, limit), exceeded=found > limit)
 
 
