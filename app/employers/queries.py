@@ -404,16 +404,18 @@ def _first_ids_by_name(
     """The ids of the first ``wanted`` matches of a name search, without sorting every match, and
     the matches' count when it was needed to choose the way.
 
-    None when this cannot be done (SQLite's word index is fast enough, other sorts, deep pages).
-    Names are compared byte-wise (``_byte_order``), as ``search_employers`` sorts them.
+    None when this cannot be done (SQLite's word index is fast enough, other sorts, deep pages)
+    or is not worth it (several words that the first names do not hold: sorting their matches is
+    cheap). Names are compared byte-wise (``_byte_order``), as ``search_employers`` sorts them.
     0. A user of few employers (``SMALL_SCOPE``): every match of their basins, read from an index.
     1. The register's scope: the matches are counted first, as the page shows (``bounded_count``).
        At most ``FEW_MATCHES``, read with their count, are sorted whole; none is an empty page.
     2. Words spread over the register (a commune, a surname): the first names in sort order hold
        the page, or enough of them to hold it at the density of matches they show.
-    3. Every match either starts with the longest word, and those names are one range of the
-       name index, read in order; or has it inside its first word or in its other words, which
-       the trigram indexes of migration 0300 find among few rows.
+    3. One word: every match either starts with it, and those names are one range of the name
+       index, read in order; or has it inside its first word or in its other words (the
+       repeats of the first word left out: "garage martin garage du port"), which the trigram
+       indexes of migration 0300 find among few rows.
     """
     words = [] if parse_identifier(filters.text) else _search_words(filters.text)
     if (
@@ -494,43 +496,23 @@ def _first_ids_by_name(
             return found, count
         if search is not None and len(_short_look_aheads()) < MAX_SHORT_LOOK_AHEADS:
             _short_look_aheads().add(search)
-    # Every match either starts with its longest word, and those names are one range of the name
-    # index; or holds that word inside its first word or in its other words (the repeats of the
-    # first word left out: "garage martin garage du port"), which the trigram indexes of migration
-    # 0300 find among few rows. Either way the name holds the word, so its LIKE on the whole name is
-    # left out: PostgreSQL ANDed its trigram bitmap with the range's few rows (125,000 entries for
-    # « boulangerie » at 2.5 M: 46 ms), or with those of the words inside names (72,000 for
-    # « martin »: 31 ms more).
-    word = max(words, key=len)
-    other_words = [other for other in words if other != word]
-    # The range is read in order from the name index alone, the other words checked on it there
-    # (the OFFSET keeps PostgreSQL from reading each row to check them: « restaurant martin » at
-    # 2.5 M, 11,000 rows for a page of 26); only the page's rows are looked up in the scope.
-    starting = (
-        sa.select(Employer.id, Employer.search_name)
-        .where(_name_starts_with(word))
-        .order_by(*in_order(Employer.id, Employer.search_name))
-        .offset(sa.literal(0, literal_execute=True))
-        .subquery()
-    )
+    if len(set(words)) > 1:
+        return None, count
+    word = words[0]
+    # Either way the name holds the word, so the word's LIKE on the whole name is left out: PostgreSQL
+    # ANDed its trigram bitmap with the range's few rows (125,000 entries for « boulangerie » at 2.5 M:
+    # 46 ms), or with those of the words inside names (72,000 for « martin »: 31 ms more).
+    candidates = _matching_employers(user, filters, today, None).with_only_columns(Employer.id, Employer.search_name)
     starting_with_word = (
-        _matching_employers(user, filters, today, None)
-        .with_only_columns(starting.c.id, starting.c.search_name, maintain_column_froms=True)
-        .join(starting, starting.c.id == Employer.id)
-        .where(*[starting.c.search_name.like(f"%{other}%") for other in other_words])
-        .order_by(*in_order(starting.c.id, starting.c.search_name))
-        .limit(wanted)
+        candidates.where(_name_starts_with(word)).order_by(*in_order(Employer.id, Employer.search_name)).limit(wanted)
     )
     pattern = f"%{word}%"
     elsewhere = (
-        _matching_employers(user, filters, today, None)
-        .with_only_columns(Employer.id, Employer.search_name)
-        .where(
+        candidates.where(
             sa.or_(
                 sa.func.employer_first_word_tail(Employer.search_name).like(pattern),
                 sa.func.employer_other_words(Employer.search_name).like(pattern),
-            ),
-            *[Employer.search_name.like(f"%{other}%") for other in other_words],
+            )
         )
         # On an expression, as in search_employers: start from the (few) matches, not the name index.
         .order_by(*in_order(Employer.id, Employer.search_name + ""))

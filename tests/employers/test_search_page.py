@@ -46,9 +46,7 @@ NAF_CODES = ["56.10A", "47.11D"]
 @pytest.mark.parametrize("few_matches", [0, 1_000])  # the look-ahead and the union, or every match sorted
 @pytest.mark.parametrize("look_ahead", [3, 10_000])
 @pytest.mark.parametrize("sort", [EmployerSort.NAME, EmployerSort.NAME_DESC])
-@pytest.mark.parametrize(
-    "text", ["garage", "GARAGE", "martin", "port", "saint nazaire", "garage martin", "martin garage", "du port", "zzz"]
-)
+@pytest.mark.parametrize("text", ["garage", "GARAGE", "martin", "port", "saint nazaire", "garage martin", "zzz"])
 def test_pages_are_those_of_the_full_sort(monkeypatch, few_matches, look_ahead, sort, text):
     monkeypatch.setattr(queries, "FEW_MATCHES", few_matches)
     monkeypatch.setattr(queries, "LOOK_AHEAD_NAMES", look_ahead)
@@ -225,7 +223,7 @@ def test_which_searches_take_the_shorter_ways(monkeypatch):
     assert first_ids("zzz") == []  # none: no page to look for
     assert first_ids("garage", EmployerSort.NAME_DESC) == [second.id, first.id]
     assert first_ids("garage martin") == [first.id]  # as few matches, whatever the words
-    assert first_ids("garage t") == [first.id, second.id]  # several words: the same ways
+    assert first_ids("garage t") is None  # several words: sorting their matches is cheap
     assert first_ids("garage", EmployerSort.COMMUNE) is None
     assert first_ids(first.siret) is None
     assert first_ids("garage", wanted=queries.MAX_NAME_ORDER_ROW + 1) is None
