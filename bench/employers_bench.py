@@ -261,6 +261,8 @@ def _activity(connection, employers: int, adviser_ids: list[int], operator_id: i
             bulk_insert(connection, table, list(rows[0]), iter(rows))
 
 
+# Words of the synthetic trades found behind another first word (« salon de coiffure », « cabinet comptable »).
+BEHIND = ["coiffure", "comptable"]
 # The bench adviser's basins, where the samples are taken (every basin unless --national-basins).
 ADVISER_BASINS = "SELECT basin_id FROM user_basins JOIN users ON users.id = user_basins.user_id WHERE users.email = 'banc@exemple.fr'"
 
@@ -290,6 +292,9 @@ def requests_to_time(connection, rng: random.Random) -> list[tuple[str, str]]:
             ("recherche : SIRET absent du répertoire", f"/entreprises?q={siret_of(10_000_000 + index)}"),
             ("recherche : SIREN absent du répertoire", f"/entreprises?q={siret_of(10_000_000 + index)[:9]}"),
             ("recherche : un mot courant à l'intérieur des noms", f"/entreprises?q={surname}"),
+            # A trade's word behind another first word (« salon de coiffure … »): not rng's, so that
+            # the other samples stay those of earlier runs.
+            ("recherche : un mot derrière le premier mot des noms", f"/entreprises?q={BEHIND[index % 2]}"),
             ("recherche : commune", f"/entreprises?q={rng.choice(communes_)}"),
             ("recherche : page 5", "/entreprises?q=garage&page=5"),
             ("filtres : NAF 56", "/entreprises?naf=56"),
