@@ -37,8 +37,9 @@ DATABASE_SPECIFIC_INDEXES = {
     # PostgreSQL only (migration 4300).
     "ix_employers_basin_id_naf_code",
 }
-# The words of employer names, kept by triggers, PostgreSQL only (same migration).
-DATABASE_SPECIFIC_TABLES = {"employer_name_words"}
+# The words of employer names, kept by triggers, PostgreSQL only (same migration), and each name's
+# words behind its first one (migration 4600).
+DATABASE_SPECIFIC_TABLES = {"employer_name_words", "employer_inner_words"}
 
 
 # Not listed because the comparison cannot tell them apart from the models' declaration:

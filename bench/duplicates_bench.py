@@ -26,7 +26,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.text import normalize_for_search  # noqa: E402
-from bench.employers_bench import EMPLOYER_COLUMNS, TRIGRAM_INDEXES, bench_app, bulk_insert  # noqa: E402
+from bench.employers_bench import EMPLOYER_COLUMNS, bench_app, bulk_insert, search_indexes_built_after  # noqa: E402
 from bench.synthetic_employers import TRADES, communes, employer_rows  # noqa: E402
 
 PASSWORD = "Banc-d-essai-2026!"  # noqa: S105  (a throwaway benchmark account)
@@ -87,9 +87,6 @@ def build(app, employers: int, seed: int) -> None:
         started = time.perf_counter()
         with db.engine.begin() as connection:
             is_pg = connection.dialect.name == "postgresql"
-            if is_pg:
-                for index in TRIGRAM_INDEXES:
-                    connection.exec_driver_sql(f"DROP INDEX {index}")
             now = "2026-11-22 08:00:00+00" if is_pg else "2026-11-22 08:00:00"
             commune_list = communes(connection)
             registered = [
@@ -99,12 +96,8 @@ def build(app, employers: int, seed: int) -> None:
             by_hand = [
                 {**row, "created_at": now, "updated_at": now} for row in typed_by_hand(registered, crowded, seed)
             ]
-            bulk_insert(connection, "employers", EMPLOYER_COLUMNS, iter(registered + by_hand))
-            if is_pg:
-                for index, expression in TRIGRAM_INDEXES.items():
-                    connection.exec_driver_sql(
-                        f"CREATE INDEX {index} ON employers USING gin ({expression} gin_trgm_ops)"
-                    )
+            with search_indexes_built_after(connection):
+                bulk_insert(connection, "employers", EMPLOYER_COLUMNS, iter(registered + by_hand))
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE" if is_pg else "ANALYZE")
         in_commune = sum(1 for row in registered if row["commune_insee"] == crowded[0])

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.dialects import insert, is_postgresql
 from app.employers.enums import EmployerSource
 from app.employers.establishments import COMPARED_FIELDS, Establishment, ImportReport, search_text
+from app.employers.inner_words import inner_words_rebuilt_after
 from app.employers.models import Employer
 from app.extensions import db
 
@@ -241,7 +242,8 @@ def _indexes_built_after(connection: sa.Connection, new_rows: int):
         connection.exec_driver_sql(f'ALTER TABLE {_EMPLOYERS.name} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
+    with inner_words_rebuilt_after(connection):
+        yield
     # A GIN index built in memory is built in one pass; the setting ends with the transaction.
     connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
     for _, definition in indexes:
