@@ -59,12 +59,11 @@ def bounded_count(query: sa.Select, limit: int = COUNT_LIMIT) -> ResultCount:
     return _bounded(db.session.scalar(sa.select(sa.func.count()).select_from(rows)), limit)
 
 
-def bounded_ids(query: sa.Select, limit: int = COUNT_LIMIT) -> tuple[list[Any], ResultCount]:
-    """The first column of ``query``'s rows (their ids), ``limit + 1`` at most and in no order,
-    with the same count as ``bounded_count``: when they are few, one read gives both their count
-    and the ids to sort for a page."""
-    ids = list(db.session.scalars(query.order_by(None).limit(limit + 1).offset(None)))
-    return ids, _bounded(len(ids), limit)
+def bounded_rows(query: sa.Select, limit: int = COUNT_LIMIT) -> tuple[list[sa.Row], ResultCount]:
+    """``query``'s rows, ``limit + 1`` at most and in no order, with the same count as
+    ``bounded_count``: when they are few, one read gives both their count and what to sort a page by."""
+    rows = list(db.session.execute(query.order_by(None).limit(limit + 1).offset(None)))
+    return rows, _bounded(len(rows), limit)
 
 
 def _bounded(found: int, limit: int) -> ResultCount:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.employers.models import Employer
 from app.extensions import db
-from app.pagination import COUNT_LIMIT, ResultCount, bounded_count, bounded_ids
+from app.pagination import COUNT_LIMIT, ResultCount, bounded_count, bounded_rows
 from tests.factories import BasinFactory, EmployerFactory, LeadFactory, RecruitmentNeedFactory, UserFactory
 
 
@@ -38,17 +38,17 @@ def test_up_to_1000_rows_the_count_is_exact():
     assert ResultCount(0).label == "Aucun résultat"
 
 
-def test_the_ids_read_with_their_count_are_counted_as_bounded_count_counts(count_queries):
-    # A name search of few matches reads their ids with their count, then sorts them by id.
+def test_the_rows_read_with_their_count_are_counted_as_bounded_count_counts(count_queries):
+    # A name search of few matches reads their ids and names with their count, then sorts them.
     for rows in (0, 3, COUNT_LIMIT, COUNT_LIMIT + 1):
         basin = _employers_in_new_basin(rows) if rows else BasinFactory()
-        query = sa.select(Employer.id).where(Employer.basin_id == basin.id).order_by(Employer.name)
+        query = sa.select(Employer.id, Employer.name).where(Employer.basin_id == basin.id).order_by(Employer.name)
         with count_queries() as statements:
-            ids, count = bounded_ids(query)
+            read, count = bounded_rows(query)
         assert count == bounded_count(query)
         assert len(statements) == 1 and "ORDER BY" not in statements[0].upper()
-        expected = set(db.session.scalars(query))
-        assert set(ids) <= expected and len(ids) == min(rows, COUNT_LIMIT + 1)
+        expected = set(db.session.execute(query))
+        assert set(read) <= expected and len(read) == min(rows, COUNT_LIMIT + 1)
 
 
 def test_the_employers_list_says_how_many(client, login):
