@@ -98,14 +98,14 @@ def bulk_insert(connection, table: str, columns: list[str], rows) -> int:
 def search_indexes_built_after(connection):
     """PostgreSQL: the employers' search indexes built once after a bulk load, faster than kept row by
     row: the trigram indexes, and the names' inner words, rebuilt as after a first SIRENE load."""
-    from app.employers.inner_words import INNER_WORDS_TRIGGER, rebuild_inner_words
+    from app.employers.inner_words import pause_inner_words, rebuild_inner_words
 
     if connection.dialect.name != "postgresql":
         yield
         return
     for index in TRIGRAM_INDEXES:
         connection.exec_driver_sql(f"DROP INDEX {index}")
-    connection.exec_driver_sql(f"ALTER TABLE employers DISABLE TRIGGER {INNER_WORDS_TRIGGER}")
+    pause_inner_words(connection)
     yield
     for index, expression in TRIGRAM_INDEXES.items():
         connection.exec_driver_sql(f"CREATE INDEX {index} ON employers USING gin ({expression} gin_trgm_ops)")
