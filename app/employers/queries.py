@@ -38,8 +38,7 @@ TYPO_SIMILARITY = 0.5
 LOOK_AHEAD_NAMES = 20_000
 MAX_LOOK_AHEAD_NAMES = 200_000
 MAX_NAME_ORDER_ROW = 1_000
-# A search of at most this many matches (counted first) sorts them all instead; one of several
-# words, of at most this many more (read with the count).
+# A search of at most this many matches (counted first) sorts them all instead.
 FEW_MATCHES = 1_000
 # A user of more basins (a département's manager) lists from the whole register's name order.
 MAX_BASINS_MERGED = 12

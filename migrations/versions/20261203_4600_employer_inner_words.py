@@ -9,8 +9,8 @@ primary key, in name order (app/employers/queries.py, ``_first_ids_by_name``).
 
 PostgreSQL only (SQLite's FTS5 index reads them in 20 ms at 200,000). A derived index kept by
 triggers, as ``employer_name_words`` is: every writer (ORM, imports' Core statements, merges)
-keeps it current. A first load's insert leaves the insert trigger off and queues the table's
-rebuild (app/employers/staging.py): the search reads it only while that trigger is on.
+keeps it current. A first load turns the triggers off and queues the table's rebuild
+(app/employers/inner_words.py): the search reads it only while the insert trigger is on.
 
 Revision ID: 4600_employer_inner_words
 Revises: 4500_activity_names_sqlite
