@@ -513,27 +513,25 @@ def _first_ids_by_name(
         candidates.where(_name_starts_with(word)).order_by(*in_order(Employer.id, Employer.search_name)).limit(wanted)
     )
     pattern = f"%{word}%"
-    first_word_tail = sa.func.employer_first_word_tail(Employer.search_name).like(pattern)
-    other_words = sa.func.employer_other_words(Employer.search_name).like(pattern)
-    if holding_words is not None:
+    # Inside the first word, the trigram index finds few names.
+    inside = sa.func.employer_first_word_tail(Employer.search_name).like(pattern)
+    runs = []
+    if holding_words is None:
+        inside = sa.or_(inside, sa.func.employer_other_words(Employer.search_name).like(pattern))
+    else:
         # Behind the first word, the word is inside one of the vocabulary's words: each of those
         # words' employers, a range of employer_inner_words in name order (« coiffure » behind
         # « salon de » at 2.5 M: 125,000 matches read and sorted in 400 ms, where the runs hold the
-        # page). Inside the first word, the trigram index finds few names.
-        other_words, runs = (
-            None,
-            [
-                candidates.join(_INNER_WORDS, _INNER_WORDS.c.employer_id == Employer.id)
-                .where(_INNER_WORDS.c.word == inner_word)
-                .order_by(*in_order(_INNER_WORDS.c.employer_id, _INNER_WORDS.c.search_name))
-                .limit(wanted)
-                for inner_word in holding_words
-            ],
-        )
-    else:
-        runs = []
+        # page).
+        runs = [
+            candidates.join(_INNER_WORDS, _INNER_WORDS.c.employer_id == Employer.id)
+            .where(_INNER_WORDS.c.word == inner_word)
+            .order_by(*in_order(_INNER_WORDS.c.employer_id, _INNER_WORDS.c.search_name))
+            .limit(wanted)
+            for inner_word in holding_words
+        ]
     elsewhere = (
-        candidates.where(first_word_tail if other_words is None else sa.or_(first_word_tail, other_words))
+        candidates.where(inside)
         # On an expression, as in search_employers: start from the (few) matches, not the name index.
         .order_by(*in_order(Employer.id, Employer.search_name + ""))
         .limit(wanted)
